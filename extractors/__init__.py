@@ -1,0 +1,47 @@
+"""Extractors: bytes of one file -> one format-neutral Document.
+
+``EXTRACTORS`` maps each Format to a plain ``extract(path) -> Document`` function;
+``extract(path)`` sniffs the format from content and dispatches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from extractors import docx, pdf, txt
+from extractors.detect import sniff_format
+from extractors.errors import ExtractionError, UnsupportedFormat
+from extractors.model import Cell, Document, Paragraph, Table
+from schemas.enums import Format
+
+EXTRACTORS: dict[Format, Callable[[Path], Document]] = {
+    Format.DOCX: docx.extract,
+    Format.PDF: pdf.extract,
+    Format.TXT: txt.extract,
+}
+
+
+def extract(path: Path) -> Document:
+    """Read ``path`` into a Document, whatever its extension claims.
+
+    Raises:
+        ExtractionError: the file is bad input (the reason is human-readable).
+    """
+    fmt = sniff_format(path)
+    func = EXTRACTORS.get(fmt)
+    if func is None:
+        raise UnsupportedFormat(str(path), f"{fmt.value.upper()} files are not supported yet")
+    return func(path)
+
+
+__all__ = [
+    "EXTRACTORS",
+    "Cell",
+    "Document",
+    "ExtractionError",
+    "Paragraph",
+    "Table",
+    "extract",
+    "sniff_format",
+]

@@ -1,0 +1,87 @@
+"""The format-neutral document model every extractor produces.
+
+A Document is an ordered tuple of blocks: paragraphs and tables. Tables are cell grids whose
+merged cells appear once, at their top-left position, with their spans (as in docling's
+TableData); every row keeps the page it was printed on, so a table stitched across pages
+still locates each row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemas.enums import Format
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    locator: str
+    page: int | None = None
+    heading_level: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    row: int
+    col: int
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+    nested: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    n_rows: int
+    n_cols: int
+    cells: tuple[Cell, ...]
+    locator: str
+    row_pages: tuple[int | None, ...] = ()
+    row_lines: tuple[int | None, ...] = ()
+
+    def row_locator(self, row: int) -> str:
+        """Contract locator of one row, 1-based: ``table 2 row 5`` (``line 41`` added for TXT)."""
+        loc = f"{self.locator} row {row + 1}"
+        if self.row_lines and row < len(self.row_lines) and self.row_lines[row] is not None:
+            loc += f" line {self.row_lines[row]}"
+        return loc
+
+    def row_page(self, row: int) -> int | None:
+        return self.row_pages[row] if row < len(self.row_pages) else None
+
+    def grid(self, fill: bool = False) -> list[list[str | None]]:
+        """Dense ``n_rows x n_cols`` grid of cell texts.
+
+        Positions covered by a merged cell hold ``None``, or the merged cell's text when
+        ``fill`` is true (useful to carry a vertically merged project name down).
+        """
+        out: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, min(c.row + c.row_span, self.n_rows)):
+                for k in range(c.col, min(c.col + c.col_span, self.n_cols)):
+                    if (r, k) == (c.row, c.col) or fill:
+                        out[r][k] = c.text
+        return out
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    source: str
+    format: Format
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+    encoding: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Table))
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Paragraph))

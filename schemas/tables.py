@@ -1,0 +1,107 @@
+"""pyarrow schemas of the output tables: the single source of column names and types.
+
+Each field carries its contract description as metadata (``description``), from which
+``docs/DATA.md`` is generated.
+"""
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1.0"
+
+
+def _f(name: str, type_: pa.DataType, description: str) -> pa.Field:
+    return pa.field(name, type_, nullable=True, metadata={"description": description})
+
+
+DOCUMENTS = pa.schema(
+    [
+        _f("doc_id", pa.string(), "sha256 of the file bytes, first 16 hex digits"),
+        _f("source_path", pa.string(), "path relative to the input folder"),
+        _f("format", pa.string(), "docx, pdf, txt, doc, odt, rtf, xlsx, html"),
+        _f("doc_type", pa.string(),
+           "execution_report, explanatory_note, project_passport, roadmap_report, order, other"),
+        _f("title", pa.string(), "the document's own title line, as written"),
+        _f("municipality", pa.string(), "normalised municipality name"),
+        _f("region", pa.string(), "subject of the Russian Federation, null if not inferable"),
+        _f("national_project", pa.string(), "canonical national project name"),
+        _f("federal_project", pa.string(), "canonical federal/regional project name"),
+        _f("municipal_project", pa.string(), "municipal project name as written"),
+        _f("report_year", pa.int32(), "year the report covers (passport: first year)"),
+        _f("doc_date", pa.date32(), "date of the document when stated"),
+        _f("status", pa.string(), "ok, partial, failed"),
+        _f("error", pa.string(), "human-readable reason when status is not ok"),
+        _f("pages", pa.int32(), "pages (PDF) or null"),
+        _f("extractor_version", pa.string(), "package version that produced the row"),
+        _f("encoding", pa.string(), "text encoding detected (TXT) or null"),
+        _f("warnings", pa.list_(pa.string()), "non-fatal problems met while reading"),
+    ],
+    metadata={"table": "documents"},
+)
+
+INDICATORS = pa.schema(
+    [
+        _f("doc_id", pa.string(), "references documents.doc_id"),
+        _f("indicator_raw", pa.string(), "the name exactly as written (whitespace collapsed)"),
+        _f("indicator_canonical", pa.string(), "best reference-catalog match, null below threshold"),
+        _f("match_score", pa.float64(), "0-100 fuzzy score of that match"),
+        _f("federal_project", pa.string(), "canonical federal project the row belongs to"),
+        _f("activity", pa.string(), "the event reported under the indicator, if any"),
+        _f("year", pa.int32(), "the year of the values"),
+        _f("base_value", pa.float64(), "base value, when given"),
+        _f("planned_value", pa.float64(), "planned/target number"),
+        _f("planned_text", pa.string(), "raw planned cell text"),
+        _f("comparator", pa.string(), ">=, <=, = or null"),
+        _f("actual_value", pa.float64(), "actual number"),
+        _f("actual_text", pa.string(), "raw actual cell text"),
+        _f("unit", pa.string(), "percent, persons, units, rub, rank, score, other"),
+        _f("completion_pct", pa.float64(), "percent of execution as stated in the document"),
+        _f("status_raw", pa.string(), "status as written"),
+        _f("status", pa.string(),
+           "done, in_progress, not_done, partially_done, postponed, cancelled, unknown"),
+        _f("note", pa.string(), "note / comment text"),
+        _f("flags", pa.list_(pa.string()), "consistency flags: pct_mismatch, value_unparsed, ..."),
+        _f("page", pa.int32(), "1-based page (PDF) or null"),
+        _f("locator", pa.string(), "where in the file, e.g. 'table 2 row 5', 'line 41'"),
+    ],
+    metadata={"table": "indicators"},
+)
+
+ACTIVITIES = pa.schema(
+    [
+        _f("doc_id", pa.string(), "references documents.doc_id"),
+        _f("number", pa.string(), "item number as written, trailing dot removed"),
+        _f("name", pa.string(), "name of the event"),
+        _f("start_date", pa.date32(), "start, when a date is given"),
+        _f("end_date", pa.date32(), "end / deadline, when a date is given"),
+        _f("period_text", pa.string(), "raw period text"),
+        _f("responsible", pa.string(), "responsible person(s) or body as written"),
+        _f("result_form", pa.string(), "form of the result / document"),
+        _f("status_raw", pa.string(), "status as written"),
+        _f("status", pa.string(), "same enum as indicators.status"),
+        _f("report", pa.string(), "text reporting on execution"),
+        _f("page", pa.int32(), "1-based page (PDF) or null"),
+        _f("locator", pa.string(), "where in the file"),
+    ],
+    metadata={"table": "activities"},
+)
+
+FINANCE = pa.schema(
+    [
+        _f("doc_id", pa.string(), "references documents.doc_id"),
+        _f("year", pa.int32(), "budget year"),
+        _f("source", pa.string(), "federal, regional, municipal, extrabudgetary, total, unknown"),
+        _f("planned_rub", pa.float64(), "allocated amount in roubles"),
+        _f("spent_rub", pa.float64(), "spent amount in roubles"),
+        _f("text", pa.string(), "the sentence or row it came from"),
+        _f("page", pa.int32(), "1-based page (PDF) or null"),
+        _f("locator", pa.string(), "where in the file"),
+    ],
+    metadata={"table": "finance"},
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "indicators": INDICATORS,
+    "activities": ACTIVITIES,
+    "finance": FINANCE,
+}
