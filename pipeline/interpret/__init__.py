@@ -1,0 +1,90 @@
+"""Interpretation: a neutral Document -> documents metadata and indicator, activity and
+finance rows. Knows nothing of file formats: it reads blocks, tables and their headers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.model import Document, Paragraph, Table
+from pipeline.interpret import metadata as md
+from pipeline.interpret.activities import activities_from_table, is_activity_table
+from pipeline.interpret.finance import (
+    finance_from_sentences,
+    finance_from_table,
+    is_finance_table,
+)
+from pipeline.interpret.headers import analyse
+from pipeline.interpret.indicators import TableContext, indicators_from_table, is_indicator_table
+from pipeline.interpret.naming import Naming
+from pipeline.interpret.prose import indicators_from_prose
+from schemas.enums import DocType
+
+Row = dict[str, Any]
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
+
+
+@dataclass(slots=True)
+class Interpretation:
+    meta: Row = field(default_factory=dict)
+    indicators: list[Row] = field(default_factory=list)
+    activities: list[Row] = field(default_factory=list)
+    finance: list[Row] = field(default_factory=list)
+
+
+def _paragraphs(doc: Document) -> list[tuple[str, str, int | None]]:
+    return [(b.text, b.locator, b.page) for b in doc.blocks if isinstance(b, Paragraph)]
+
+
+def _sentences(paragraphs: list[tuple[str, str, int | None]]) -> list[tuple[str, str, int | None]]:
+    out = []
+    for text, loc, page in paragraphs:
+        for s in SENTENCE_SPLIT_RE.split(" ".join(text.split())):
+            out.append((s, loc, page))
+    return out
+
+
+def interpret(doc: Document) -> Interpretation:
+    """Read metadata, indicators, activities and finance out of ``doc``."""
+    naming = Naming.get()
+    lead = md.lead_of(doc)
+    dtype, title = md.doc_type_of(lead)
+    year = md.report_year_of(lead, dtype)
+    national, federal, municipal = md.projects_of(lead)
+    federal_canon = [c for c in dict.fromkeys(naming.federal_project(f) for f in federal) if c]
+    doc_federal = federal_canon[0] if len(federal_canon) == 1 else None
+    lead_text = "\n".join(lead.lines + list(lead.kv.values()))
+    municipality, region = naming.place(lead_text, "\n".join(lead.all_lines[:60]))
+    result = Interpretation(meta={
+        "doc_type": dtype.value,
+        "title": title,
+        "municipality": municipality,
+        "region": region,
+        "national_project": next((c for c in map(naming.national_project, national) if c),
+                                 None),
+        "federal_project": doc_federal,
+        "municipal_project": municipal[0] if municipal else None,
+        "report_year": year,
+        "doc_date": md.doc_date_of(lead),
+    })
+    ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None,
+                       federal_project=doc_federal)
+    for block in doc.blocks:
+        if not isinstance(block, Table) or block.n_rows < 2:
+            continue
+        h = analyse(block)
+        if is_indicator_table(h):
+            result.indicators.extend(indicators_from_table(block, h, ctx))
+        elif is_activity_table(h):
+            result.activities.extend(activities_from_table(block, h))
+        elif is_finance_table(h):
+            result.finance.extend(finance_from_table(block, h))
+    paragraphs = _paragraphs(doc)
+    result.indicators.extend(indicators_from_prose(paragraphs, year, doc_federal))
+    if not any(isinstance(b, Table) and is_finance_table(analyse(b)) for b in doc.blocks):
+        result.finance.extend(finance_from_sentences(_sentences(paragraphs), year))
+    naming.normalise_indicators(result.indicators, municipality, region)
+    if result.meta["national_project"] is None and (federal_canon or national):
+        result.meta["national_project"] = naming.national_of(federal_canon)
+    return result

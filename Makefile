@@ -1,0 +1,37 @@
+# Run `make help` for the list of targets.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+IN ?= data/raw
+OUT ?= data/out
+WORKERS ?= 2
+
+.PHONY: help venv extract test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## create the virtual environment (idempotent)
+
+extract: $(STAMP) ## extract IN (default data/raw) into OUT (default data/out)
+	$(PY) -m pipeline extract $(IN) --out $(OUT) --workers $(WORKERS)
+
+test: $(STAMP) ## run the test suite
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## ruff and mypy
+	$(PY) -m ruff check .
+	$(PY) -m mypy schemas extractors pipeline
+
+bench: $(STAMP) ## benchmarks, results in bench/RESULTS.md
+	$(PY) -m bench
+
+clean: ## remove outputs and caches (keeps the environment)
+	rm -rf data/out .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,218 @@
+"""DOCX extractor: walks ``word/document.xml`` once with lxml, keeping body order of
+paragraphs and tables, resolving ``gridSpan``/``vMerge`` into spans (a merged cell appears
+once) and keeping nested tables and line breaks inside cells.
+
+python-docx's ``row.cells`` re-resolves the grid for every call; walking the XML once is
+linear in the document size.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from extractors.model import Cell, Document, Paragraph, Table
+from extractors.safezip import check_zip, read_xml
+from schemas.enums import Format
+
+log = logging.getLogger(__name__)
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W}}}"
+HEADING_RE = re.compile(r"^(?:heading|заголовок)\s*(\d)$", re.IGNORECASE)
+
+
+def _val(el: etree._Element | None, default: str | None = None) -> str | None:
+    if el is None:
+        return default
+    return el.get(f"{_W}val", default)
+
+
+def _text_of(p: etree._Element) -> str:
+    """Text of one ``w:p``: runs in order, tabs and breaks kept, deleted text skipped."""
+    parts: list[str] = []
+    for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+        tag = el.tag
+        if tag == f"{_W}t":
+            parts.append(el.text or "")
+        elif tag == f"{_W}tab":
+            # w:tab inside w:tabs (paragraph properties) is a tab stop, not a character
+            if etree.QName(el.getparent()).localname != "tabs":
+                parts.append("\t")
+        elif tag == f"{_W}noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _heading_styles(path: Path) -> dict[str, int]:
+    """Map style ids to heading levels from ``word/styles.xml`` (absent part: none)."""
+    try:
+        root = read_xml(path, "word/styles.xml")
+    except Exception:  # noqa: BLE001 - styles are optional; a broken part only loses headings
+        return {}
+    out: dict[str, int] = {}
+    for st in root.iter(f"{_W}style"):
+        sid = st.get(f"{_W}styleId") or ""
+        name = _val(st.find(f"{_W}name"), "") or ""
+        m = HEADING_RE.match(name.strip()) or HEADING_RE.match(sid)
+        if m:
+            out[sid] = int(m.group(1))
+        elif name.strip().lower() == "title":
+            out[sid] = 1
+    return out
+
+
+def _heading_level(p: etree._Element, styles: dict[str, int]) -> int | None:
+    ppr = p.find(f"{_W}pPr")
+    if ppr is None:
+        return None
+    style = _val(ppr.find(f"{_W}pStyle"))
+    if style and style in styles:
+        return styles[style]
+    lvl = _val(ppr.find(f"{_W}outlineLvl"))
+    if lvl is not None and lvl.isdigit() and int(lvl) < 9:
+        return int(lvl) + 1
+    return None
+
+
+def _content_children(el: etree._Element) -> list[etree._Element]:
+    """Direct ``w:p``/``w:tbl`` children, looking through content controls (``w:sdt``)."""
+    out: list[etree._Element] = []
+    for child in el:
+        tag = child.tag
+        if tag in (f"{_W}p", f"{_W}tbl"):
+            out.append(child)
+        elif tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                out.extend(_content_children(content))
+        elif tag in (f"{_W}customXml", f"{_W}ins"):
+            out.extend(_content_children(child))
+    return out
+
+
+@dataclass
+class _CellDraft:
+    row: int
+    col: int
+    text: str
+    col_span: int
+    row_span: int = 1
+    nested: list[Table] = field(default_factory=list)
+
+
+def _cell_rows(tbl: etree._Element) -> list[etree._Element]:
+    rows: list[etree._Element] = []
+    for child in _content_children_rows(tbl):
+        rows.append(child)
+    return rows
+
+
+def _content_children_rows(el: etree._Element) -> list[etree._Element]:
+    out: list[etree._Element] = []
+    for child in el:
+        if child.tag == f"{_W}tr":
+            out.append(child)
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                out.extend(_content_children_rows(content))
+    return out
+
+
+def _row_cells(tr: etree._Element) -> list[etree._Element]:
+    out: list[etree._Element] = []
+    for child in tr:
+        if child.tag == f"{_W}tc":
+            out.append(child)
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                out.extend(c for c in content if c.tag == f"{_W}tc")
+    return out
+
+
+def _int_val(el: etree._Element | None, default: int) -> int:
+    v = _val(el)
+    return int(v) if v is not None and v.isdigit() else default
+
+
+def _table(tbl: etree._Element, locator: str, styles: dict[str, int]) -> Table:
+    """One ``w:tbl`` as a Table: spans resolved, each merged cell once, nested tables kept."""
+    drafts: list[_CellDraft] = []
+    open_vmerge: dict[int, _CellDraft] = {}  # start column -> cell being merged downwards
+    n_cols = 0
+    rows = _cell_rows(tbl)
+    for r, tr in enumerate(rows):
+        trpr = tr.find(f"{_W}trPr")
+        col = _int_val(trpr.find(f"{_W}gridBefore"), 0) if trpr is not None else 0
+        seen_cols: set[int] = set()
+        for tc in _row_cells(tr):
+            tcpr = tc.find(f"{_W}tcPr")
+            span = _int_val(tcpr.find(f"{_W}gridSpan"), 1) if tcpr is not None else 1
+            vmerge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
+            vval = _val(vmerge, "continue") if vmerge is not None else None
+            if vval == "continue" and col in open_vmerge:
+                open_vmerge[col].row_span = r - open_vmerge[col].row + 1
+                seen_cols.add(col)
+                col += span
+                continue
+            texts: list[str] = []
+            nested: list[Table] = []
+            for k, child in enumerate(_content_children(tc)):
+                if child.tag == f"{_W}p":
+                    texts.append(_text_of(child))
+                else:
+                    nested.append(_table(child, f"{locator} nested {k + 1}", styles))
+            draft = _CellDraft(r, col, "\n".join(texts).strip(), span, 1, nested)
+            drafts.append(draft)
+            if vval is not None:  # restart (or a continue with nothing above: treat as start)
+                open_vmerge[col] = draft
+                seen_cols.add(col)
+            col += span
+        for c in list(open_vmerge):
+            if c not in seen_cols:
+                del open_vmerge[c]
+        trailing = _int_val(trpr.find(f"{_W}gridAfter"), 0) if trpr is not None else 0
+        n_cols = max(n_cols, col + trailing)
+    cells = tuple(
+        Cell(d.row, d.col, d.text, d.row_span, d.col_span, tuple(d.nested)) for d in drafts
+    )
+    return Table(
+        n_rows=len(rows), n_cols=n_cols, cells=cells, locator=locator,
+        row_pages=tuple(None for _ in rows),
+    )
+
+
+def extract(path: Path) -> Document:
+    """Read a DOCX file into a Document (body order kept; pages unknown, so null).
+
+    Raises:
+        CorruptFile: broken container or malformed XML.
+        ResourceLimit: the archive would inflate past the caps (decompression bomb).
+    """
+    check_zip(path)
+    root = read_xml(path, "word/document.xml")
+    body = root.find(f"{_W}body")
+    styles = _heading_styles(path)
+    blocks: list[Paragraph | Table] = []
+    n_par = n_tbl = 0
+    for el in _content_children(body) if body is not None else []:
+        if el.tag == f"{_W}p":
+            n_par += 1
+            text = _text_of(el)
+            if text.strip():
+                blocks.append(
+                    Paragraph(text=text, locator=f"paragraph {n_par}",
+                              heading_level=_heading_level(el, styles))
+                )
+        else:
+            n_tbl += 1
+            blocks.append(_table(el, f"table {n_tbl}", styles))
+    return Document(source=str(path), format=Format.DOCX, blocks=tuple(blocks))

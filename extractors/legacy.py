@@ -1,0 +1,140 @@
+"""DOC, RTF and ODT extractor: LibreOffice converts the file to DOCX in a private temporary
+directory, then the DOCX extractor reads it; the Document keeps the original format and path.
+
+Every conversion gets its own LibreOffice profile (``-env:UserInstallation``), so parallel
+workers never share the profile lock, and runs in its own process group, so a timeout kills
+``soffice.bin`` and not just the ``soffice`` wrapper script.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from extractors import docx
+from extractors.detect import sniff_format
+from extractors.errors import (
+    ConverterMissing,
+    CorruptFile,
+    ExtractionError,
+    ResourceLimit,
+    UnsupportedFormat,
+)
+from extractors.model import Document
+from extractors.safezip import check_zip
+from schemas.enums import Format
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SOFFICE_TIMEOUT_S = 120
+LEGACY_FORMATS = (Format.DOC, Format.RTF, Format.ODT)
+INSTALL_HINT = "install LibreOffice: apt-get install libreoffice-writer-nogui"
+
+
+def soffice_binary() -> str | None:
+    """Path of the LibreOffice launcher on PATH, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+def _run_soffice(cmd: list[str], path: Path, timeout_s: float) -> str:
+    """Run one conversion in a new session; return its stderr (stdout merged)."""
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise ResourceLimit(
+            str(path), f"LibreOffice conversion took longer than {timeout_s:g} s and was stopped"
+        ) from None
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return out.decode("utf-8", "replace")
+
+
+def convert_to_docx(
+    path: Path, out_dir: Path, fmt: Format, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S
+) -> Path:
+    """Convert ``path`` (DOC/RTF/ODT) to a DOCX inside ``out_dir`` and return its path.
+
+    The source is copied under a plain ASCII name first, so odd file names (leading dash,
+    quotes, non-UTF-8 bytes) cannot confuse the command line and no LibreOffice lock file is
+    written next to the original.
+
+    Raises:
+        ConverterMissing: soffice is not on PATH.
+        ResourceLimit: the conversion exceeded ``timeout_s``.
+        CorruptFile: LibreOffice could not read the file.
+    """
+    binary = soffice_binary()
+    if binary is None:
+        raise ConverterMissing(
+            str(path), f"{fmt.value.upper()} needs LibreOffice to be read; {INSTALL_HINT}"
+        )
+    src = out_dir / f"source.{fmt.value}"
+    shutil.copyfile(path, src)
+    profile = out_dir / "profile"
+    result_dir = out_dir / "converted"
+    cmd = [
+        binary, "--headless", "--norestore", "--nolockcheck",
+        f"-env:UserInstallation={profile.resolve().as_uri()}",
+        "--convert-to", "docx", "--outdir", str(result_dir), str(src),
+    ]
+    started = time.monotonic()
+    output = _run_soffice(cmd, path, timeout_s)
+    target = result_dir / "source.docx"
+    log.debug("soffice converted %s in %.2f s", path, time.monotonic() - started)
+    if not target.is_file() or target.stat().st_size == 0:
+        detail = " ".join(output.split())[-300:] or "no output"
+        raise CorruptFile(
+            str(path),
+            f"LibreOffice could not convert this {fmt.value.upper()} file to DOCX "
+            f"(damaged, password-protected or not really {fmt.value.upper()}): {detail}",
+        )
+    return target
+
+
+def extract(path: Path, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S) -> Document:
+    """Read a DOC, RTF or ODT file into a Document through a LibreOffice DOCX conversion.
+
+    Raises:
+        ConverterMissing: LibreOffice is not installed.
+        ResourceLimit: conversion timed out, or an ODT is a decompression bomb.
+        CorruptFile: LibreOffice could not read the file.
+        UnsupportedFormat: the content is not DOC, RTF or ODT.
+    """
+    fmt = sniff_format(path)
+    if fmt not in LEGACY_FORMATS:
+        raise UnsupportedFormat(
+            str(path), f"expected a DOC, RTF or ODT file, found {fmt.value.upper()}"
+        )
+    if fmt is Format.ODT:
+        check_zip(path)
+    with tempfile.TemporaryDirectory(prefix="natproj-soffice-") as tmp:
+        converted = convert_to_docx(path, Path(tmp), fmt, timeout_s)
+        try:
+            doc = docx.extract(converted)
+        except ExtractionError as exc:
+            raise type(exc)(
+                str(path), f"the DOCX converted from this {fmt.value.upper()} file is unreadable: "
+                f"{exc.reason}"
+            ) from None
+    return replace(doc, source=str(path), format=fmt)

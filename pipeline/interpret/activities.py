@@ -1,0 +1,89 @@
+"""Activity tables: plans of events (passports) and road maps with statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extractors.model import Table
+from pipeline.grammar.dates import find_dates, parse_date, parse_period
+from pipeline.interpret.cells import data_rows, item_number, strip_item_number
+from pipeline.interpret.headers import Header, norm
+from pipeline.interpret.values import status_of
+
+Row = dict[str, Any]
+DETAIL_ROLES = {"responsible", "status", "start", "end", "period", "result_form", "report"}
+
+
+def is_activity_table(h: Header) -> bool:
+    roles = h.roles
+    if "activity" not in roles or {"planned", "actual"} & roles:
+        return False
+    return bool(roles & {"responsible", "status", "start", "end"})
+
+
+def _period(text: str) -> tuple[Any, Any]:
+    """A deadline cell: one exact date is an end date; a range or a month gives both."""
+    dates = find_dates(text)
+    if len(dates) == 1 and parse_date(text) is not None:
+        return None, dates[0]
+    return parse_period(text)
+
+
+def _text(row_cells: list[str], col: int | None) -> str | None:
+    if col is None or col >= len(row_cells):
+        return None
+    return norm(row_cells[col]) or None
+
+
+def activities_from_table(table: Table, h: Header) -> list[Row]:
+    name_col = h.first("activity")
+    num_col = h.first("number")
+    cols = {role: h.first(role) for role in DETAIL_ROLES}
+    out: list[Row] = []
+    for row in data_rows(table, h.n_rows):
+        if row.is_spanning():
+            continue
+        name = row.get(name_col)
+        number = item_number(row.get(num_col)) if num_col is not None else None
+        if number is None:
+            lead, rest = strip_item_number(name)
+            if lead and num_col is None:
+                number, name = lead, rest
+        if not number and out:
+            prev = out[-1]  # continuation row: extend the cells of the item above
+            for key, col in (("name", name_col), ("responsible", cols["responsible"]),
+                             ("report", cols["report"])):
+                extra = _text(row.cells, col)
+                if extra and key == "name":
+                    prev[key] = norm(f"{prev[key]} {extra}")
+            continue
+        if not name.strip():
+            continue
+        start = end = None
+        if cols["start"] is not None:
+            start = parse_date(row.get(cols["start"]))
+        if cols["end"] is not None:
+            end = parse_date(row.get(cols["end"]))
+        period_text = _text(row.cells, cols["period"])
+        if period_text and start is None and end is None:
+            start, end = _period(period_text)
+        if period_text is None and (cols["start"] is not None or cols["end"] is not None):
+            parts = [_text(row.cells, cols["start"]), _text(row.cells, cols["end"])]
+            period_text = " – ".join(p for p in parts if p) or None
+        status_raw = _text(row.cells, cols["status"])
+        status = status_of(status_raw) if status_raw else None
+        out.append({
+            "number": number,
+            "name": norm(name),
+            "start_date": start,
+            "end_date": end,
+            "period_text": period_text,
+            "responsible": _text(row.cells, cols["responsible"]),
+            "result_form": _text(row.cells, cols["result_form"]),
+            "status_raw": status_raw,
+            "status": status.value if status else None,
+            "report": _text(row.cells, cols["report"]),
+            "page": row.page,
+            "locator": row.locator,
+        })
+    return out

@@ -1,0 +1,110 @@
+"""Helpers over table rows shared by the table interpreters: data rows, carried-down cells,
+item numbers and indicator-name cells (``Показатель: 1. … Мероприятия: …``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.model import Table
+from pipeline.interpret.headers import norm
+
+NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
+LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
+INDICATOR_MARK_RE = re.compile(r"^\s*(целевой\s+)?показател[ьи]\s*:?\s*", re.IGNORECASE)
+ACTIVITY_MARK_RE = re.compile(r"(?:^|\n)\s*мероприяти[еяй]\s*:?", re.IGNORECASE)
+ITEM_SPLIT_RE = re.compile(r"(?:^|\n)\s*(\d{1,2})\.\s+(?=\S)")
+
+
+@dataclass(frozen=True, slots=True)
+class DataRow:
+    index: int
+    cells: list[str]  # texts, merged cells only at their origin ("" elsewhere)
+    filled: list[str]  # merged cells' text repeated over their span
+    locator: str
+    page: int | None
+
+    def get(self, col: int | None) -> str:
+        return self.cells[col] if col is not None and col < len(self.cells) else ""
+
+    def non_empty(self) -> list[str]:
+        return [c for c in self.cells if c.strip()]
+
+    def is_spanning(self) -> bool:
+        """A section / group row: one text spread over (nearly) the whole row."""
+        texts = {c for c in self.filled if c.strip()}
+        return len(self.non_empty()) == 1 and len(texts) == 1 and len(self.cells) > 2
+
+
+def data_rows(table: Table, n_header: int) -> list[DataRow]:
+    grid = table.grid()
+    filled = table.grid(fill=True)
+    out = []
+    for r in range(n_header, table.n_rows):
+        cells = [(c or "").strip() for c in grid[r]]
+        fcells = [(c or "").strip() for c in filled[r]]
+        if not any(cells):
+            continue
+        out.append(DataRow(r, cells, fcells, table.row_locator(r), table.row_page(r)))
+    return out
+
+
+def item_number(text: str) -> str | None:
+    """``1.1.3.`` -> ``1.1.3``; None when the cell is not an item number."""
+    m = NUMBER_RE.match(text or "")
+    return m.group(1) if m else None
+
+
+def one_line(text: str | None) -> str:
+    return norm(text)
+
+
+def strip_item_number(text: str) -> tuple[str | None, str]:
+    """Split ``1.2. Name`` into ``("1.2", "Name")``."""
+    m = LEADING_NUMBER_RE.match(text)
+    if m:
+        return m.group(1), text[m.end():]
+    return None, text
+
+
+def clean_name(text: str) -> str:
+    t = norm(text)
+    t = t.strip(" :;")
+    if len(t) > 2 and t[0] in "«\"" and t[-1] in "»\"" and t.count("«") == 1:
+        t = t[1:-1]
+    return t
+
+
+@dataclass(frozen=True, slots=True)
+class NameCell:
+    names: list[str]
+    activity: str | None
+
+
+def parse_name_cell(text: str) -> NameCell:
+    """Indicator name(s) and event text of a name cell.
+
+    ``Показатель:\\n\\n1. Name:\\nМероприятия:\\n- …`` gives ``["Name"]`` and the event
+    text; a cell listing ``3. …`` and ``4. …`` gives two names.
+    """
+    body = text
+    marked = bool(INDICATOR_MARK_RE.match(body))
+    body = INDICATOR_MARK_RE.sub("", body, count=1)
+    activity = None
+    m = ACTIVITY_MARK_RE.search(body)
+    if m and (marked or m.start() > 0):
+        activity = norm(body[m.end():]).lstrip("- ").strip() or None
+        body = body[: m.start()]
+    parts = [p for p in ITEM_SPLIT_RE.split(body)]
+    names: list[str] = []
+    if len(parts) >= 3:
+        # parts: [before, num, text, num, text, ...]
+        head = norm(parts[0])
+        for k in range(1, len(parts) - 1, 2):
+            names.append(clean_name(parts[k + 1]))
+        if head:
+            names[0] = clean_name(head + " " + names[0]) if not marked else names[0]
+    else:
+        _, rest = strip_item_number(body)
+        names = [clean_name(rest)]
+    return NameCell([n for n in names if n], activity)

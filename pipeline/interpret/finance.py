@@ -1,0 +1,120 @@
+"""Finance: budget tables by year and source (passports) and budget sentences in prose
+(``выделено 2 002,000 тыс. руб. … освоено 1 201,874 тыс. руб.``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from extractors.model import Table
+from pipeline.grammar.money import parse_money
+from pipeline.grammar.units import money_scale
+from pipeline.interpret.cells import data_rows
+from pipeline.interpret.headers import YEAR_RE, Header, norm
+from schemas.enums import FinanceSource
+
+Row = dict[str, Any]
+
+SOURCE_PATTERNS: tuple[tuple[str, FinanceSource], ...] = (
+    (r"внебюджет", FinanceSource.EXTRABUDGETARY),
+    (r"федеральн", FinanceSource.FEDERAL),
+    (r"областн|краев|республиканск|регионал|бюджет\w*\s+\w+\s+(област|кра[яй]|республик)|"
+     r"бюджет\w* субъект|окружн", FinanceSource.REGIONAL),
+    (r"местн|муниципальн|бюджет\w*\s+\w+\s+(район|округ|город|поселени)|городск\w+ бюджет|"
+     r"районн\w+ бюджет", FinanceSource.MUNICIPAL),
+    (r"^\s*(всего|итого)|общ\w+ объ[её]м|всего", FinanceSource.TOTAL),
+)
+MONEY_RE = re.compile(
+    r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]\d+)?\s*"
+    r"(тыс\.?|тысяч\w*|млн\.?|миллион\w*|млрд\.?)?\s*(руб\w*\.?|р\.)",
+    re.IGNORECASE,
+)
+PLANNED_WORDS = re.compile(
+    r"выделен|предусмотрен|объ[её]м\w* финансир|запланирован|доведен|лимит|утвержден|"
+    r"составил|направлен", re.IGNORECASE)
+SPENT_WORDS = re.compile(r"освоен|израсходован|кассов|исполнен\w* расход|профинансирован",
+                         re.IGNORECASE)
+NOT_SPENT = re.compile(r"не\s+освоен|неосвоен|остат", re.IGNORECASE)
+
+
+def source_of(text: str) -> FinanceSource | None:
+    low = text.lower()
+    for pattern, source in SOURCE_PATTERNS:
+        if re.search(pattern, low):
+            return source
+    return None
+
+
+def is_finance_table(h: Header) -> bool:
+    words = h.text.lower()
+    money = re.search(r"финанс|бюджет|рубл|руб\.", words)
+    return bool(money) and bool(h.year_cols())
+
+
+def finance_from_table(table: Table, h: Header) -> list[Row]:
+    scale = money_scale(h.text) or 1.0
+    out: list[Row] = []
+    for row in data_rows(table, h.n_rows):
+        label_cells = [c for k, c in enumerate(row.cells)
+                       if c.strip() and h.columns[k].role not in ("year", "total", "number")]
+        label = norm(" ".join(label_cells))
+        source = source_of(label)
+        if source is None:
+            continue
+        for col in h.year_cols():
+            text = row.get(col.index)
+            value = parse_money(text, default_scale=scale) if text.strip() else None
+            if value is None:
+                continue
+            out.append({
+                "year": col.year, "source": source.value, "planned_rub": value,
+                "spent_rub": None, "text": label, "page": row.page, "locator": row.locator,
+            })
+    return out
+
+
+def _kind(text: str) -> str | None:
+    if SPENT_WORDS.search(text):
+        return "spent_rub"
+    return "planned_rub" if PLANNED_WORDS.search(text) else None
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in re.split(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+", sentence) if c]
+
+
+def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
+                           default_year: int | None) -> list[Row]:
+    """Budget figures from prose; ``sentences`` are (text, locator, page)."""
+    found: dict[tuple[int | None, str], Row] = {}
+    for sentence, locator, page in sentences:
+        if not MONEY_RE.search(sentence):
+            continue
+        kind = _kind(sentence)
+        if kind is None:
+            continue
+        years = [int(y) for y in YEAR_RE.findall(sentence)]
+        year = years[0] if years else default_year
+        for clause in _clauses(sentence):
+            m = MONEY_RE.search(clause)
+            if not m or NOT_SPENT.search(clause[: m.start()]):
+                continue
+            kind = _kind(clause) or kind
+            value = parse_money(m.group(0))
+            if value is None:
+                continue
+            source = source_of(clause)
+            if source is None:
+                sources = {k[1] for k in found if k[0] == year}
+                source = (FinanceSource(next(iter(sources))) if len(sources) == 1
+                          else FinanceSource.UNKNOWN)
+            key = (year, source.value)
+            row = found.setdefault(key, {
+                "year": year, "source": source.value, "planned_rub": None, "spent_rub": None,
+                "text": norm(sentence), "page": page, "locator": locator,
+            })
+            if row[kind] is None:
+                row[kind] = value
+            else:
+                row["text"] = norm(f"{row['text']} {sentence}")
+    return list(found.values())

@@ -1,0 +1,201 @@
+"""Indicator tables: execution reports (plan / fact / percent, per year column groups) and
+passports or orders (targets by year). Columns are found by header meaning, never position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.model import Table
+from pipeline.interpret.cells import DataRow, data_rows, item_number, parse_name_cell
+from pipeline.interpret.headers import Header, norm
+from pipeline.interpret.values import (
+    Value,
+    find_values,
+    is_blank_value,
+    parse_percent,
+    parse_value,
+    rank_comparator,
+    status_of,
+    unit_from_name,
+)
+
+Row = dict[str, Any]
+PCT_TOLERANCE = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class YearGroup:
+    year: int | None
+    planned: int | None
+    actual: int | None
+    completion: int | None
+
+
+def name_column(h: Header) -> int | None:
+    for role in ("indicator", "activity", "task_result", "result_name"):
+        col = h.first(role)
+        if col is not None:
+            return col
+    return None
+
+
+def is_indicator_table(h: Header) -> bool:
+    roles = h.roles
+    if name_column(h) is None:
+        return False
+    if {"planned", "actual"} & roles:
+        return True
+    return bool(h.year_cols()) and "indicator" in roles
+
+
+def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
+    planned, actual, completion = h.cols("planned"), h.cols("actual"), h.cols("completion")
+    if planned or actual:
+        years = sorted({h.columns[c].year for c in planned + actual}, key=lambda y: y or 0)
+        groups = []
+        for y in years:
+            def pick(cols: list[int], y: int | None = y) -> int | None:
+                same = [c for c in cols if h.columns[c].year == y]
+                if same:
+                    return same[0]
+                return cols[0] if len(years) == 1 and cols else None
+            groups.append(YearGroup(y or default_year, pick(planned), pick(actual),
+                                    pick(completion)))
+        return groups
+    return [YearGroup(c.year, c.index, None, None) for c in h.year_cols()]
+
+
+def _values(text: str, k: int) -> list[Value | None]:
+    """``k`` values out of one cell: one parse, or ``k`` values found in order."""
+    if k == 1:
+        return [parse_value(text) if text.strip() else None]
+    found = find_values(text)
+    if len(found) == k:
+        return list(found)
+    return [None] * k
+
+
+def _split_texts(text: str, k: int) -> list[str]:
+    if k == 1:
+        return [text]
+    parts = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return parts if len(parts) == k else [text] * k
+
+
+def _flags(row: Row) -> list[str]:
+    flags = []
+    p, a, pct = row["planned_value"], row["actual_value"], row["completion_pct"]
+    if pct is not None and p and a is not None:
+        ratios = [a / p * 100]
+        if a:
+            ratios.append(p / a * 100)
+        if all(abs(r - pct) > PCT_TOLERANCE for r in ratios):
+            flags.append("pct_mismatch")
+    for key in ("planned", "actual"):
+        text = row.get(f"{key}_text")
+        if text and not is_blank_value(text) and row[f"{key}_value"] is None:
+            flags.append("value_unparsed")
+            break
+    if row["status"] == "done" and p is not None and a is not None:
+        below = a < p if row["comparator"] != "<=" else a > p
+        if below:
+            flags.append("status_conflict")
+    return flags
+
+
+@dataclass(slots=True)
+class TableContext:
+    doc_year: int | None
+    federal_project: str | None
+
+
+def _project(row: DataRow, h: Header, carried: dict[str, str]) -> str | None:
+    col = h.first("federal_project")
+    if col is None:
+        return None
+    text = norm(row.filled[col]) if col < len(row.filled) else ""
+    if text and not row.is_spanning():
+        carried["federal_project"] = text
+    return carried.get("federal_project")
+
+
+def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | None,
+                    groups: list[YearGroup], project: str | None) -> list[Row]:
+    k = len(names)
+    base_col, status_col, note_col = h.first("base_value"), h.first("status"), h.first("note")
+    base = parse_value(row.get(base_col)).value if base_col is not None else None
+    note_texts = _split_texts(row.get(note_col), k)
+    status_texts = _split_texts(row.get(status_col), k) if status_col is not None else note_texts
+    out: list[Row] = []
+    for g in groups:
+        planned = _values(row.get(g.planned), k) if g.planned is not None else [None] * k
+        actual = _values(row.get(g.actual), k) if g.actual is not None else [None] * k
+        pct_cells = _split_texts(row.get(g.completion), k)
+        pcts = [parse_percent(t) if g.completion is not None else None for t in pct_cells]
+        if k > 1 and g.completion is not None:
+            found = [v.value for v in find_values(row.get(g.completion))]
+            pcts = found if len(found) == k else [None] * k
+        for i, name in enumerate(names):
+            pv, av = planned[i], actual[i]
+            unit = (pv.unit if pv else None) or (av.unit if av else None) or unit_from_name(name)
+            comparator = rank_comparator(name) or (pv.comparator if pv else None)
+            if rank_comparator(name):
+                unit = unit_from_name(name) or unit
+            status_raw = norm(status_texts[i]) or None
+            status = status_of(status_texts[i]) if status_texts[i] else None
+            r: Row = {
+                "indicator_raw": name,
+                "federal_project": project,
+                "activity": activity,
+                "year": g.year,
+                "base_value": base,
+                "planned_value": pv.value if pv else None,
+                "planned_text": norm(row.get(g.planned)) or None if g.planned is not None else None,
+                "comparator": comparator,
+                "actual_value": av.value if av else None,
+                "actual_text": norm(row.get(g.actual)) or None if g.actual is not None else None,
+                "unit": unit.value if unit else None,
+                "completion_pct": pcts[i],
+                "status_raw": status_raw if status else None,
+                "status": status.value if status else None,
+                "note": norm(note_texts[i]) or None if note_col is not None else None,
+                "page": row.page,
+                "locator": row.locator,
+            }
+            r["flags"] = _flags(r)
+            out.append(r)
+    return out
+
+
+def _has_values(row: DataRow, groups: list[YearGroup]) -> bool:
+    cols = {c for g in groups for c in (g.planned, g.actual) if c is not None}
+    return any(row.get(c).strip() for c in cols)
+
+
+def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Row]:
+    """Indicator rows of one table whose header ``h`` was recognised as an indicator table."""
+    name_col = name_column(h)
+    num_col = h.first("number")
+    groups = year_groups(h, ctx.doc_year)
+    out: list[Row] = []
+    carried: dict[str, str] = {}
+    last: list[Row] = []
+    for row in data_rows(table, h.n_rows):
+        if row.is_spanning():
+            continue
+        name_text = row.get(name_col)
+        project = _project(row, h, carried) or ctx.federal_project
+        number = item_number(row.get(num_col)) if num_col is not None else None
+        if not name_text.strip():
+            continue
+        if (num_col is not None and not number and not _has_values(row, groups) and last):
+            for r in last:  # a name split over two rows: join the continuation
+                r["indicator_raw"] = norm(r["indicator_raw"] + " " + name_text)
+            continue
+        cell = parse_name_cell(name_text)
+        if not cell.names:
+            continue
+        last = _indicator_rows(row, h, cell.names, cell.activity, groups, project)
+        out.extend(last)
+    return out

@@ -1,0 +1,142 @@
+"""Document metadata: type, title, projects, report year and date, read from the leading
+lines, key-value tables and signature lines of a document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.model import Document, Paragraph, Table
+from pipeline.grammar.dates import parse_date
+from pipeline.interpret.headers import norm
+from pipeline.interpret.prose import quoted
+from schemas.enums import DocType
+
+LEAD_LINES = 25
+DOC_TYPE_RULES: tuple[tuple[str, DocType], ...] = (
+    (r"пояснительн\w+\s+записк", DocType.EXPLANATORY_NOTE),
+    (r"^паспорт\b", DocType.PROJECT_PASSPORT),
+    (r"дорожн\w+\s+карт", DocType.ROADMAP_REPORT),
+    (r"отч[её]т\w*\s+(об|о)\s+(исполнени|выполнени|реализаци|ходе)", DocType.EXECUTION_REPORT),
+    (r"^(приказ|постановление|распоряжение)\s*$", DocType.ORDER),
+    (r"^информаци\w+\s+о\s+(ходе|реализаци|выполнени)", DocType.EXECUTION_REPORT),
+)
+YEAR_PHRASE_RE = re.compile(r"\b(?:за|на)\s+(20\d\d)\s*(?:год|г\.?)", re.IGNORECASE)
+PERIOD_RE = re.compile(r"(\d{1,2}\.\d{1,2}\.(20\d\d))\s*[-–—]")
+DATE_LINE_RE = re.compile(
+    r"^(?:от\s+)?[«\"]?\d{1,2}[»\"]?[\s.]+(?:\d{1,2}|[а-яё]+)[\s.]+\d{4}\s*(?:г\.?|года)?$",
+    re.IGNORECASE)
+HEADER_DATE_RE = re.compile(r"\bот\s+(\d{1,2}\.\d{1,2}\.\d{4}|[«\"]?\d{1,2}[»\"]?\s+[а-яё]+\s+"
+                            r"\d{4})", re.IGNORECASE)
+MUNICIPAL_PROJECT_RE = re.compile(r"муниципальн\w+\s+проект\w*\s*[«\"“]", re.IGNORECASE)
+FEDERAL_PROJECT_RE = re.compile(
+    r"(?:федеральн\w+|регионал\w+)\s+(?:\(\s*\w+\s*\)\s*)?проект\w*\s*[«\"“]", re.IGNORECASE)
+NATIONAL_PROJECT_RE = re.compile(r"национальн\w+\s+проект\w*\s*[«\"“]", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """The document's leading text: paragraphs before the first table plus key-value rows."""
+
+    lines: list[str]
+    all_lines: list[str]
+    kv: dict[str, str]
+
+
+def _kv_rows(table: Table) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if table.n_cols != 2:
+        return out
+    for row in table.grid():
+        key, val = norm(row[0]), norm(row[1])
+        if key and val:
+            out[key.lower()] = val
+    return out
+
+
+def lead_of(doc: Document) -> Lead:
+    lines: list[str] = []
+    all_lines: list[str] = []
+    kv: dict[str, str] = {}
+    seen_table = False
+    for b in doc.blocks:
+        if isinstance(b, Paragraph):
+            for line in b.text.splitlines():
+                t = norm(line.replace("*", " ").replace("<i>", "").replace("</i>", ""))
+                if t:
+                    all_lines.append(t)
+                    if not seen_table and len(lines) < LEAD_LINES:
+                        lines.append(t)
+        else:
+            seen_table = True
+            kv.update(_kv_rows(b))
+    return Lead(lines, all_lines, kv)
+
+
+def doc_type_of(lead: Lead) -> tuple[DocType, str | None]:
+    for line in lead.lines:
+        for pattern, dtype in DOC_TYPE_RULES:
+            if re.search(pattern, line, re.IGNORECASE):
+                return dtype, line
+    return DocType.OTHER, (lead.lines[0] if lead.lines else None)
+
+
+def _named(regex: re.Pattern[str], lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        for m in regex.finditer(line):
+            name = quoted(line[m.end() - 1:])
+            name = re.split(r"[»\"”](?!\s*[»\"”])", name)[0] if "«" not in name else name
+            name = norm(name.strip("«»\"“” "))
+            if name and name not in out:
+                out.append(name)
+    return out
+
+
+def _kv(lead: Lead, *keys: str) -> str | None:
+    for k, v in lead.kv.items():
+        if all(key in k for key in keys):
+            return norm(v.strip("«»\" "))
+    return None
+
+
+def projects_of(lead: Lead) -> tuple[list[str], list[str], list[str]]:
+    """National, federal and municipal project names, as written, in order of mention."""
+    text_lines = lead.all_lines[:200]
+    national = _named(NATIONAL_PROJECT_RE, text_lines)
+    federal = _named(FEDERAL_PROJECT_RE, text_lines)
+    municipal = _named(MUNICIPAL_PROJECT_RE, text_lines)
+    if v := _kv(lead, "национальн", "проект"):
+        national.insert(0, v)
+    if v := _kv(lead, "регионал", "проект") or _kv(lead, "федерал", "проект"):
+        federal.insert(0, v)
+    if v := _kv(lead, "муниципальн", "проект", "наименован"):
+        municipal.insert(0, v)
+    return national, federal, municipal
+
+
+def report_year_of(lead: Lead, dtype: DocType) -> int | None:
+    if dtype == DocType.PROJECT_PASSPORT:
+        for source in (*(v for k, v in lead.kv.items() if "срок" in k), *lead.all_lines[:80]):
+            if m := PERIOD_RE.search(source):
+                return int(m.group(2))
+    if dtype == DocType.ORDER:
+        return None
+    for line in lead.lines:
+        if m := YEAR_PHRASE_RE.search(line):
+            return int(m.group(1))
+    return None
+
+
+def doc_date_of(lead: Lead) -> object:
+    for line in lead.lines[:12]:
+        if m := HEADER_DATE_RE.search(line):
+            d = parse_date(m.group(1))
+            if d:
+                return d
+    for line in lead.lines[:12] + lead.all_lines[-8:]:
+        if DATE_LINE_RE.match(line):
+            d = parse_date(line)
+            if d:
+                return d
+    return None

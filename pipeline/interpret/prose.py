@@ -1,0 +1,154 @@
+"""Explanatory notes in prose: ``Показатель 1. «…»``, ``Показатель на 2020 год – не менее
+5 %``, ``Целевой показатель достигнут …``, ``Процент исполнения – 53,8%``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.interpret.cells import clean_name
+from pipeline.interpret.headers import norm
+from pipeline.interpret.values import (
+    Value,
+    find_value,
+    find_values,
+    parse_percent,
+    rank_comparator,
+    status_in_prose,
+    unit_from_name,
+)
+
+Row = dict[str, Any]
+
+PROJECT_RE = re.compile(
+    r"^\s*(?:федеральн\w+|регионал\w+|федеральн\w+\s*\(\s*регионал\w+\s*\))\s+проект\w*\s*"
+    r"[«\"“](.+)[»\"”]", re.IGNORECASE)
+START_RE = re.compile(
+    r"^\s*(?:целев\w+\s+)?(?:показател[ьи]|индикатор|результат)\s*(?:№\s*)?(\d{1,2})?\s*[.:)]\s*"
+    r"(?=[«\"“]|\S)", re.IGNORECASE)
+ACTIVITY_RE = re.compile(r"^\s*мероприяти[ея]\s*:?\s*(.+)", re.IGNORECASE | re.DOTALL)
+PLAN_RE = re.compile(
+    r"(?:показател\w*|значени\w*|план\w*)\s+(?:на|в)\s+(\d{4})\s*(?:год|г\.?)\s*[-–—:]?\s*(.+)",
+    re.IGNORECASE | re.DOTALL)
+PCT_RE = re.compile(r"процент\w*\s+(?:исполнени|выполнени|достижени)\w*\s*[-–—:]?\s*([\d\s,.]+%?)",
+                    re.IGNORECASE)
+ACTUAL_KEY_RE = re.compile(
+    r"фактическ\w+\s+значени\w*|значени\w+\s+показател\w+\s+составил\w*|составил\w*|"
+    r"составляет|достигнут\w*\s+значени\w*", re.IGNORECASE)
+
+
+def quoted(text: str) -> str:
+    """The text inside the outermost «…» (nested quotes kept), else the text itself."""
+    t = text.strip()
+    i = min((t.find(q) for q in "«\"“" if q in t), default=-1)
+    if i < 0:
+        return t
+    j = max(t.rfind(q) for q in "»\"”")
+    return t[i + 1: j] if j > i else t[i + 1:]
+
+
+@dataclass(slots=True)
+class _Pending:
+    name: str
+    locator: str
+    page: int | None
+    project: str | None
+    activity: str | None = None
+    year: int | None = None
+    planned: Value | None = None
+    planned_text: str | None = None
+    actual: Value | None = None
+    pct: float | None = None
+    status: str | None = None
+    status_raw: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _actual_from(text: str, planned: Value | None) -> Value | None:
+    values = [v for v in find_values(text) if v.value is not None]
+    if not values:
+        return None
+    want = planned.unit if planned else None
+    m = ACTUAL_KEY_RE.search(text)
+    if m:
+        after = find_value(text[m.end():])
+        if after is not None and after.value is not None and (want is None or after.unit in
+                                                              (want, None)):
+            return after
+    if want is not None:
+        same = [v for v in values if v.unit == want]
+        if same:
+            return same[0]
+    return None
+
+
+def _row(p: _Pending, default_year: int | None) -> Row:
+    unit = ((p.planned.unit if p.planned else None) or (p.actual.unit if p.actual else None)
+            or unit_from_name(p.name))
+    comparator = rank_comparator(p.name) or (p.planned.comparator if p.planned else None)
+    return {
+        "indicator_raw": p.name,
+        "federal_project": p.project,
+        "activity": p.activity,
+        "year": p.year or default_year,
+        "base_value": None,
+        "planned_value": p.planned.value if p.planned else None,
+        "planned_text": p.planned_text,
+        "comparator": comparator,
+        "actual_value": p.actual.value if p.actual else None,
+        "actual_text": None,
+        "unit": unit.value if unit else None,
+        "completion_pct": p.pct,
+        "status_raw": p.status_raw,
+        "status": p.status,
+        "note": norm(" ".join(p.notes)) or None,
+        "flags": [],
+        "page": p.page,
+        "locator": p.locator,
+    }
+
+
+def indicators_from_prose(paragraphs: list[tuple[str, str, int | None]],
+                          default_year: int | None, project: str | None) -> list[Row]:
+    """Indicator rows of an explanatory note; ``paragraphs`` are (text, locator, page)."""
+    out: list[Row] = []
+    cur: _Pending | None = None
+    current_project = project
+    for text, locator, page in paragraphs:
+        t = norm(text)
+        if not t:
+            continue
+        if m := PROJECT_RE.match(t):
+            current_project = quoted(m.group(0))
+            if cur:
+                out.append(_row(cur, default_year))
+                cur = None
+            continue
+        start = START_RE.match(t)
+        if start and start.group(1) and not PLAN_RE.match(t):
+            if cur:
+                out.append(_row(cur, default_year))
+            cur = _Pending(clean_name(quoted(t[start.end():])), locator, page, current_project)
+            continue
+        if cur is None:
+            continue
+        if (m := ACTIVITY_RE.match(t)) and cur.activity is None:
+            cur.activity = clean_name(quoted(m.group(1)))
+            continue
+        if (m := PLAN_RE.search(t)) and cur.planned is None:
+            cur.year = int(m.group(1))
+            cur.planned_text = norm(m.group(2))
+            cur.planned = find_value(m.group(2))
+            continue
+        if m := PCT_RE.search(t):
+            cur.pct = parse_percent(m.group(1))
+        found = status_in_prose(t)
+        if found and cur.status is None:
+            cur.status, cur.status_raw = found[0].value, found[1]
+        if cur.actual is None and (found or ACTUAL_KEY_RE.search(t)):
+            cur.actual = _actual_from(PCT_RE.sub("", t), cur.planned)
+        cur.notes.append(t)
+    if cur:
+        out.append(_row(cur, default_year))
+    return out

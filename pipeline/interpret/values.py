@@ -1,0 +1,82 @@
+"""The value grammar as the interpreters use it: one place that adapts
+``pipeline.grammar`` to row building (values in cells, values in prose, units from names)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.grammar.numbers import Value, find_value, parse_number, parse_value
+from pipeline.grammar.percents import parse_percent
+from pipeline.grammar.statuses import status_in_prose, status_of
+from pipeline.grammar.units import unit_of
+from schemas.enums import Unit
+
+__all__ = [
+    "Value",
+    "find_value",
+    "find_values",
+    "is_blank_value",
+    "parse_number",
+    "parse_percent",
+    "parse_value",
+    "rank_comparator",
+    "status_in_prose",
+    "status_of",
+    "unit_from_name",
+]
+
+DASHES = {"", "-", "–", "—", "*", "х", "x", "нет", "н/д"}
+NAME_UNIT_SUFFIX_RE = re.compile(
+    r"[,(]\s*(процент\w*|%|человек\w*|чел\.?|единиц\w*|ед\.?|штук\w*|шт\.?|балл\w*|мест\w*|"
+    r"тыс\.?\s*руб\w*\.?|млн\.?\s*руб\w*\.?|рубл\w*)\s*\)?\s*\.?$",
+    re.IGNORECASE,
+)
+NAME_HEAD_UNITS: tuple[tuple[str, Unit], ...] = (
+    (r"^(доля|удельный вес|охват|процент|укомплектованность)", Unit.PERCENT),
+    (r"^(средневзвешенн\w+ место|место|рейтинг)", Unit.RANK),
+    (r"^средн\w+ балл", Unit.SCORE),
+    (r"^численность", Unit.PERSONS),
+    (r"^(количество|число)", Unit.UNITS),
+)
+
+
+def is_blank_value(text: str | None) -> bool:
+    return (text or "").strip().lower() in DASHES
+
+
+def find_values(text: str) -> list[Value]:
+    """All values in ``text`` in order (a cell holding several indicators' values)."""
+    out: list[Value] = []
+    rest = text
+    while rest:
+        v = find_value(rest)
+        if v is None or v.value is None:
+            break
+        out.append(v)
+        idx = rest.find(v.raw) if v.raw else -1
+        if idx < 0:
+            break
+        rest = rest[idx + len(v.raw):]
+    return out
+
+
+def unit_from_name(name: str) -> Unit | None:
+    """Unit stated in an indicator name (``…, процент``) or implied by its head word."""
+    m = NAME_UNIT_SUFFIX_RE.search(name)
+    if m:
+        u = unit_of(m.group(1))
+        if u is not None:
+            return u
+    low = name.lower().strip(" «\"")
+    for pattern, unit in NAME_HEAD_UNITS:
+        if re.match(pattern, low):
+            return unit
+    return None
+
+
+def rank_comparator(name: str) -> str | None:
+    """A rank target (``место … (не ниже)``): the place number may not exceed it, so ``<=``."""
+    low = name.lower()
+    if "место" in low and re.search(r"не\s+ниже", low):
+        return "<="
+    return None

@@ -1,0 +1,173 @@
+"""Indicator-name matching against the reference catalog: overrides first, then a vectorised
+rapidfuzz scorer over lemmatised, territory-free names and aliases."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from pipeline.normalise.catalog import Catalog, CatalogError, Indicator, default_catalog
+from pipeline.normalise.lemma import override_key, prepare
+from pipeline.normalise.projects import ProjectMatcher
+
+log = logging.getLogger(__name__)
+
+MatchMethod = Literal["override", "fuzzy", "none"]
+Scorer = Callable[..., float]
+DEFAULT_THRESHOLD = 80.0
+DEFAULT_MARGIN = 3.0
+DEFAULT_SCORER = "token_set_sort"
+DEFAULT_OVERRIDES = Path(__file__).resolve().parents[2] / "data" / "reference" / "overrides.csv"
+TOP_K = 3
+CHUNK_ROWS = 8192
+SCORERS: dict[str, tuple[Scorer, ...]] = {
+    "ratio": (fuzz.ratio,),
+    "token_sort": (fuzz.token_sort_ratio,),
+    "token_set": (fuzz.token_set_ratio,),
+    "wratio": (fuzz.WRatio,),
+    "token_set_sort": (fuzz.token_set_ratio, fuzz.token_sort_ratio),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Result of matching one raw indicator name; ``candidates`` are the top catalog names."""
+
+    canonical: str | None
+    score: float
+    federal_project: str | None
+    method: MatchMethod
+    candidates: tuple[tuple[str, float], ...] = ()
+
+
+NO_MATCH = Match(None, 0.0, None, "none")
+
+
+@lru_cache(maxsize=262_144)
+def prepared(name: str) -> str:
+    """Cached matching key of a raw indicator name."""
+    return prepare(name)
+
+
+def load_overrides(path: Path, catalog: Catalog) -> dict[str, Indicator | None]:
+    """Raw-name key -> indicator (None forces "no match"); canonical must be a catalog name."""
+    if not path.is_file():
+        log.debug("no overrides file at %s", path)
+        return {}
+    out: dict[str, Indicator | None] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not {"raw_name", "canonical"} <= set(reader.fieldnames or []):
+            raise CatalogError(path.name, None, "header must be raw_name,canonical,note")
+        for n, row in enumerate(reader, 1):
+            raw, canonical = (row.get("raw_name") or "").strip(), (row.get("canonical") or "").strip()
+            if not raw:
+                raise CatalogError(path.name, n, "empty 'raw_name'")
+            indicator = catalog.indicator(canonical) if canonical else None
+            if canonical and indicator is None:
+                raise CatalogError(path.name, n, f"canonical {canonical!r} is not an indicator "
+                                   "name in catalog_indicators.csv")
+            key = override_key(raw)
+            if key in out and out[key] != indicator:
+                raise CatalogError(path.name, n, f"raw_name {raw!r} is overridden twice")
+            out[key] = indicator
+    return out
+
+
+def _choice_table(catalog: Catalog) -> tuple[list[str], np.ndarray]:
+    """Prepared names and aliases (deduplicated), grouped by indicator; group start offsets."""
+    choices: list[str] = []
+    starts: list[int] = []
+    for ind in catalog.indicators:
+        keys = [k for k in dict.fromkeys(prepared(t) for t in (ind.name, *ind.aliases)) if k]
+        starts.append(len(choices))
+        choices.extend(keys or [ind.name.lower()])
+    return choices, np.asarray(starts, dtype=np.intp)
+
+
+class Normaliser:
+    """Built once from the catalog; maps raw indicator and project names to canonical ones."""
+
+    def __init__(self, catalog: Catalog | None = None, overrides: Path | None = DEFAULT_OVERRIDES,
+                 threshold: float = DEFAULT_THRESHOLD, scorer: str = DEFAULT_SCORER) -> None:
+        self.catalog = catalog or default_catalog()
+        self.threshold = threshold
+        if scorer not in SCORERS:
+            raise ValueError(f"scorer {scorer!r} is not one of {', '.join(SCORERS)}")
+        self.scorers = SCORERS[scorer]
+        self.overrides = load_overrides(overrides, self.catalog) if overrides else {}
+        self.choices, self.starts = _choice_table(self.catalog)
+        self.projects = ProjectMatcher.build(self.catalog)
+
+    def scores(self, keys: Sequence[str]) -> np.ndarray:
+        """Best score of every prepared key against every indicator (keys x indicators)."""
+        parts = []
+        for lo in range(0, len(keys), CHUNK_ROWS):
+            chunk = keys[lo: lo + CHUNK_ROWS]
+            mats = [process.cdist(chunk, self.choices, scorer=s, dtype=np.float32, workers=-1)
+                    for s in self.scorers]
+            mat = mats[0] if len(mats) == 1 else np.mean(mats, axis=0)
+            parts.append(np.maximum.reduceat(mat, self.starts, axis=1))
+        if not parts:
+            return np.zeros((0, len(self.catalog.indicators)), dtype=np.float32)
+        return np.vstack(parts)
+
+    def _from_row(self, row: np.ndarray) -> Match:
+        order = np.argsort(-row, kind="stable")[:TOP_K]
+        inds = self.catalog.indicators
+        cands = tuple((inds[i].name, round(float(row[i]), 2)) for i in order)
+        best, score = inds[order[0]], cands[0][1]
+        if score >= self.threshold:
+            return Match(best.name, score, best.federal_project, "fuzzy", cands)
+        return Match(None, score, None, "none", cands)
+
+    def _override(self, name: str) -> Match | None:
+        key = override_key(name)
+        if key not in self.overrides:
+            return None
+        ind = self.overrides[key]
+        if ind is None:
+            return Match(None, 0.0, None, "override")
+        return Match(ind.name, 100.0, ind.federal_project, "override", ((ind.name, 100.0),))
+
+    def match_indicators(self, names: list[str]) -> list[Match]:
+        """One Match per name, in order; names are deduplicated before any work."""
+        unique = list(dict.fromkeys(names))
+        done: dict[str, Match] = {}
+        todo: dict[str, str] = {}
+        for name in unique:
+            hit = self._override(name)
+            if hit is not None:
+                done[name] = hit
+            else:
+                todo[name] = prepared(name)
+        keys = [k for k in dict.fromkeys(todo.values()) if k]
+        by_key = {k: self._from_row(row) for k, row in zip(keys, self.scores(keys), strict=True)}
+        for name, key in todo.items():
+            done[name] = by_key.get(key, NO_MATCH)
+        return [done[n] for n in names]
+
+    def match_indicator(self, name: str) -> Match:
+        """Match one raw indicator name."""
+        return self.match_indicators([name])[0]
+
+    def match_federal_project(self, text: str) -> str | None:
+        """Canonical federal project named in ``text`` (``ФП «Учитель будущего»``), or None."""
+        return self.projects.federal_project(text)
+
+    def match_national_project(self, text: str) -> str | None:
+        """Canonical national project named in ``text`` (``НП «Образование»``), or None."""
+        return self.projects.national_project(text)
+
+    def national_of(self, federal_projects: Sequence[str]) -> str | None:
+        """National project owning the first of the given canonical federal projects."""
+        owners = [self.projects.national_of_federal.get(f) for f in federal_projects]
+        return next((o for o in owners if o), None)

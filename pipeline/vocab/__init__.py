@@ -1,0 +1,134 @@
+"""Vocabularies kept as package data (status, comparator and unit forms) and their loaders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TypeVar
+
+from schemas.enums import Comparator, Status, Unit
+
+__all__ = [
+    "ComparatorForm",
+    "StatusForm",
+    "UnitForm",
+    "comparator_forms",
+    "fold",
+    "form_pattern",
+    "read_rows",
+    "status_forms",
+    "unit_forms",
+]
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "ё": "е"})
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` char by char (length kept), ё -> е, exotic spaces -> plain spaces."""
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text).translate(_SPACES)
+
+
+_WORDCHAR = r"[a-zа-я0-9]"
+
+
+def form_pattern(form: str, bounded: bool = True) -> str:
+    """Regex source for a vocabulary form: flexible spaces, optional dots, word-bounded ends."""
+    tokens = fold(form).split()
+    parts: list[str] = []
+    for i, tok in enumerate(tokens):
+        if i:
+            parts.append(r"\s*" if tokens[i - 1].endswith(".") else r"\s+")
+        if tok.endswith(".") and len(tok) > 1:
+            parts.append(re.escape(tok[:-1]) + r"\.?")
+        else:
+            parts.append(re.escape(tok))
+    pat = "".join(parts)
+    if not bounded or not tokens:
+        return pat
+    head = rf"(?<!{_WORDCHAR})" if tokens[0][:1].isalnum() else ""
+    tail = rf"(?!{_WORDCHAR})" if tokens[-1][-1:].isalnum() or tokens[-1].endswith(".") else ""
+    return head + pat + tail
+
+
+@cache
+def read_rows(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of one vocabulary CSV shipped in this package."""
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class StatusForm:
+    form: str
+    status: Status
+    prose: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComparatorForm:
+    form: str
+    comparator: Comparator
+    rank_comparator: Comparator
+    needs_number: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitForm:
+    form: str
+    unit: Unit
+    multiplier: float
+    after_number: bool
+    source: str
+
+
+_F = TypeVar("_F", StatusForm, ComparatorForm, UnitForm)
+
+
+def _key(form: str) -> str:
+    return " ".join(fold(form).split()).rstrip(".") or fold(form).strip()
+
+
+def _longest_first(forms: dict[str, _F]) -> tuple[_F, ...]:
+    return tuple(sorted(forms.values(), key=lambda f: (-len(f.form), f.form)))
+
+
+@cache
+def status_forms() -> tuple[StatusForm, ...]:
+    """Status forms, folded and de-duplicated, longest first."""
+    out: dict[str, StatusForm] = {}
+    for r in read_rows("statuses.csv"):
+        key = _key(r["raw_form"])
+        out.setdefault(key, StatusForm(key, Status(r["canonical"]), r.get("prose") == "yes",
+                                       r.get("source", "")))
+    return _longest_first(out)
+
+
+@cache
+def comparator_forms() -> tuple[ComparatorForm, ...]:
+    """Comparator forms, folded and de-duplicated, longest first."""
+    out: dict[str, ComparatorForm] = {}
+    for r in read_rows("comparators.csv"):
+        key = _key(r["raw_form"])
+        canonical = Comparator(r["canonical"])
+        rank = Comparator(r.get("rank_canonical") or canonical)
+        out.setdefault(key, ComparatorForm(key, canonical, rank,
+                                           r.get("context") == "before_number",
+                                           r.get("source", "")))
+    return _longest_first(out)
+
+
+@cache
+def unit_forms() -> tuple[UnitForm, ...]:
+    """Unit forms, folded and de-duplicated (dots kept), longest first."""
+    out: dict[str, UnitForm] = {}
+    for r in read_rows("units.csv"):
+        key = " ".join(fold(r["raw_form"]).split())
+        out.setdefault(key, UnitForm(key, Unit(r["unit_enum"]), float(r["multiplier"]),
+                                     r.get("context") == "after_number", r.get("source", "")))
+    return _longest_first(out)

@@ -1,0 +1,347 @@
+"""Regenerate the normalisation CSVs in pipeline/vocab/ from /work/shared/reference.
+
+Usage: .venv/bin/python scripts/build_reference.py [--reference DIR] [--corpus DIR] [--out DIR]
+
+The committed CSVs are the runtime source; this script documents and reproduces them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+log = logging.getLogger("build_reference")
+Row = dict[str, str]
+
+SHORT_FP_NAMES = {"EВ": "Патриотическое воспитание"}  # the corpus truth (dev/120) uses it
+TRAILING_PAREN_RE = re.compile(r"\s*\((?!.*\().*\)\s*$")
+OKTMO_LINE_RE = re.compile(r"^(\d\d) (\d)(\d\d) 000\s*$")
+ADJ_END_RE = re.compile(r"(?:ий|ый|ой)$")
+HFLABS_KIND = {"р-н": "район", "у": "улус"}
+
+R, K, O = "republic", "krai", "oblast"
+SUBJECTS: list[tuple[str, str, str, str]] = [  # name, kind, OKTMO prefix, aliases
+    ("Республика Адыгея", R, "79", "Адыгея|Республика Адыгея (Адыгея)"),
+    ("Республика Алтай", R, "84", ""),
+    ("Республика Башкортостан", R, "80", "Башкортостан|Башкирия"),
+    ("Республика Бурятия", R, "81", "Бурятия"),
+    ("Республика Дагестан", R, "82", "Дагестан"),
+    ("Донецкая Народная Республика", R, "21?", "ДНР"),
+    ("Республика Ингушетия", R, "26", "Ингушетия"),
+    ("Кабардино-Балкарская Республика", R, "83", "Кабардино-Балкария|КБР"),
+    ("Республика Калмыкия", R, "85", "Калмыкия"),
+    ("Карачаево-Черкесская Республика", R, "91", "Карачаево-Черкесия|КЧР"),
+    ("Республика Карелия", R, "86", "Карелия"),
+    ("Республика Коми", R, "87", ""),
+    ("Республика Крым", R, "35", "Крым"),
+    ("Луганская Народная Республика", R, "43?", "ЛНР"),
+    ("Республика Марий Эл", R, "88", "Марий Эл"),
+    ("Республика Мордовия", R, "89", "Мордовия"),
+    ("Республика Саха (Якутия)", R, "98", "Якутия|Республика Якутия|Республика Саха"),
+    ("Республика Северная Осетия — Алания", R, "90",
+     "Северная Осетия|Республика Северная Осетия|Северная Осетия — Алания"),
+    ("Республика Татарстан", R, "92", "Татарстан|Республика Татарстан (Татарстан)"),
+    ("Республика Тыва", R, "93", "Тыва|Тува|Республика Тува"),
+    ("Удмуртская Республика", R, "94", "Удмуртия"),
+    ("Республика Хакасия", R, "95", "Хакасия"),
+    ("Чеченская Республика", R, "96", "Чечня"),
+    ("Чувашская Республика", R, "97", "Чувашия|Чувашская Республика — Чувашия"),
+    ("Алтайский край", K, "01", ""),
+    ("Забайкальский край", K, "76", ""),
+    ("Камчатский край", K, "30", ""),
+    ("Краснодарский край", K, "03", "Кубань"),
+    ("Красноярский край", K, "04", ""),
+    ("Пермский край", K, "57", ""),
+    ("Приморский край", K, "05", "Приморье"),
+    ("Ставропольский край", K, "07", "Ставрополье"),
+    ("Хабаровский край", K, "08", ""),
+    ("Амурская область", O, "10", ""),
+    ("Архангельская область", O, "11", ""),
+    ("Астраханская область", O, "12", ""),
+    ("Белгородская область", O, "14", ""),
+    ("Брянская область", O, "15", ""),
+    ("Владимирская область", O, "17", ""),
+    ("Волгоградская область", O, "18", ""),
+    ("Вологодская область", O, "19", ""),
+    ("Воронежская область", O, "20", ""),
+    ("Запорожская область", O, "23?", ""),
+    ("Ивановская область", O, "24", ""),
+    ("Иркутская область", O, "25", ""),
+    ("Калининградская область", O, "27", ""),
+    ("Калужская область", O, "29", ""),
+    ("Кемеровская область — Кузбасс", O, "32", "Кемеровская область|Кузбасс"),
+    ("Кировская область", O, "33", ""),
+    ("Костромская область", O, "34", ""),
+    ("Курганская область", O, "37", ""),
+    ("Курская область", O, "38", ""),
+    ("Ленинградская область", O, "41", ""),
+    ("Липецкая область", O, "42", ""),
+    ("Магаданская область", O, "44", ""),
+    ("Московская область", O, "46", "Подмосковье"),
+    ("Мурманская область", O, "47", ""),
+    ("Нижегородская область", O, "22", ""),
+    ("Новгородская область", O, "49", ""),
+    ("Новосибирская область", O, "50", ""),
+    ("Омская область", O, "52", ""),
+    ("Оренбургская область", O, "53", ""),
+    ("Орловская область", O, "54", ""),
+    ("Пензенская область", O, "56", ""),
+    ("Псковская область", O, "58", ""),
+    ("Ростовская область", O, "60", ""),
+    ("Рязанская область", O, "61", ""),
+    ("Самарская область", O, "36", ""),
+    ("Саратовская область", O, "63", ""),
+    ("Сахалинская область", O, "64", ""),
+    ("Свердловская область", O, "65", ""),
+    ("Смоленская область", O, "66", ""),
+    ("Тамбовская область", O, "68", ""),
+    ("Тверская область", O, "28", ""),
+    ("Томская область", O, "69", ""),
+    ("Тульская область", O, "70", ""),
+    ("Тюменская область", O, "71", ""),
+    ("Ульяновская область", O, "73", ""),
+    ("Херсонская область", O, "39?", ""),
+    ("Челябинская область", O, "75", ""),
+    ("Ярославская область", O, "78", ""),
+    ("Москва", "federal_city", "45", "г. Москва|город Москва"),
+    ("Санкт-Петербург", "federal_city", "40", "г. Санкт-Петербург|город Санкт-Петербург"),
+    ("Севастополь", "federal_city", "67", "г. Севастополь|город Севастополь"),
+    ("Еврейская автономная область", "autonomous_oblast", "99", "ЕАО|Еврейская АО"),
+    ("Ненецкий автономный округ", "autonomous_okrug", "118", "НАО|Ненецкий АО"),
+    ("Ханты-Мансийский автономный округ — Югра", "autonomous_okrug", "718",
+     "Ханты-Мансийский автономный округ|Югра|ХМАО|ХМАО — Югра|Ханты-Мансийский АО"),
+    ("Чукотский автономный округ", "autonomous_okrug", "77", "Чукотка|Чукотский АО"),
+    ("Ямало-Ненецкий автономный округ", "autonomous_okrug", "719", "ЯНАО|Ямало-Ненецкий АО"),
+]
+
+
+def read_csv(path: Path, encoding: str = "utf-8") -> list[Row]:
+    """Rows of a headed CSV file."""
+    with path.open(encoding=encoding, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[Row]) -> int:
+    """Write rows under ``header``; return how many were written."""
+    rows = list(rows)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: r.get(k, "") for k in header} for r in rows)
+    log.info("wrote %s (%d rows)", path, len(rows))
+    return len(rows)
+
+
+def national_rows(ref: Path) -> list[Row]:
+    """National projects with stable ids."""
+    rows = read_csv(ref / "national_projects.csv")
+    return [{"id": f"np{i:02d}", **r} for i, r in enumerate(rows, 1)]
+
+
+def short_fp_name(code: str, name: str) -> str:
+    """The output name of a federal project: the catalog name without a trailing bracket."""
+    return SHORT_FP_NAMES.get(code) or TRAILING_PAREN_RE.sub("", name).strip() or name
+
+
+def federal_rows(ref: Path) -> list[Row]:
+    """Federal projects with ids (budget code, else ``fpNN``) and short canonical names."""
+    out = []
+    for i, r in enumerate(read_csv(ref / "federal_projects.csv"), 1):
+        canonical = short_fp_name(r["code"], r["name"])
+        aliases = [a for a in r["aliases"].split("|") if a]
+        if canonical != r["name"]:
+            aliases.insert(0, r["name"])
+        out.append({**r, "id": r["code"] or f"fp{i:02d}", "canonical": canonical,
+                    "aliases": "|".join(dict.fromkeys(aliases))})
+    return out
+
+
+def indicator_rows(ref: Path, federal: list[Row], national: list[Row]) -> list[Row]:
+    """Indicators and results, linked to a federal project id or only a national project."""
+    fp_by_code = {r["code"]: r for r in federal if r["code"]}
+    np_by_code = {r["code"]: r for r in national if r["code"]}
+    out = []
+    for i, r in enumerate(read_csv(ref / "indicators.csv"), 1):
+        code = r["federal_project_code"]
+        fp = fp_by_code.get(code)
+        national_project = fp["national_project"] if fp else np_by_code[code]["name"]
+        out.append({**r, "id": f"ind{i:02d}", "federal_project_id": fp["id"] if fp else "",
+                    "national_project": national_project, "name": r["indicator_name"]})
+    return out
+
+
+def region_rows(hflabs: list[Row]) -> list[Row]:
+    """The 89 subjects, marked with hflabs when the city list names them too."""
+    seen = {hflabs_region(r) for r in hflabs}
+    out = []
+    for name, kind, oktmo, aliases in SUBJECTS:
+        source = "constitution art. 65 (names); OKTMO codes from background knowledge"
+        if name in seen:
+            source += "; hflabs_city.csv region column"
+        out.append({"name": name, "kind": kind, "oktmo": oktmo, "aliases": aliases,
+                    "source": source})
+    return out
+
+
+def hflabs_region(row: Row) -> str:
+    """Canonical subject name of an hflabs row's region columns."""
+    rtype, region = row["region_type"], row["region"].replace("/", " ").strip()
+    region = " ".join(region.replace("(", " ").replace(")", " ").split())
+    by_words = {frozenset(n.replace("—", " ").replace("(", " ").replace(")", " ").lower().split())
+                : n for n, *_ in SUBJECTS}
+    if rtype == "обл" and " - " not in region:
+        return f"{region} область"
+    if rtype == "край":
+        return f"{region} край"
+    if rtype == "г":
+        return region
+    words = set(region.replace(" - ", " ").lower().split())
+    for key, name in by_words.items():
+        if words <= key:
+            return name
+    raise ValueError(f"hflabs region not mapped: {rtype} {region}")
+
+
+def oktmo_lines(path: Path, encoding: str) -> list[tuple[str, str, str]]:
+    """``(8-digit code, level digit, name)`` of the municipal-level lines of an OKTMO extract."""
+    out = []
+    with path.open(encoding=encoding) as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split(";")
+            m = OKTMO_LINE_RE.match(parts[0]) if len(parts) > 2 else None
+            if m and m.group(3) != "00":
+                code = parts[0].replace(" ", "")
+                out.append((code, m.group(2), " ".join(parts[2].split())))
+    return out
+
+
+def oktmo_name(level: str, name: str) -> tuple[str, str] | None:
+    """Canonical name and kind of an OKTMO municipal line, or None for a header."""
+    if level == "6" and name.endswith("муниципальный район"):
+        return name.replace(" муниципальный район", " район"), "district"
+    if level == "8" and name.endswith("муниципальный округ"):
+        return name, "municipal_okrug"
+    if level == "7" and name.startswith("- "):
+        rest = name[2:].replace("город-курорт", "город").replace("город-герой", "город")
+        if ADJ_END_RE.search(rest) and " " not in rest:
+            return f"{rest} городской округ", "urban_okrug"
+        return f"городской округ {rest}", "city_okrug"
+    return None
+
+
+def oktmo_rows(ext: Path, by_code: dict[str, str]) -> list[Row]:
+    """Municipal districts and okrugs of the OKTMO vol3 (utf-8) and vol5 (cp1251) extracts."""
+    files = [("oktmo_vol3_south_municipalities.csv", "utf-8", "oktmo_vol3"),
+             ("oktmo_vol5_volga_municipalities_cp1251.csv", "cp1251", "oktmo_vol5")]
+    out = []
+    for fname, enc, tag in files:
+        for code, level, raw in oktmo_lines(ext / fname, enc):
+            named = oktmo_name(level, raw)
+            if named is None:
+                continue
+            out.append({"name": named[0], "kind": named[1], "region": by_code[code[:2]],
+                        "oktmo": code, "source": f"{tag}: {raw}"})
+    return out
+
+
+def hflabs_rows(hflabs: list[Row]) -> list[Row]:
+    """Districts (``area`` column, types р-н and у) of hflabs/city."""
+    out = []
+    for r in hflabs:
+        noun = HFLABS_KIND.get(r["area_type"])
+        if noun and r["area"]:
+            out.append({"name": f"{r['area']} {noun}", "kind": "district",
+                        "region": hflabs_region(r), "oktmo": r["oktmo"][:5] + "000",
+                        "source": "hflabs_city.csv area column"})
+    return out
+
+
+def kind_of(name: str) -> str:
+    """Municipality kind from the end of its canonical name."""
+    if name.endswith("муниципальный округ"):
+        return "municipal_okrug"
+    if name.startswith("городской округ"):
+        return "city_okrug"
+    return "urban_okrug" if name.endswith("городской округ") else "district"
+
+
+def corpus_rows(corpus: Path) -> list[Row]:
+    """Municipalities named in the corpus truth (seeds and dev)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(corpus.glob("*/*.truth.json")):
+        doc = json.loads(path.read_text(encoding="utf-8")).get("document") or {}
+        if doc.get("municipality") and doc.get("region"):
+            key = (doc["municipality"], doc["region"])
+            found.setdefault(key, []).append(path.parent.name + "/" + path.name.split("_")[0])
+    return [{"name": n, "kind": kind_of(n), "region": reg, "oktmo": "",
+             "source": "corpus truth " + " ".join(files)} for (n, reg), files in found.items()]
+
+
+def merge_municipalities(groups: list[list[Row]]) -> list[Row]:
+    """One row per (name, region), sources joined, earlier groups first."""
+    merged: dict[tuple[str, str], Row] = {}
+    for rows in groups:
+        for r in rows:
+            key = (r["name"], r["region"])
+            if key in merged:
+                old = merged[key]
+                if r["source"] not in old["source"]:
+                    old["source"] += "; " + r["source"]
+                old["oktmo"] = old["oktmo"] or r["oktmo"]
+            else:
+                merged[key] = dict(r)
+    return sorted(merged.values(), key=lambda r: (r["region"], r["name"]))
+
+
+def check_codes(hflabs: list[Row]) -> None:
+    """Warn where hflabs OKTMO prefixes disagree with the subject table."""
+    code_of = {name: oktmo for name, _, oktmo, _ in SUBJECTS}
+    for r in hflabs:
+        name = hflabs_region(r)
+        if r["oktmo"] and not r["oktmo"].startswith(code_of[name].rstrip("?")[:2]):
+            log.warning("OKTMO prefix of %s is %s in hflabs", name, r["oktmo"][:2])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build every CSV of the normalisation catalog and gazetteer."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reference", type=Path, default=Path("/work/shared/reference"))
+    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus"))
+    ap.add_argument("--out", type=Path, default=ROOT / "pipeline" / "vocab")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    ref, ext = args.reference, args.reference / "external"
+    national = national_rows(ref)
+    federal = federal_rows(ref)
+    indicators = indicator_rows(ref, federal, national)
+    hflabs = read_csv(ext / "hflabs_city.csv")
+    check_codes(hflabs)
+    by_code = {oktmo: name for name, _, oktmo, _ in SUBJECTS if len(oktmo) == 2}
+    out = args.out
+    write_csv(out / "catalog_national_projects.csv",
+              ["id", "code", "name", "period", "aliases", "confidence", "source"], national)
+    write_csv(out / "catalog_federal_projects.csv",
+              ["id", "code", "name", "canonical", "national_project", "period", "aliases",
+               "confidence", "source"], federal)
+    write_csv(out / "catalog_indicators.csv",
+              ["id", "federal_project_id", "national_project", "name", "unit", "unit_enum",
+               "kind", "comparator", "targets", "level", "aliases", "confidence", "source"],
+              indicators)
+    write_csv(out / "gazetteer_regions.csv", ["name", "kind", "oktmo", "aliases", "source"],
+              region_rows(hflabs))
+    munis = merge_municipalities([corpus_rows(args.corpus), oktmo_rows(ext, by_code),
+                                  hflabs_rows(hflabs)])
+    write_csv(out / "gazetteer_municipalities.csv",
+              ["name", "kind", "region", "oktmo", "source"], munis)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""Run the whole pipeline on generated and corpus documents; read the Parquet back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.dataset as ds
+import pytest
+
+from pipeline.__main__ import main
+from pipeline.run import RunConfig, run
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+BAD = SHARED / "corpus" / "dev" / "bad"
+
+EXECUTION_ROWS = [
+    ["Наименование национального проекта", "Наименование (федерального) регионального проекта",
+     "Наименование мероприятия", "Показатели на 2021 год", "", "Процент исполнения",
+     "Примечание"],
+    ["", "", "", "Плановый", "Фактический", "", ""],
+    ["Образование", "Успех каждого ребенка",
+     "Показатель:\n\n1. Доля детей, охваченных дополнительным образованием:\nМероприятия:\n"
+     "- открытые уроки", "не менее 27%", "12%", "44,4%", "не исполнено (по причине)"],
+    ["", "", "Показатель:\n\n2. Число участников открытых онлайн-уроков",
+     "760 человек", "760", "100 %", "Выполнено"],
+]
+
+
+@pytest.fixture
+def report_folder(tmp_path: Path, make_docx) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = make_docx(
+        name="report.docx",
+        paragraphs=("Отчет об исполнении плана мероприятий реализации национального проекта "
+                    "«Образование» на 2021 год", "в Сысертском городском округе"),
+        tables=((EXECUTION_ROWS, [(0, 3, 0, 4), (0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2),
+                                  (0, 5, 1, 5), (0, 6, 1, 6), (2, 0, 3, 0), (2, 1, 3, 1)]),),
+    )
+    shutil.move(path, folder / "report.docx")
+    (folder / "report.docx.truth.json").write_text("{}", encoding="utf-8")
+    return folder
+
+
+def test_execution_report_rows_and_readback(report_folder: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    summary = run(RunConfig(report_folder, out, workers=1))
+    assert summary.files == 1 and summary.skipped == 1
+    docs = ds.dataset(out / "documents", format="parquet").to_table().to_pylist()
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc["status"] == "ok" and doc["format"] == "docx"
+    assert doc["doc_type"] == "execution_report" and doc["report_year"] == 2021
+    rows = duckdb.sql(
+        f"select indicator_raw, year, planned_value, comparator, actual_value, unit, "
+        f"completion_pct, status, flags, locator from '{out}/indicators/*.parquet' "
+        f"order by locator").fetchall()
+    assert len(rows) == 2
+    first, second = rows
+    assert first[0] == "Доля детей, охваченных дополнительным образованием"
+    assert first[1:8] == (2021, 27.0, ">=", 12.0, "percent", 44.4, "not_done")
+    assert first[9] == "table 1 row 3"
+    assert second[2:8] == (760.0, None, 760.0, "persons", 100.0, "done")
+
+
+def test_bad_inputs_are_reported_and_the_run_goes_on(tmp_path: Path, make_docx):
+    if not BAD.exists():
+        pytest.skip("shared corpus not beside the repository")
+    folder = tmp_path / "mixed"
+    shutil.copytree(BAD, folder)
+    good = make_docx(name="good.docx", paragraphs=("Пояснительная записка",))
+    shutil.copy(good, folder / "good.docx")
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "--out", str(out), "--workers", "2",
+                 "--timeout", "120"]) == 0
+    docs = {r["source_path"]: r for r in
+            ds.dataset(out / "documents", format="parquet").to_table().to_pylist()}
+    assert docs["good.docx"]["status"] == "ok"
+    for path in BAD.glob("*.truth.json"):
+        import json
+
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        row = docs[truth["file"]]
+        if truth["expect"] == "ok":
+            assert row["status"] == "ok", row
+        else:
+            assert row["status"] in ("failed", "partial"), row
+            assert row["error"] and len(row["error"]) > 10, row
+    leftovers = [p for p in out.rglob("*") if p.name.startswith(".")]
+    assert not leftovers
+
+
+def test_missing_input_exits_2(tmp_path: Path):
+    assert main(["extract", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2

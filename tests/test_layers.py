@@ -1,0 +1,45 @@
+"""Architecture rules: layer imports and module size."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ALLOWED = {"schemas": {"schemas"}, "extractors": {"schemas", "extractors"},
+           "pipeline": {"schemas", "extractors", "pipeline"}}
+MAX_LINES = 400
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_layer_imports(package: str):
+    ours = set(ALLOWED)
+    bad = []
+    for path in modules(package):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in ours and top not in ALLOWED[package]:
+                    bad.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not bad
+
+
+def test_no_module_over_the_size_limit():
+    too_long = [
+        f"{p.relative_to(ROOT)}: {n}"
+        for pkg in ALLOWED for p in modules(pkg)
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert not too_long
