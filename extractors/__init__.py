@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors import docx, pdf, txt
+from extractors import docx, html, legacy, pdf, txt, xlsx
 from extractors.detect import sniff_format
 from extractors.errors import ExtractionError, UnsupportedFormat
 from extractors.model import Cell, Document, Paragraph, Table
@@ -19,6 +19,11 @@ EXTRACTORS: dict[Format, Callable[[Path], Document]] = {
     Format.DOCX: docx.extract,
     Format.PDF: pdf.extract,
     Format.TXT: txt.extract,
+    Format.DOC: legacy.extract,
+    Format.RTF: legacy.extract,
+    Format.ODT: legacy.extract,
+    Format.XLSX: xlsx.extract,
+    Format.HTML: html.extract,
 }
 
 

@@ -24,7 +24,7 @@ MAX_TEXT_BYTES = 50 * 1024 * 1024
 SAMPLE_BYTES = 64 * 1024
 SINGLE_BYTE = ("cp1251", "koi8-r", "cp866")
 BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe", "utf-16-le"),
@@ -53,11 +53,13 @@ COMMON_PAIRS = frozenset(PAIRS_TEXT.split())
 VOWELS = frozenset("аеёиоуыэюя")
 WORD_RE = re.compile(r"[а-яёА-ЯЁ]+")
 RUN_RE = re.compile(r"[аеёиоуыэюя]+|[^аеёиоуыэюя]+")
+MIXED_RE = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")  # latin-1 accents read as Cyrillic
 NEUTRAL_SCORE = -3.5
 ODD_PENALTY = 10.0
 CASE_PENALTY = 3.0
 PAIR_WEIGHT = 4.0
 SHAPE_PENALTY = 3.0
+MIXED_PENALTY = 6.0
 MIN_MEAN_SCORE = -6.0
 MAX_CONTROL_RATIO = 0.01
 CONTROL_OK = set("\t\n\r\f\v")
@@ -108,7 +110,8 @@ def _word_shape(word: str) -> tuple[float, int, int]:
 
 
 def russian_score(text: str) -> float:
-    """How much ``text`` looks like Russian: letter frequencies, word shapes, common pairs."""
+    """How much ``text`` looks like Russian: letter frequencies, word shapes, common pairs,
+    and no Cyrillic letters glued to Latin ones."""
     n = sum(1 for ch in text if ch >= "\x80")
     if not n:
         return 0.0
@@ -116,10 +119,12 @@ def russian_score(text: str) -> float:
     for word in WORD_RE.findall(text):
         s, h, p = _word_shape(word)
         shape, hits, pairs = shape + s, hits + h, pairs + p
+    shape += MIXED_PENALTY * len(MIXED_RE.findall(text))
     return char_score(text) + (PAIR_WEIGHT * (hits - 0.5 * pairs) - shape) / n
 
 
 def _bom(data: bytes) -> tuple[str, int] | None:
+    """The codec named by a byte-order mark at the start of ``data`` and the mark's length."""
     for bom, name in BOMS:
         if data.startswith(bom):
             return name, len(bom)
@@ -145,6 +150,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _strict(data: bytes, codec: str, source: str, why: str) -> str:
+    """``data`` decoded strictly; a decoding error is a CorruptFile explained by ``why``."""
     try:
         return data.decode(codec)
     except UnicodeDecodeError as e:
@@ -195,6 +201,7 @@ def _single_byte(data: bytes, source: str) -> Decoded:
 
 
 def _check_text(decoded: Decoded, source: str, size: int) -> Decoded:
+    """``decoded`` unless it is blank or binary."""
     text = decoded.text
     if not text.strip():
         raise EmptyFile(source, "the file contains only whitespace, no text")
@@ -222,10 +229,11 @@ def decode(data: bytes, source: str = "<bytes>") -> Decoded:
         )
     if found := _bom(data):
         codec, skip = found
-        name = codec.replace("-sig", "")
-        text = _strict(data[skip:], codec.replace("-sig", ""), source, f"the file starts with "
-                       f"a {name.upper()} byte-order mark")
-        return _check_text(Decoded(text, name), source, len(data))
+        why = f"the file starts with a {codec.upper()} byte-order mark"
+        decoded = _utf8(data[skip:], source) if codec == "utf-8" else None
+        if decoded is None:  # for UTF-8, _strict raises: the bytes are not UTF-8
+            decoded = Decoded(_strict(data[skip:], codec, source, why), codec)
+        return _check_text(decoded, source, len(data))
     if b"\x00" in data or b"\x04" in data:
         if codec16 := _utf16_without_bom(data):
             text = _strict(data, codec16, source, "the byte pattern is UTF-16")

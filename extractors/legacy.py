@@ -8,6 +8,7 @@ workers never share the profile lock, and runs in its own process group, so a ti
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -44,30 +45,35 @@ def soffice_binary() -> str | None:
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()
 
 
-def _run_soffice(cmd: list[str], path: Path, timeout_s: float) -> str:
-    """Run one conversion in a new session; return its stderr (stdout merged)."""
+def run_bounded(
+    cmd: list[str], path: Path, timeout_s: float, what: str, env: dict[str, str] | None = None
+) -> tuple[int, bytes, bytes]:
+    """Run an external converter in its own process group; return (returncode, stdout,
+    stderr). On timeout the whole group is killed (``soffice`` forks ``soffice.bin``).
+
+    Raises:
+        ResourceLimit: the command ran longer than ``timeout_s``.
+    """
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True,
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        start_new_session=True, env=env,
     )
     try:
-        out, _ = proc.communicate(timeout=timeout_s)
+        out, err = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         raise ResourceLimit(
-            str(path), f"LibreOffice conversion took longer than {timeout_s:g} s and was stopped"
+            str(path), f"{what} took longer than {timeout_s:g} s and was stopped"
         ) from None
     except BaseException:
         _kill_group(proc)
         raise
-    return out.decode("utf-8", "replace")
+    return proc.returncode, out, err
 
 
 def convert_to_docx(
@@ -99,7 +105,8 @@ def convert_to_docx(
         "--convert-to", "docx", "--outdir", str(result_dir), str(src),
     ]
     started = time.monotonic()
-    output = _run_soffice(cmd, path, timeout_s)
+    _, out, err = run_bounded(cmd, path, timeout_s, "LibreOffice conversion")
+    output = (out + err).decode("utf-8", "replace")
     target = result_dir / "source.docx"
     log.debug("soffice converted %s in %.2f s", path, time.monotonic() - started)
     if not target.is_file() or target.stat().st_size == 0:

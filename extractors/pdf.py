@@ -317,6 +317,25 @@ def _damaged_streams(page: Any) -> tuple[int, int]:
     return bad, len(streams)
 
 
+def _dedupe(chars: list[Char]) -> list[Char]:
+    """Drop characters printed twice at one place (fake bold, shadows), within one point."""
+    seen: dict[tuple[Any, ...], list[Char]] = {}
+    out = []
+    for c in chars:
+        gx, gy = round(c["x0"]), round(c["top"])
+        near = (
+            o
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for o in seen.get((c["text"], c["fontname"], c["size"], gx + dx, gy + dy), ())
+        )
+        if any(abs(o["x0"] - c["x0"]) <= 1 and abs(o["top"] - c["top"]) <= 1 for o in near):
+            continue
+        seen.setdefault((c["text"], c["fontname"], c["size"], gx, gy), []).append(c)
+        out.append(c)
+    return out
+
+
 def _read_page(page: Any, page_no: int) -> _PageRead:
     """Read one page into table fragments and paragraphs ordered top to bottom."""
     bad, total = _damaged_streams(page)
@@ -325,8 +344,7 @@ def _read_page(page: Any, page_no: int) -> _PageRead:
     warning = None
     if bad:
         warning = f"page {page_no} was read only in part: {bad} of {total} content streams damaged"
-    page = page.dedupe_chars()
-    chars = list(page.chars)
+    chars = _dedupe(page.chars)
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
     if has_text and (page.lines or page.rects):

@@ -6,3 +6,7 @@ try:
     __version__ = version("natproj-extract")
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.1.0"
+
+from pipeline.load import connect, load  # after __version__: pipeline.write reads it
+
+__all__ = ["__version__", "connect", "load"]

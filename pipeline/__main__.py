@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
 from pathlib import Path
 
+from pipeline.commit import DEFAULT_COMMIT_FILES
+from pipeline.engines import ENGINES, EngineError
+from pipeline.progress import MODES, BarProgress, make_progress
+from pipeline.report import REPORT_HTML, REPORT_JSON, format_summary
 from pipeline.run import RunConfig, RunError, run
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
-EPILOG = """\
+EXIT_OK, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 2, 130
+
+EPILOG = f"""\
+incremental runs:
+  OUT/_manifest.parquet records every file seen (content hash, size, mtime, pipeline
+  version, status, rows and part files). A run processes only new and changed files and
+  files processed by another pipeline version, and removes the rows of deleted and changed
+  files; --full reprocesses everything. Results are committed every --commit-every files:
+  a run that is killed keeps what it committed and the next run finishes the work.
+
+outputs:
+  OUT/<table>/year_part=<year>/*.parquet for documents, indicators, activities, finance;
+  OUT/{REPORT_JSON} and OUT/{REPORT_HTML} describe the last run.
+
 exit codes:
-  0  the run finished (even when some files failed: see the documents table's
-     status and error columns, and the summary printed at the end)
-  2  the run could not proceed: input missing, output folder not writable, bad options
+  {EXIT_OK}    the run finished, even when some files failed (see the documents table's
+       status and error columns, and the summary printed at the end)
+  {EXIT_CANNOT_RUN}    the run could not proceed: bad options, input missing, output folder not
+       writable or used by another run, unreadable manifest (use --full), Dask scheduler
+       unreachable or its workers on another pipeline version
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C): committed batches are kept; run again to finish
 """
 
 
@@ -38,13 +59,35 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, default=Path("data/out"),
                     help="output folder for the Parquet datasets (default: data/out)")
     ex.add_argument("--workers", type=int, default=1,
-                    help="worker processes; 0 runs in this process (default: 1)")
+                    help="worker processes (local engine) or LocalCluster workers (dask "
+                    "engine without --scheduler); 0 runs in this process (default: 1)")
+    ex.add_argument("--engine", choices=ENGINES, default="local",
+                    help="local: a process pool on this machine; dask: a Dask cluster "
+                    "(default: local)")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask; "
+                    "default: start a LocalCluster of --workers processes)")
+    ex.add_argument("--full", action="store_true",
+                    help="reprocess every file, not only new and changed ones")
+    ex.add_argument("--retry-failed", action="store_true",
+                    help="also reprocess unchanged files that failed last time")
+    ex.add_argument("--checksum", action="store_true",
+                    help="hash every file to find changes (default: trust unchanged size "
+                    "and modification time)")
+    ex.add_argument("--commit-every", type=int, default=DEFAULT_COMMIT_FILES, metavar="N",
+                    help=f"commit results every N files (default: {DEFAULT_COMMIT_FILES})")
     ex.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                     help=f"seconds one file may take before it is marked failed "
                     f"(default: {DEFAULT_TIMEOUT_S:.0f})")
     ex.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB,
                     help=f"memory one worker may use before its file is marked failed "
                     f"(default: {DEFAULT_MEMORY_MB})")
+    ex.add_argument("--progress", choices=MODES, default="auto",
+                    help="bar: a progress bar; log: a log line every 10 s; auto: bar on a "
+                    "terminal, log otherwise (default: auto)")
+    ex.add_argument("--json", action="store_true",
+                    help=f"print the full run report as JSON instead of the summary "
+                    f"(it is always written to OUT/{REPORT_JSON})")
     ex.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     ex.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     return parser
@@ -56,13 +99,30 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("pipeline")
     try:
-        cfg = RunConfig(args.input, args.out, args.workers, args.timeout, args.memory_mb)
-        summary = run(cfg)
-    except (RunError, ValueError) as exc:
+        cfg = RunConfig(args.input, args.out, workers=args.workers, timeout_s=args.timeout,
+                        memory_mb=args.memory_mb, engine=args.engine, scheduler=args.scheduler,
+                        full=args.full, retry_failed=args.retry_failed, checksum=args.checksum,
+                        commit_every=args.commit_every)
+        progress = make_progress(args.progress)
+        redirect: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+        if isinstance(progress, BarProgress):
+            from tqdm.contrib.logging import logging_redirect_tqdm
+
+            redirect = logging_redirect_tqdm()
+        with redirect:
+            summary = run(cfg, progress=progress)
+    except (RunError, EngineError, ValueError) as exc:
         log.error("%s", exc)
-        return 2
-    sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1) + "\n")
-    return 0
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        log.error("interrupted; committed results are kept, run again to finish")
+        return EXIT_INTERRUPTED
+    if args.json:
+        sys.stdout.write(json.dumps(summary.report, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_summary(summary.report) + "\n")
+        sys.stdout.write(f"report: {args.out / REPORT_HTML}\n")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -1,28 +1,45 @@
-"""A run: discover files, process them, write the four Parquet datasets atomically."""
+"""A run: compare the input folder with the output's manifest, process what changed, commit.
+
+Only new, changed and outdated files are processed (``full`` reprocesses all); rows of deleted
+and changed files are removed; results are committed in batches (``pipeline.commit``), so a
+killed run keeps the batches it committed and the next run does the rest.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
 import logging
 import os
-import shutil
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import __version__
+from pipeline.commit import DEFAULT_COMMIT_FILES, Committer, recover
 from pipeline.discover import discover
-from pipeline.process import FileResult
-from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, run_local
-from pipeline.write import part_name, rows_to_table, save_atomic
-from schemas import TABLES
+from pipeline.engines import ENGINES, make_engine
+from pipeline.load import read_table
+from pipeline.manifest import Manifest, ManifestError, load_manifest, manifest_path, plan
+from pipeline.process import FileResult, process_file
+from pipeline.progress import NullProgress, Progress
+from pipeline.report import FileRecord, build_report, completion_by_project, write_report
+from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
+from pipeline.write import list_parts, remove_part
+from schemas import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
+LOCK_NAME = ".lock"
+
 
 class RunError(Exception):
-    """The run itself cannot proceed (input missing, output not writable)."""
+    """The run itself cannot proceed (input missing, output not writable or busy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +49,12 @@ class RunConfig:
     workers: int = 1
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_mb: int = DEFAULT_MEMORY_MB
+    engine: str = "local"
+    scheduler: str | None = None
+    full: bool = False
+    retry_failed: bool = False
+    checksum: bool = False
+    commit_every: int = DEFAULT_COMMIT_FILES
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -40,23 +63,27 @@ class RunConfig:
             raise ValueError(f"timeout_s must be > 0, got {self.timeout_s}")
         if self.memory_mb < 128:
             raise ValueError(f"memory_mb must be >= 128, got {self.memory_mb}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.scheduler is not None and self.engine != "dask":
+            raise ValueError("scheduler is only used with engine 'dask'")
+        if self.commit_every < 1:
+            raise ValueError(f"commit_every must be >= 1, got {self.commit_every}")
 
 
 @dataclass(slots=True)
 class RunSummary:
     files: int = 0
     skipped: int = 0
+    processed: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     rows: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    report: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "files": self.files, "skipped": self.skipped, "by_status": dict(self.by_status),
-            "rows": dict(self.rows), "failures": self.failures,
-            "seconds": round(self.seconds, 3),
-        }
+        return self.report
 
 
 def _check_paths(cfg: RunConfig) -> None:
@@ -71,54 +98,153 @@ def _check_paths(cfg: RunConfig) -> None:
         raise RunError(f"output folder {cfg.out} is not writable: {exc}") from None
 
 
-def write_outputs(results: list[FileResult], out: Path) -> None:
-    """Replace each table's dataset with the rows of ``results`` (staged, then swapped)."""
-    staging = out / f".staging-{uuid.uuid4().hex}"
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold ``<out>/.lock`` for the run: two runs never write one output folder at once."""
+    with (out / LOCK_NAME).open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            raise RunError(f"another run (pid {fh.read().strip() or '?'}) is writing to "
+                           f"{out}; wait for it or choose another --out") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+
+
+def _open_manifest(cfg: RunConfig) -> Manifest:
     try:
-        for name in TABLES:
-            if name == "documents":
-                rows = [r.document for r in results]
-            else:
-                rows = [row for r in results for row in getattr(r, name)]
-            save_atomic(rows_to_table(name, rows), staging / name / part_name())
-        for name in TABLES:
-            target = out / name
-            trash = out / f".old-{name}-{uuid.uuid4().hex}"
-            if target.exists():
-                os.replace(target, trash)
-            os.replace(staging / name, target)
-            shutil.rmtree(trash, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        manifest = load_manifest(cfg.out)
+    except ManifestError as exc:
+        if not cfg.full:
+            raise RunError(str(exc)) from None
+        log.warning("%s; starting afresh", exc)
+        manifest = Manifest()
+    old_schema = manifest.meta.get("schema_version")
+    if manifest.exists and old_schema != SCHEMA_VERSION:
+        log.warning("the output was written with schema %s, this pipeline writes %s: "
+                    "rebuilding it from scratch", old_schema, SCHEMA_VERSION)
+        manifest = Manifest()
+    if not manifest.exists:
+        parts, _ = list_parts(cfg.out)
+        for rel in parts:
+            remove_part(cfg.out, rel)
+        manifest_path(cfg.out).unlink(missing_ok=True)
+    return manifest
 
 
-def run(cfg: RunConfig) -> RunSummary:
-    """Process every input file of ``cfg.input`` and write the datasets to ``cfg.out``.
+def _record(res: FileResult) -> FileRecord:
+    doc = res.document
+    return FileRecord(res.source.rel_path, doc.get("format"), doc.get("status") or "failed",
+                      doc.get("error"), res.seconds, {"documents": 1, **res.row_counts()})
+
+
+def _completion(out: Path) -> list[dict[str, Any]]:
+    table = read_table(out, "indicators", ["federal_project", "status", "completion_pct"])
+    return completion_by_project(table.to_pylist())
+
+
+def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task = process_file
+        ) -> RunSummary:
+    """Bring ``cfg.out`` up to date with ``cfg.input``; write the run report.
+
+    Args:
+        cfg: what to read, where to write, how.
+        progress: told about every processed file (default: silent).
+        task: the unit of work, ``process_file``; tests pass stand-ins.
 
     Raises:
-        RunError: the input is missing or the output folder is not writable.
+        RunError: the input is missing, the output folder is not writable, another run holds
+            it, or its manifest is unreadable (without ``full``).
+        EngineError: the Dask scheduler is unreachable or its workers differ.
     """
     _check_paths(cfg)
+    with output_lock(cfg.out):
+        return _run_locked(cfg, progress or NullProgress(), task)
+
+
+def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     t0 = time.perf_counter()
-    files, skipped = discover(cfg.input)
+    started = dt.datetime.now(dt.UTC)
+    run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    manifest = _open_manifest(cfg)
+    recover(cfg.out, manifest)
+    run_seq = manifest.run_seq + 1
+
+    def known(rel: str) -> tuple[int, float, str] | None:
+        e = manifest.entries.get(rel)
+        return None if e is None or cfg.checksum else (e.size, e.mtime, e.doc_id)
+
+    out_abs, in_abs = cfg.out.resolve(), cfg.input.resolve()
+    exclude = (out_abs,) if out_abs.is_relative_to(in_abs) else ()
+    files, skipped = discover(cfg.input, known, exclude)
+    todo = plan(manifest, files, __version__, full=cfg.full, retry_failed=cfg.retry_failed)
+    log.info("%d file(s) found: %s", len(files), todo.counts())
+    previous_input = manifest.meta.get("input")
+    if previous_input and previous_input != str(in_abs):
+        log.warning("the output was built from %s; files not under %s are removed from it",
+                    previous_input, in_abs)
+
+    committer = Committer(cfg.out, manifest, run_seq, __version__, todo.groups(),
+                          cfg.commit_every)
+    committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=str(in_abs),
+                       pipeline_version=__version__, state="running")
+    if cfg.full:
+        committer.set_meta(rebuild_before=str(run_seq))
+    committer.save()
+    committer.stage(removed=todo.deleted, touched=todo.touched)
+    committer.commit()
+
     summary = RunSummary(files=len(files), skipped=len(skipped))
-    results: list[FileResult] = []
+    records: list[FileRecord] = []
 
     def on_result(res: FileResult) -> None:
-        results.append(res)
-        status = res.document["status"]
-        summary.by_status[status] += 1
-        if status != "ok":
-            summary.failures.append((res.source.rel_path, str(res.document.get("error"))))
-        log.info("[%d/%d] %s: %s (%.2fs)", len(results), len(files), res.source.rel_path,
-                 status, res.seconds)
+        rec = _record(res)
+        records.append(rec)
+        if rec.status != "ok":
+            log.info("%s: %s: %s", rec.rel_path, rec.status, rec.error)
+        progress.advance(rec.rel_path, rec.status)
+        committer.add(res)
 
-    run_local(files, cfg.workers, Limits(cfg.timeout_s, cfg.memory_mb), on_result)
-    results.sort(key=lambda r: r.source.rel_path)
-    for r in results:
-        for name, n in r.row_counts().items():
-            summary.rows[name] += n
-    summary.rows["documents"] = len(results)
-    write_outputs(results, cfg.out)
+    engine = make_engine(cfg.engine, cfg.workers, Limits(cfg.timeout_s, cfg.memory_mb),
+                         cfg.scheduler, task)
+    progress.start(len(todo.to_process))
+    try:
+        if todo.to_process:
+            engine.run(todo.to_process, on_result)
+    except BaseException:
+        dropped = committer.abandon_incomplete()
+        committer.commit()
+        log.warning("run interrupted: %d processed file(s) committed, %d left for the next "
+                    "run", len(records) - dropped, len(todo.to_process) - len(records) + dropped)
+        raise
+    finally:
+        progress.close()
+    if committer.abandon_incomplete():
+        log.warning("some files sharing content with others got no result; next run redoes them")
+    committer.set_meta(rebuild_before=None, state="complete")
+    committer.commit()
+    committer.save()
+
     summary.seconds = time.perf_counter() - t0
+    summary.processed = len(records)
+    for rec in records:
+        summary.by_status[rec.status] += 1
+        summary.rows.update(rec.rows)
+        if rec.status != "ok":
+            summary.failures.append((rec.rel_path, str(rec.error)))
+    facts = {
+        "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds": round(summary.seconds, 3), "pipeline_version": __version__,
+        "schema_version": SCHEMA_VERSION, "engine": cfg.engine,
+        "workers": cfg.workers, "input": str(in_abs), "out": str(out_abs),
+        "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
+        "batches": committer.batches,
+    }
+    summary.report = build_report(facts, records, committer.manifest, _completion(cfg.out))
+    write_report(cfg.out, summary.report)
     return summary

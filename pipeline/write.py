@@ -1,33 +1,56 @@
-"""Write the output tables as Parquet datasets, atomically.
+"""Write the output tables as hive-partitioned Parquet datasets, one immutable part at a time.
 
-Each table is a folder ``<out>/<table>/`` of Parquet parts. A part is written to a hidden
-temporary name in the same folder and renamed into place with ``os.replace``, so a reader
-(or a run killed midway) never sees a half-written file.
+Each table is a folder ``<out>/<table>/`` of parts under ``year_part=<yyyy>`` (or
+``year_part=none``) sub-folders. The partition key is an extra string column derived from the
+row's year; the contract columns (``year``, ``report_year`` …) stay inside the files with their
+int32 type, so every reader sees them whatever it infers for the folder names. A part is
+written to a hidden temporary name and renamed into place with ``os.replace``, so a reader
+never sees a half-written file; parts are never modified, only replaced (see ``pipeline.commit``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from schemas import TABLES
+from pipeline import __version__
+from schemas import SCHEMA_VERSION, TABLES
 from schemas.validate import validate_rows
 
+PARTITION_KEY = "year_part"
+NULL_PARTITION = "none"
+SCHEMA_PART = "part-0-schema.parquet"
+TMP_SUFFIX = ".tmp"
 
-def rows_to_table(name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+Row = Mapping[str, Any]
+
+
+def file_schema(name: str) -> pa.Schema:
+    """The table's contract schema with the versions recorded in the Parquet metadata."""
+    schema = TABLES[name]
+    meta = dict(schema.metadata or {})
+    meta.update({b"schema_version": SCHEMA_VERSION.encode(),
+                 b"pipeline_version": __version__.encode()})
+    return schema.with_metadata(meta)
+
+
+def rows_to_table(name: str, rows: Iterable[Row]) -> pa.Table:
     """Build a pyarrow Table of ``name``'s schema from row dicts, validating every value.
 
     Raises:
         ValueError: a value does not fit the schema (lists every violation).
     """
-    schema = TABLES[name]
+    schema = file_schema(name)
     rows = list(rows)
     problems = validate_rows(name, rows)
     if problems:
@@ -36,10 +59,40 @@ def rows_to_table(name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
+def _year_of(value: Any) -> int | None:
+    if isinstance(value, dt.date):
+        return value.year
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def partition_of(name: str, row: Row) -> str:
+    """The ``year_part`` folder a row belongs to: the year it is about, else ``none``."""
+    if name == "documents":
+        year = _year_of(row.get("report_year"))
+    elif name == "activities":
+        year = _year_of(row.get("end_date")) or _year_of(row.get("start_date"))
+    else:
+        year = _year_of(row.get("year"))
+    return str(year) if year is not None and 1000 <= year <= 9999 else NULL_PARTITION
+
+
+def partition_dir(name: str, partition: str) -> str:
+    """A partition folder relative to the output folder, e.g. ``indicators/year_part=2021``."""
+    return f"{name}/{PARTITION_KEY}={partition}"
+
+
+def partition_of_part(rel_part: str) -> str:
+    """The partition value encoded in a part's relative path."""
+    folder = rel_part.rsplit("/", 2)[-2]
+    return folder.split("=", 1)[1]
+
+
 def save_atomic(table: pa.Table, target: Path) -> None:
     """Write ``table`` to ``target`` through a temporary file in the same folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
     try:
         pq.write_table(table, tmp, compression="zstd")
         os.replace(tmp, target)
@@ -50,4 +103,81 @@ def save_atomic(table: pa.Table, target: Path) -> None:
 
 def part_name(prefix: str = "part") -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{prefix}-{stamp}-{uuid.uuid4().hex[:8]}.parquet"
+    return f"{prefix}-{stamp}-{uuid.uuid4().hex[:12]}.parquet"
+
+
+def write_rows(out: Path, name: str, rows: Sequence[Row]) -> dict[str, list[Row]]:
+    """Write ``rows`` as one new part per partition; return {relative part path: its rows}."""
+    by_partition: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_partition[partition_of(name, row)].append(row)
+    written: dict[str, list[Row]] = {}
+    for partition, part_rows in sorted(by_partition.items()):
+        rel = f"{partition_dir(name, partition)}/{part_name()}"
+        save_atomic(rows_to_table(name, part_rows), out / rel)
+        written[rel] = part_rows
+    return written
+
+
+def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
+                    drop: set[str]) -> dict[str, str | None]:
+    """Rewrite ``parts`` without the rows whose ``key`` column is in ``drop``.
+
+    The rows kept from the parts of one partition go to one new part in that partition.
+    Returns {old part: new part, or None when no row survived}.
+    """
+    by_partition: dict[str, list[str]] = defaultdict(list)
+    for rel in parts:
+        by_partition[partition_of_part(rel)].append(rel)
+    mapping: dict[str, str | None] = {}
+    drop_arr = pa.array(sorted(drop), pa.string())
+    for partition, rels in sorted(by_partition.items()):
+        kept = []
+        for rel in rels:
+            table = pq.read_table(out / rel, schema=file_schema(name))
+            kept.append(table.filter(pc.invert(pc.is_in(table[key], value_set=drop_arr))))
+        survivors = pa.concat_tables(kept) if kept else None
+        target = None
+        if survivors is not None and survivors.num_rows:
+            target = f"{partition_dir(name, partition)}/{part_name()}"
+            save_atomic(survivors, out / target)
+        mapping.update(dict.fromkeys(rels, target))
+    return mapping
+
+
+def ensure_schema_parts(out: Path) -> list[str]:
+    """Write one empty part per table so every dataset exists and carries its schema."""
+    rels = []
+    for name in TABLES:
+        rel = f"{partition_dir(name, NULL_PARTITION)}/{SCHEMA_PART}"
+        target = out / rel
+        if not target.exists() or pq.read_schema(target).metadata != file_schema(name).metadata:
+            save_atomic(rows_to_table(name, []), target)
+        rels.append(rel)
+    return rels
+
+
+def remove_part(out: Path, rel: str) -> None:
+    """Delete a part and the partition folder it leaves empty."""
+    path = out / rel
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty: other parts live in this partition
+        path.parent.rmdir()
+
+
+def list_parts(out: Path) -> tuple[list[str], list[Path]]:
+    """All part files under the table folders (relative paths) and leftover temporary files."""
+    parts: list[str] = []
+    temps: list[Path] = []
+    for name in TABLES:
+        root = out / name
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            if not path.is_file():
+                continue
+            if path.name.endswith(TMP_SUFFIX):
+                temps.append(path)
+            elif path.suffix == ".parquet":
+                parts.append(path.relative_to(out).as_posix())
+    return sorted(parts), temps

@@ -1,0 +1,1 @@
+"""Pure grammars for Russian report text: numbers, values, percents, money, dates, statuses."""

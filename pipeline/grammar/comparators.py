@@ -10,7 +10,6 @@ from pipeline.vocab import ComparatorForm, comparator_forms, fold, form_pattern
 
 __all__ = ["ComparatorMatch", "comparator_matches", "comparator_of"]
 
-_LETTER = r"[a-zа-я0-9]"
 # a number right after a weak comparator ("до 15%"), not a date, a year or an age ("до 35 лет")
 _NUMBER_AHEAD_RE = re.compile(
     r"\s*[-−]?(?P<num>\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?)(?P<tail>[^\n]{0,24})", re.DOTALL)
@@ -72,7 +71,7 @@ def comparator_matches(text: str) -> list[ComparatorMatch]:
 
 
 def comparator_of(text: str | None, is_rank: bool = False) -> str | None:
-    """The first comparator in ``text`` (``>=``, ``<=``, ``=``); for a rank ``не ниже`` is ``<=``."""
+    """The first comparator in ``text`` (``>=``, ``<=``, ``=``); for a rank, не ниже is ``<=``."""
     if not text:
         return None
     found = comparator_matches(text)

@@ -16,7 +16,12 @@ from pipeline.interpret.finance import (
     is_finance_table,
 )
 from pipeline.interpret.headers import analyse
-from pipeline.interpret.indicators import TableContext, indicators_from_table, is_indicator_table
+from pipeline.interpret.indicators import (
+    TableContext,
+    indicators_from_table,
+    is_indicator_table,
+    table_projects,
+)
 from pipeline.interpret.naming import Naming
 from pipeline.interpret.prose import indicators_from_prose
 from schemas.enums import DocType
@@ -70,12 +75,15 @@ def interpret(doc: Document) -> Interpretation:
     })
     ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None,
                        federal_project=doc_federal)
+    stated: dict[str, str] = {}
     for block in doc.blocks:
         if not isinstance(block, Table) or block.n_rows < 2:
             continue
         h = analyse(block)
         if is_indicator_table(h):
             result.indicators.extend(indicators_from_table(block, h, ctx))
+            for role, name in table_projects(block, h).items():
+                stated.setdefault(role, name)
         elif is_activity_table(h):
             result.activities.extend(activities_from_table(block, h))
         elif is_finance_table(h):
@@ -84,6 +92,13 @@ def interpret(doc: Document) -> Interpretation:
     result.indicators.extend(indicators_from_prose(paragraphs, year, doc_federal))
     if not any(isinstance(b, Table) and is_finance_table(analyse(b)) for b in doc.blocks):
         result.finance.extend(finance_from_sentences(_sentences(paragraphs), year))
+    meta = result.meta
+    if meta["federal_project"] is None and "federal_project" in stated and len(federal_canon) < 2:
+        meta["federal_project"] = naming.federal_project(stated["federal_project"])
+    if meta["municipal_project"] is None and "municipal_project" in stated:
+        meta["municipal_project"] = stated["municipal_project"]
+    if meta["national_project"] is None and "national_project" in stated:
+        meta["national_project"] = naming.national_project(stated["national_project"])
     naming.normalise_indicators(result.indicators, municipality, region)
     if result.meta["national_project"] is None and (federal_canon or national):
         result.meta["national_project"] = naming.national_of(federal_canon)

@@ -9,8 +9,10 @@ from pipeline.grammar.dates import find_dates, parse_date, parse_period
 from pipeline.interpret.cells import data_rows, item_number, strip_item_number
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.values import status_of
+from schemas.enums import Status
 
 Row = dict[str, Any]
+MAX_STATUS_CHARS = 40
 DETAIL_ROLES = {"responsible", "status", "start", "end", "period", "result_form", "report"}
 
 
@@ -27,6 +29,23 @@ def _period(text: str) -> tuple[Any, Any]:
     if len(dates) == 1 and parse_date(text) is not None:
         return None, dates[0]
     return parse_period(text)
+
+
+def _status(cells: list[str], col: int | None, name_col: int | None
+            ) -> tuple[str | None, Status | None]:
+    """Status of a row: its status cell, or (rows shifted in a flattened dump) the short
+    cell elsewhere in the row that reads as a status."""
+    primary = _text(cells, col)
+    if primary and len(primary) <= MAX_STATUS_CHARS and (s := status_of(primary)):
+        return primary, s
+    for k, cell in enumerate(cells):
+        text = norm(cell)
+        if k not in (col, name_col) and text and len(text) <= MAX_STATUS_CHARS:
+            if s := status_of(text):
+                return text, s
+    if primary and (s := status_of(primary)):
+        return primary, s
+    return primary, None
 
 
 def _text(row_cells: list[str], col: int | None) -> str | None:
@@ -47,7 +66,7 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
         number = item_number(row.get(num_col)) if num_col is not None else None
         if number is None:
             lead, rest = strip_item_number(name)
-            if lead and num_col is None:
+            if lead:
                 number, name = lead, rest
         if not number and out:
             prev = out[-1]  # continuation row: extend the cells of the item above
@@ -70,8 +89,7 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
         if period_text is None and (cols["start"] is not None or cols["end"] is not None):
             parts = [_text(row.cells, cols["start"]), _text(row.cells, cols["end"])]
             period_text = " – ".join(p for p in parts if p) or None
-        status_raw = _text(row.cells, cols["status"])
-        status = status_of(status_raw) if status_raw else None
+        status_raw, status = _status(row.cells, cols["status"], name_col)
         out.append({
             "number": number,
             "name": norm(name),

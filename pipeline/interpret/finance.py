@@ -9,7 +9,7 @@ from typing import Any
 from extractors.model import Table
 from pipeline.grammar.money import parse_money
 from pipeline.grammar.units import money_scale
-from pipeline.interpret.cells import data_rows
+from pipeline.interpret.cells import data_rows, item_number
 from pipeline.interpret.headers import YEAR_RE, Header, norm
 from schemas.enums import FinanceSource
 
@@ -17,12 +17,15 @@ Row = dict[str, Any]
 
 SOURCE_PATTERNS: tuple[tuple[str, FinanceSource], ...] = (
     (r"внебюджет", FinanceSource.EXTRABUDGETARY),
-    (r"федеральн", FinanceSource.FEDERAL),
-    (r"областн|краев|республиканск|регионал|бюджет\w*\s+\w+\s+(област|кра[яй]|республик)|"
-     r"бюджет\w* субъект|окружн", FinanceSource.REGIONAL),
-    (r"местн|муниципальн|бюджет\w*\s+\w+\s+(район|округ|город|поселени)|городск\w+ бюджет|"
-     r"районн\w+ бюджет", FinanceSource.MUNICIPAL),
-    (r"^\s*(всего|итого)|общ\w+ объ[её]м|всего", FinanceSource.TOTAL),
+    (r"федеральн\w*\s+(бюджет|средств)|(бюджет|средств)\w*\s+федеральн|^\s*федеральн",
+     FinanceSource.FEDERAL),
+    (r"(областн|краев|республиканск|регионал|окружн)\w*\s+(бюджет|средств)|"
+     r"(бюджет|средств)\w*\s+(областн|краев|республиканск|регионал|субъект)|"
+     r"бюджет\w*\s+\w+\s+(област|кра[яй]|республик|автономн)", FinanceSource.REGIONAL),
+    (r"(местн|муниципальн|районн|городск)\w*\s+(бюджет|средств)|"
+     r"(бюджет|средств)\w*\s+(местн|муниципальн)|"
+     r"бюджет\w*\s+\w+\s+(район|округ|город|поселени|муниципальн)", FinanceSource.MUNICIPAL),
+    (r"^\s*(всего|итого)|общ\w+\s+объ[её]м|всего", FinanceSource.TOTAL),
 )
 MONEY_RE = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]\d+)?\s*"
@@ -56,7 +59,8 @@ def finance_from_table(table: Table, h: Header) -> list[Row]:
     out: list[Row] = []
     for row in data_rows(table, h.n_rows):
         label_cells = [c for k, c in enumerate(row.cells)
-                       if c.strip() and h.columns[k].role not in ("year", "total", "number")]
+                       if c.strip() and h.columns[k].role not in ("year", "total")
+                       and item_number(c) is None]
         label = norm(" ".join(label_cells))
         source = source_of(label)
         if source is None:
@@ -80,7 +84,7 @@ def _kind(text: str) -> str | None:
 
 
 def _clauses(sentence: str) -> list[str]:
-    return [c for c in re.split(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+", sentence) if c]
+    return [c for c in re.split(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+|\s+и\s+(?=\d)", sentence) if c]
 
 
 def finance_from_sentences(sentences: list[tuple[str, str, int | None]],

@@ -9,6 +9,7 @@ from typing import Any
 from extractors.model import Table
 from pipeline.interpret.cells import DataRow, data_rows, item_number, parse_name_cell
 from pipeline.interpret.headers import Header, norm
+from schemas.enums import Unit
 from pipeline.interpret.values import (
     Value,
     find_values,
@@ -141,7 +142,7 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
             unit = (pv.unit if pv else None) or (av.unit if av else None) or unit_from_name(name)
             comparator = rank_comparator(name) or (pv.comparator if pv else None)
             if rank_comparator(name):
-                unit = unit_from_name(name) or unit
+                unit = Unit.RANK
             status_raw = norm(status_texts[i]) or None
             status = status_of(status_texts[i]) if status_texts[i] else None
             r: Row = {
@@ -198,4 +199,19 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
             continue
         last = _indicator_rows(row, h, cell.names, cell.activity, groups, project)
         out.extend(last)
+    return out
+
+
+def table_projects(table: Table, h: Header) -> dict[str, str]:
+    """First national / federal / municipal project name stated in the table's columns."""
+    out: dict[str, str] = {}
+    for role in ("national_project", "federal_project", "municipal_project"):
+        col = h.first(role)
+        if col is None:
+            continue
+        for row in data_rows(table, h.n_rows):
+            text = norm(row.filled[col]) if col < len(row.filled) else ""
+            if text and not row.is_spanning():
+                out[role] = text
+                break
     return out

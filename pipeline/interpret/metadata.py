@@ -13,10 +13,13 @@ from pipeline.interpret.prose import quoted
 from schemas.enums import DocType
 
 LEAD_LINES = 25
-DOC_TYPE_RULES: tuple[tuple[str, DocType], ...] = (
+STRONG_TYPE_RULES: tuple[tuple[str, DocType], ...] = (
     (r"пояснительн\w+\s+записк", DocType.EXPLANATORY_NOTE),
-    (r"^паспорт\b", DocType.PROJECT_PASSPORT),
     (r"дорожн\w+\s+карт", DocType.ROADMAP_REPORT),
+)
+DOC_TYPE_RULES: tuple[tuple[str, DocType], ...] = (
+    (r"^паспорт\b", DocType.PROJECT_PASSPORT),
+    (r"^\d?\.?\s*основные положения", DocType.PROJECT_PASSPORT),
     (r"отч[её]т\w*\s+(об|о)\s+(исполнени|выполнени|реализаци|ходе)", DocType.EXECUTION_REPORT),
     (r"^(приказ|постановление|распоряжение)\s*$", DocType.ORDER),
     (r"^информаци\w+\s+о\s+(ходе|реализаци|выполнени)", DocType.EXECUTION_REPORT),
@@ -74,6 +77,11 @@ def lead_of(doc: Document) -> Lead:
 
 
 def doc_type_of(lead: Lead) -> tuple[DocType, str | None]:
+    """Type by the strongest title words of the lead; the earliest line otherwise."""
+    for pattern, dtype in STRONG_TYPE_RULES:
+        for line in lead.lines:
+            if re.search(pattern, line, re.IGNORECASE):
+                return dtype, line
     for line in lead.lines:
         for pattern, dtype in DOC_TYPE_RULES:
             if re.search(pattern, line, re.IGNORECASE):

@@ -19,6 +19,8 @@ from pipeline.interpret.values import (
     unit_from_name,
 )
 
+from schemas.enums import Unit
+
 Row = dict[str, Any]
 
 PROJECT_RE = re.compile(
@@ -86,6 +88,8 @@ def _actual_from(text: str, planned: Value | None) -> Value | None:
 def _row(p: _Pending, default_year: int | None) -> Row:
     unit = ((p.planned.unit if p.planned else None) or (p.actual.unit if p.actual else None)
             or unit_from_name(p.name))
+    if rank_comparator(p.name):
+        unit = Unit.RANK
     comparator = rank_comparator(p.name) or (p.planned.comparator if p.planned else None)
     return {
         "indicator_raw": p.name,

@@ -22,7 +22,7 @@ TYPE = (r"(?:муниципальн\w+\s+)?(?:район\w*|р-н\w*|улус\w*
         r"республик\w*|ГО\b|МР\b)")
 PREP = r"(?:\b(?:в|во|на\s+территории)\s+)?"
 TERRITORY_RE = re.compile(
-    rf"{PREP}(?:"
+    rf"(?=[А-ЯЁвнмг<]){PREP}(?:"
     rf"{ADJ}\s+{TYPE}(?:\s+{ADJ}\s+{TYPE})?"
     r"|(?:муниципальн\w+\s+образовани\w+|МО|городск\w+\s+округ\w*|ГО)\s*«[^»]{2,60}»"
     r"|(?:городск\w+\s+округ\w*)\s+(?:город\w*\s+)?[А-ЯЁ][а-яё-]+"
@@ -42,6 +42,9 @@ DANGLING_RE = re.compile(r"(?:\s+(?:в|во|на|из|по|для|и)|[\s,;:–-
 STOP_LEMMAS = frozenset({"в", "во", "на", "и", "с", "со", "по", "для", "от", "до", "из", "к",
                          "о", "об", "а", "или", "же", "том", "числе", "число", "тот"})
 ELLIPSIS_RE = re.compile(r"(?:…|\.\.\.)\s*$")
+TAIL_CHARS = 40
+ENDING_RE = re.compile(r"(?:ого|его|ому|ему|ыми|ими|ых|их|ая|яя|ую|юю|ое|ее|ые|ие|ый|ий|ой|ам|ям|"
+                       r"ах|ях|ов|ев|ей|ом|ем|ию|ия|ии|ью|а|я|ы|и|у|ю|е|о|ь)$")
 
 
 @lru_cache(maxsize=1)
@@ -62,52 +65,74 @@ def tokenizer() -> Tokenizer:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """Normal form of one lower-cased word (pymorphy3's most probable parse)."""
-    return morph().parse(word)[0].normal_form.replace("ё", "е")
+    """Normal form of one lower-cased word: pymorphy3's most probable parse for a dictionary
+    word, a crude ending cut for an unknown one (a typo; pymorphy3's guess costs ~0.5 ms)."""
+    m = morph()
+    if not m.word_is_known(word):
+        return ENDING_RE.sub("", word) if len(word) > 5 else word
+    return m.parse(word)[0].normal_form.replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def chunk_lemmas(chunk: str) -> tuple[str, ...]:
+    """Lemmas of the spaCy tokens of one whitespace-free chunk (spaCy tokenises chunks
+    independently, so caching per chunk gives the same tokens at a fraction of the cost)."""
+    out = []
+    for tok in tokenizer()(chunk):
+        if tok.is_punct or tok.is_space:
+            continue
+        lem = lemma(tok.text)
+        if lem not in STOP_LEMMAS:
+            out.append(lem)
+    return tuple(out)
 
 
 def collapse(text: str) -> str:
     """Collapse whitespace and tidy spaces before punctuation."""
-    text = SPACE_RE.sub(" ", text).strip()
-    return PUNCT_FIX_RE.sub(r"\1", text)
+    text = " ".join(text.split())
+    return PUNCT_FIX_RE.sub(r"\1", text) if " " in text else text
 
 
 def strip_territory(name: str) -> str:
     """Remove municipality and region names (``Асиновского района``, ``МО «…»``) from a name."""
     out = TERRITORY_RE.sub(" ", name)
+    if out == name:
+        return name
     out = DUP_COMMA_RE.sub(r"\1", collapse(out))
-    return collapse(DANGLING_RE.sub("", out))
+    return collapse(_cut_tail(DANGLING_RE, out))
+
+
+def _cut_tail(pattern: re.Pattern[str], text: str) -> str:
+    """Remove an end-anchored ``pattern`` match, searching only the last characters."""
+    m = pattern.search(text, max(0, len(text) - TAIL_CHARS))
+    return text[: m.start()] if m else text
 
 
 def strip_unit(name: str) -> str:
     """Remove a trailing unit word (``, процент``, ``(процент)``, ``, чел.``, ``%``)."""
     prev = None
     while prev != name:
-        prev, name = name, UNIT_TAIL_RE.sub("", name).rstrip(" ,;")
+        prev, name = name, _cut_tail(UNIT_TAIL_RE, name).rstrip(" ,;")
     return name
 
 
 def clean_name(name: str) -> str:
     """Territory-free, unit-free, quote-free form of an indicator name."""
-    text = strip_territory(collapse(ELLIPSIS_RE.sub("", name)))
+    text = strip_territory(collapse(_cut_tail(ELLIPSIS_RE, name)))
     return strip_unit(collapse(QUOTES_RE.sub(" ", text)))
 
 
 def lemmas(text: str) -> list[str]:
     """Lemmas of the word tokens of ``text`` (punctuation and stop words dropped)."""
-    out = []
-    for tok in tokenizer()(text.lower()):
-        if tok.is_punct or tok.is_space:
-            continue
-        lem = lemma(tok.text)
-        if lem not in STOP_LEMMAS:
-            out.append(lem)
-    return out
+    return [lem for chunk in text.lower().replace("ё", "е").split()
+            for lem in chunk_lemmas(chunk)]
 
 
 def prepare(name: str) -> str:
-    """The matching key of an indicator name: cleaned, lemmatised, space-joined."""
-    return " ".join(lemmas(clean_name(name)))
+    """The matching key of an indicator name: territory and unit removed, lemmatised, joined
+    (the fast path of ``clean_name``: punctuation tidying is skipped, lemmas drop it anyway)."""
+    text = TERRITORY_RE.sub(" ", _cut_tail(ELLIPSIS_RE, name))
+    return " ".join(lemmas(QUOTES_RE.sub(" ", strip_unit(text))))
 
 
 def override_key(name: str) -> str:

@@ -28,6 +28,7 @@ DEFAULT_SCORER = "token_set_sort"
 DEFAULT_OVERRIDES = Path(__file__).resolve().parents[2] / "data" / "reference" / "overrides.csv"
 TOP_K = 3
 CHUNK_ROWS = 8192
+MEMO_LIMIT = 500_000
 SCORERS: dict[str, tuple[Scorer, ...]] = {
     "ratio": (fuzz.ratio,),
     "token_sort": (fuzz.token_sort_ratio,),
@@ -82,15 +83,29 @@ def load_overrides(path: Path, catalog: Catalog) -> dict[str, Indicator | None]:
     return out
 
 
-def _choice_table(catalog: Catalog) -> tuple[list[str], np.ndarray]:
-    """Prepared names and aliases (deduplicated), grouped by indicator; group start offsets."""
+def _choice_table(catalog: Catalog) -> tuple[list[str], np.ndarray, list[frozenset[str]]]:
+    """Prepared names and aliases grouped by indicator, group offsets, and head lemmas."""
     choices: list[str] = []
     starts: list[int] = []
+    heads: list[frozenset[str]] = []
     for ind in catalog.indicators:
         keys = [k for k in dict.fromkeys(prepared(t) for t in (ind.name, *ind.aliases)) if k]
+        keys = keys or [ind.name.lower()]
         starts.append(len(choices))
-        choices.extend(keys or [ind.name.lower()])
-    return choices, np.asarray(starts, dtype=np.intp)
+        choices.extend(keys)
+        heads.append(frozenset(k.split()[0] for k in keys))
+    return choices, np.asarray(starts, dtype=np.intp), heads
+
+
+def head_tiebreak(order: np.ndarray, row: np.ndarray, head: str,
+                  heads: list[frozenset[str]], margin: float) -> np.ndarray:
+    """Within ``margin`` of the best, move first a candidate sharing the query's head lemma
+    (``доля``, ``количество``): a share is not matched to a result when both score alike."""
+    close = [i for i in order if row[order[0]] - row[i] < margin]
+    agree = [i for i in close if head in heads[i]]
+    if not agree or agree[0] == order[0]:
+        return order
+    return np.asarray([agree[0], *[i for i in order if i != agree[0]]])
 
 
 class Normaliser:
@@ -104,8 +119,9 @@ class Normaliser:
             raise ValueError(f"scorer {scorer!r} is not one of {', '.join(SCORERS)}")
         self.scorers = SCORERS[scorer]
         self.overrides = load_overrides(overrides, self.catalog) if overrides else {}
-        self.choices, self.starts = _choice_table(self.catalog)
+        self.choices, self.starts, self.heads = _choice_table(self.catalog)
         self.projects = ProjectMatcher.build(self.catalog)
+        self.memo: dict[str, Match] = {}
 
     def scores(self, keys: Sequence[str]) -> np.ndarray:
         """Best score of every prepared key against every indicator (keys x indicators)."""
@@ -120,8 +136,9 @@ class Normaliser:
             return np.zeros((0, len(self.catalog.indicators)), dtype=np.float32)
         return np.vstack(parts)
 
-    def _from_row(self, row: np.ndarray) -> Match:
+    def _from_row(self, key: str, row: np.ndarray) -> Match:
         order = np.argsort(-row, kind="stable")[:TOP_K]
+        order = head_tiebreak(order, row, key.split()[0], self.heads, DEFAULT_MARGIN)
         inds = self.catalog.indicators
         cands = tuple((inds[i].name, round(float(row[i]), 2)) for i in order)
         best, score = inds[order[0]], cands[0][1]
@@ -149,10 +166,13 @@ class Normaliser:
                 done[name] = hit
             else:
                 todo[name] = prepared(name)
-        keys = [k for k in dict.fromkeys(todo.values()) if k]
-        by_key = {k: self._from_row(row) for k, row in zip(keys, self.scores(keys), strict=True)}
+        keys = [k for k in dict.fromkeys(todo.values()) if k and k not in self.memo]
+        if len(self.memo) + len(keys) > MEMO_LIMIT:
+            self.memo.clear()
+        for k, row in zip(keys, self.scores(keys), strict=True):
+            self.memo[k] = self._from_row(k, row)
         for name, key in todo.items():
-            done[name] = by_key.get(key, NO_MATCH)
+            done[name] = self.memo.get(key, NO_MATCH)
         return [done[n] for n in names]
 
     def match_indicator(self, name: str) -> Match:

@@ -1,0 +1,230 @@
+"""Commit processed files to the output in batches, so a killed run loses at most one batch.
+
+A batch commit:
+
+1. writes the batch's rows as new parts (one per table and partition);
+2. rewrites every part holding rows of files the batch supersedes (changed, deleted or
+   reprocessed files) without those rows, as one new part per table and partition;
+3. replaces the manifest atomically: it names the new parts and no longer the old ones —
+   this is the commit point;
+4. deletes the superseded parts.
+
+Between steps 1 and 4 (a few file operations) a reader listing the folders could see a row
+twice; if the run dies there, the next run first deletes every part the manifest does not
+name (``recover``), which restores the last committed state. After a completed run the
+folders hold exactly the parts the manifest names, so no doc_id has duplicate rows.
+``pipeline.load`` and ``pipeline.connect`` read the parts the manifest names, so they see a
+consistent snapshot even while a run is committing.
+
+Files with the same content share one doc_id: their indicator, activity and finance rows are
+stored once and dropped only when the last file with that content goes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pipeline.discover import SourceFile
+from pipeline.manifest import CHILD_TABLES, Entry, Manifest, save_manifest
+from pipeline.process import FileResult
+from pipeline.write import (
+    SCHEMA_PART,
+    ensure_schema_parts,
+    list_parts,
+    remove_part,
+    write_rows,
+    write_survivors,
+)
+from schemas import TABLES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COMMIT_FILES = 200
+DEFAULT_COMMIT_SECONDS = 60.0
+
+
+def recover(out: Path, manifest: Manifest) -> int:
+    """Delete temporary files and parts the manifest does not name (left by a killed run)."""
+    parts, temps = list_parts(out)
+    keep = manifest.referenced_parts()
+    stale = [p for p in parts if p not in keep and not p.endswith(SCHEMA_PART)]
+    for tmp in temps:
+        tmp.unlink(missing_ok=True)
+    for rel in stale:
+        remove_part(out, rel)
+    if stale or temps:
+        log.warning("removed %d part(s) and %d temporary file(s) left by an interrupted run",
+                    len(stale), len(temps))
+    ensure_schema_parts(out)
+    return len(stale)
+
+
+def _entry(res: FileResult, run_seq: int, version: str,
+           parts: Mapping[str, tuple[str, ...]]) -> Entry:
+    doc = res.document
+    return Entry(
+        rel_path=res.source.rel_path, doc_id=res.source.doc_id, size=res.source.size,
+        mtime=res.source.mtime, format=doc.get("format"), status=doc.get("status") or "failed",
+        error=doc.get("error"), pipeline_version=version,
+        run_seq=run_seq, processed_at=dt.datetime.now(dt.UTC), seconds=res.seconds,
+        rows={"documents": 1, **res.row_counts()}, parts=parts,
+    )
+
+
+def _remap(entry: Entry, remap: Mapping[str, str | None]) -> Entry:
+    if not entry.all_parts() & remap.keys():
+        return entry
+    parts = {}
+    for t, ps in entry.parts.items():
+        moved = [remap.get(p, p) for p in ps]
+        parts[t] = tuple(dict.fromkeys(p for p in moved if p is not None))
+    return dataclasses.replace(entry, parts=parts)
+
+
+class Committer:
+    """Collects results and commits them in batches of whole doc_id groups."""
+
+    def __init__(self, out: Path, manifest: Manifest, run_seq: int, version: str,
+                 groups: Mapping[str, int], every_files: int = DEFAULT_COMMIT_FILES,
+                 every_seconds: float = DEFAULT_COMMIT_SECONDS) -> None:
+        self.out = out
+        self.manifest = manifest
+        self.run_seq = run_seq
+        self.version = version
+        self.every_files = max(1, every_files)
+        self.every_seconds = every_seconds
+        self._expected = dict(groups)
+        self._waiting: dict[str, list[FileResult]] = defaultdict(list)
+        self._ready: list[FileResult] = []
+        self._removed: list[str] = []
+        self._touched: list[SourceFile] = []
+        self._last = time.monotonic()
+        self.batches = 0
+        self.rows_written: Counter[str] = Counter()
+
+    def stage(self, removed: Iterable[str] = (), touched: Iterable[SourceFile] = ()) -> None:
+        """Queue deleted files and files whose mtime changed but not their content."""
+        self._removed.extend(removed)
+        self._touched.extend(touched)
+
+    def add(self, res: FileResult) -> None:
+        """Take one result; commit when a batch is full or the last commit is old enough."""
+        doc_id = res.source.doc_id
+        group = self._waiting[doc_id]
+        group.append(res)
+        if len(group) >= self._expected.get(doc_id, 1):
+            self._ready.extend(self._waiting.pop(doc_id))
+        due = time.monotonic() - self._last >= self.every_seconds
+        if len(self._ready) >= self.every_files or (self._ready and due):
+            self.commit()
+
+    @property
+    def pending(self) -> int:
+        return len(self._ready) + sum(len(g) for g in self._waiting.values())
+
+    def commit(self) -> None:
+        """Commit the complete groups received so far (and staged removals)."""
+        results, self._ready = self._ready, []
+        removed, self._removed = self._removed, []
+        touched, self._touched = self._touched, []
+        self._last = time.monotonic()
+        if not (results or removed or touched):
+            return
+        self._commit(results, removed, touched)
+        self.batches += 1
+
+    def abandon_incomplete(self) -> int:
+        """Forget results of groups still missing members (they are redone next run)."""
+        n = sum(len(g) for g in self._waiting.values())
+        self._waiting.clear()
+        return n
+
+    def set_meta(self, **meta: str | None) -> None:
+        """Change manifest metadata (written with the next commit)."""
+        for key, value in meta.items():
+            if value is None:
+                self.manifest.meta.pop(key, None)
+            else:
+                self.manifest.meta[key] = value
+
+    def save(self) -> None:
+        save_manifest(self.out, self.manifest)
+
+    def _write_new(self, results: list[FileResult], untouched_ids: set[str]
+                   ) -> dict[str, dict[str, set[str]]]:
+        """Write the batch's rows; return {table: {source_path or doc_id: its parts}}."""
+        writers: dict[str, FileResult] = {}
+        for r in results:  # rows of content already in the output are not written twice
+            if r.source.doc_id not in untouched_ids:
+                writers.setdefault(r.source.doc_id, r)
+        new_rows: dict[str, list[dict[str, Any]]] = {"documents": [r.document for r in results]}
+        for t in CHILD_TABLES:
+            new_rows[t] = [row for r in writers.values() for row in getattr(r, t)]
+        placed: dict[str, dict[str, set[str]]] = {t: defaultdict(set) for t in TABLES}
+        for t, rows in new_rows.items():
+            key = _key(t)
+            for rel, part_rows in write_rows(self.out, t, rows).items():
+                for row in part_rows:
+                    placed[t][row[key]].add(rel)
+                self.rows_written[t] += len(part_rows)
+        return placed
+
+    def _rewrite(self, superseded: Mapping[str, Entry], dropped_ids: set[str]
+                 ) -> dict[str, str | None]:
+        """Rewrite the parts holding superseded rows without them: {old part: new part}."""
+        remap: dict[str, str | None] = {}
+        for t in TABLES:
+            drop = set(superseded) if t == "documents" else dropped_ids
+            hit = sorted({p for e in superseded.values() for p in e.parts.get(t, ())
+                          if t == "documents" or e.doc_id in dropped_ids})
+            if drop and hit:
+                remap.update(write_survivors(self.out, t, hit, _key(t), drop))
+        return remap
+
+    def _commit(self, results: list[FileResult], removed: list[str],
+                touched: list[SourceFile]) -> None:
+        old = self.manifest.entries
+        superseded = {p: old[p] for p in [*removed, *(r.source.rel_path for r in results)]
+                      if p in old}
+        untouched_ids = {e.doc_id for p, e in old.items() if p not in superseded}
+        dropped_ids = {e.doc_id for e in superseded.values()} - untouched_ids
+
+        placed = self._write_new(results, untouched_ids)  # 1. new parts
+        remap = self._rewrite(superseded, dropped_ids)  # 2. survivors of old parts
+
+        # 3. the new manifest: the commit point
+        entries = {p: _remap(e, remap) for p, e in old.items() if p not in superseded}
+        holders = {e.doc_id: e for e in entries.values()}
+        for r in results:
+            holder = holders.get(r.source.doc_id)
+            parts = {t: tuple(sorted(placed[t].get(_id(t, r), ()))) for t in TABLES}
+            if holder is not None:
+                parts.update({t: holder.parts.get(t, ()) for t in CHILD_TABLES})
+            entries[r.source.rel_path] = _entry(r, self.run_seq, self.version, parts)
+        for src in touched:
+            if src.rel_path in entries:
+                entries[src.rel_path] = dataclasses.replace(
+                    entries[src.rel_path], size=src.size, mtime=src.mtime)
+        self.manifest = Manifest(entries, self.manifest.meta)
+        save_manifest(self.out, self.manifest)
+
+        for rel in remap:  # 4. the superseded parts go
+            remove_part(self.out, rel)
+        log.debug("committed %d file(s), dropped %d, rewrote %d part(s)",
+                  len(results), len(removed), len(remap))
+
+
+def _key(table: str) -> str:
+    """The column that ties a table's rows to what owns them."""
+    return "source_path" if table == "documents" else "doc_id"
+
+
+def _id(table: str, res: FileResult) -> str:
+    return res.source.rel_path if table == "documents" else res.source.doc_id

@@ -1,0 +1,99 @@
+"""Read an output folder: ``load(out)`` gives pandas DataFrames, ``connect(out)`` DuckDB views.
+
+Both read the parts the manifest names, so they see the last committed state even while a
+run is writing; a folder without a manifest is read by listing its parts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.manifest import load_manifest
+from pipeline.write import SCHEMA_PART, file_schema, list_parts
+from schemas import TABLES
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3
+
+
+def part_files(out: Path | str, name: str) -> list[Path]:
+    """The Parquet parts of table ``name`` in the last committed state of ``out``."""
+    if name not in TABLES:
+        raise ValueError(f"table must be one of {', '.join(TABLES)}, got {name!r}")
+    out = Path(out)
+    manifest = load_manifest(out)
+    if manifest.exists:
+        rels = {p for e in manifest.entries.values() for p in e.parts.get(name, ())}
+    else:
+        rels = {p for p in list_parts(out)[0] if p.startswith(f"{name}/")}
+    schema_part = [p for p in list_parts(out)[0]
+                   if p.startswith(f"{name}/") and p.endswith(SCHEMA_PART)]
+    return [out / p for p in sorted(rels | set(schema_part))]
+
+
+def read_table(out: Path | str, name: str, columns: list[str] | None = None) -> pa.Table:
+    """Table ``name`` of ``out`` as one pyarrow Table of the contract schema.
+
+    Raises:
+        FileNotFoundError: ``out`` holds no such table (no run has written it).
+    """
+    schema = file_schema(name)
+    for attempt in range(RETRIES):
+        files = part_files(out, name)
+        if not files:
+            raise FileNotFoundError(f"{Path(out) / name}: no Parquet parts (run the pipeline)")
+        try:
+            tables = [pq.read_table(f, columns=columns, schema=schema) for f in files]
+            return pa.concat_tables(tables)
+        except FileNotFoundError:
+            if attempt == RETRIES - 1:
+                raise
+            log.info("a run replaced parts of %s while reading; reading again", name)
+    raise AssertionError("unreachable")
+
+
+def _nullable_ints() -> dict[pa.DataType, Any]:
+    import pandas as pd
+
+    return {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+
+
+def load(out: Path | str, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The output tables as pandas DataFrames (integer columns as nullable ``Int32``).
+
+    Args:
+        out: the output folder of a run.
+        tables: names to load (default: all four).
+    """
+    mapping = _nullable_ints()
+    return {name: read_table(out, name).to_pandas(types_mapper=mapping.get)
+            for name in tables or TABLES}
+
+
+def connect(out: Path | str, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with one view per table over the committed parts of ``out``.
+
+    The views are a snapshot: after a later run, call ``connect`` again.
+    """
+    import duckdb
+
+    con = duckdb.connect(database)
+    for name in TABLES:
+        files = part_files(out, name)
+        if not files:
+            continue
+        listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{listing}], "
+                    "hive_partitioning = false, union_by_name = true)")
+    return con

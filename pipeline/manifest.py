@@ -1,0 +1,274 @@
+"""The manifest: what the output folder holds, file by file, and what a run has to do.
+
+``<out>/_manifest.parquet`` has one row per input file seen (its path relative to the input
+folder, content hash = ``doc_id``, size, mtime, the pipeline version that processed it, its
+status and the rows and part files it owns in every table). Its key-value metadata records the
+manifest format, the schema version of the parts and the run counter. It is replaced
+atomically and is the commit point of every batch: a part that the manifest does not name is
+garbage left by a killed run and is deleted by the next one (``pipeline.commit.recover``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.discover import SourceFile
+from schemas import SCHEMA_VERSION, TABLES
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "_manifest.parquet"
+MANIFEST_VERSION = "1"
+CHILD_TABLES = tuple(t for t in TABLES if t != "documents")
+
+MANIFEST_SCHEMA = pa.schema(
+    [
+        pa.field("rel_path", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("size", pa.int64()),
+        pa.field("mtime", pa.float64()),
+        pa.field("format", pa.string()),
+        pa.field("status", pa.string()),
+        pa.field("error", pa.string()),
+        pa.field("pipeline_version", pa.string()),
+        pa.field("run_seq", pa.int64()),
+        pa.field("processed_at", pa.timestamp("us", tz="UTC")),
+        pa.field("seconds", pa.float64()),
+        *(pa.field(f"rows_{t}", pa.int64()) for t in TABLES),
+        *(pa.field(f"parts_{t}", pa.list_(pa.string())) for t in TABLES),
+    ]
+)
+
+
+class ManifestError(Exception):
+    """The manifest exists but cannot be read (the output folder needs ``--full``)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    rel_path: str
+    doc_id: str
+    size: int
+    mtime: float
+    format: str | None
+    status: str
+    error: str | None
+    pipeline_version: str
+    run_seq: int
+    processed_at: dt.datetime
+    seconds: float
+    rows: Mapping[str, int] = field(default_factory=dict)
+    parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def all_parts(self) -> set[str]:
+        return {p for ps in self.parts.values() for p in ps}
+
+
+@dataclass(slots=True)
+class Manifest:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.meta)
+
+    @property
+    def run_seq(self) -> int:
+        return int(self.meta.get("run_seq", "0"))
+
+    @property
+    def rebuild_before(self) -> int | None:
+        value = self.meta.get("rebuild_before")
+        return int(value) if value else None
+
+    def referenced_parts(self) -> set[str]:
+        return {p for e in self.entries.values() for p in e.all_parts()}
+
+    def doc_rows(self) -> dict[str, int]:
+        """Rows per table in the output: documents per file, other tables per distinct doc_id."""
+        totals = {t: 0 for t in TABLES}
+        seen: set[str] = set()
+        for e in self.entries.values():
+            totals["documents"] += e.rows.get("documents", 0)
+            if e.doc_id not in seen:
+                seen.add(e.doc_id)
+                for t in CHILD_TABLES:
+                    totals[t] += e.rows.get(t, 0)
+        return totals
+
+
+def manifest_path(out: Path) -> Path:
+    return out / MANIFEST_NAME
+
+
+def _entry_from_row(row: Mapping[str, Any]) -> Entry:
+    return Entry(
+        rel_path=row["rel_path"], doc_id=row["doc_id"], size=row["size"] or 0,
+        mtime=row["mtime"] or 0.0, format=row["format"], status=row["status"] or "failed",
+        error=row["error"], pipeline_version=row["pipeline_version"] or "",
+        run_seq=row["run_seq"] or 0, processed_at=row["processed_at"],
+        seconds=row["seconds"] or 0.0,
+        rows={t: row.get(f"rows_{t}") or 0 for t in TABLES},
+        parts={t: tuple(row.get(f"parts_{t}") or ()) for t in TABLES},
+    )
+
+
+def load_manifest(out: Path) -> Manifest:
+    """Read ``<out>/_manifest.parquet``; an empty Manifest when there is none.
+
+    Raises:
+        ManifestError: the file exists but is unreadable or of an unknown manifest version.
+    """
+    path = manifest_path(out)
+    if not path.exists():
+        return Manifest()
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise ManifestError(str(path), f"unreadable manifest ({exc}); rerun with --full") from None
+    meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
+    if meta.get("manifest_version") != MANIFEST_VERSION:
+        raise ManifestError(str(path), f"manifest version {meta.get('manifest_version')!r} "
+                            f"is not {MANIFEST_VERSION!r}; rerun with --full")
+    entries = {row["rel_path"]: _entry_from_row(row) for row in table.to_pylist()}
+    return Manifest(entries, meta)
+
+
+def save_manifest(out: Path, manifest: Manifest) -> None:
+    """Replace the manifest atomically (temporary file, fsync, ``os.replace``)."""
+    entries = sorted(manifest.entries.values(), key=lambda e: e.rel_path)
+    cols: dict[str, list[Any]] = {
+        "rel_path": [e.rel_path for e in entries], "doc_id": [e.doc_id for e in entries],
+        "size": [e.size for e in entries], "mtime": [e.mtime for e in entries],
+        "format": [e.format for e in entries], "status": [e.status for e in entries],
+        "error": [e.error for e in entries],
+        "pipeline_version": [e.pipeline_version for e in entries],
+        "run_seq": [e.run_seq for e in entries],
+        "processed_at": [e.processed_at for e in entries],
+        "seconds": [e.seconds for e in entries],
+    }
+    for t in TABLES:
+        cols[f"rows_{t}"] = [e.rows.get(t, 0) for e in entries]
+        cols[f"parts_{t}"] = [list(e.parts.get(t, ())) for e in entries]
+    meta = {**manifest.meta, "manifest_version": MANIFEST_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    manifest.meta = meta
+    table = pa.table(cols, schema=MANIFEST_SCHEMA.with_metadata(meta))
+    path = manifest_path(out)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        fsync_path(tmp)
+        os.replace(tmp, path)
+        fsync_path(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file's (or folder's) data to disk so a rename after it survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a run does: files to process (with why), files to drop, entries to refresh."""
+
+    to_process: tuple[SourceFile, ...]
+    reasons: Mapping[str, str]
+    unchanged: tuple[str, ...]
+    touched: tuple[SourceFile, ...]
+    deleted: tuple[str, ...]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {"unchanged": len(self.unchanged), "deleted": len(self.deleted),
+                               "touched": len(self.touched)}
+        for reason in self.reasons.values():
+            out[reason] = out.get(reason, 0) + 1
+        return out
+
+    def groups(self) -> dict[str, int]:
+        """How many files of this run share each doc_id (committed together)."""
+        sizes: dict[str, int] = {}
+        for src in self.to_process:
+            sizes[src.doc_id] = sizes.get(src.doc_id, 0) + 1
+        return sizes
+
+
+def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, version: str,
+            full: bool, retry_failed: bool) -> str | None:
+    if entry is None:
+        return "new"
+    if entry.doc_id != src.doc_id:
+        return "changed"
+    if full:
+        return "full"
+    rebuild = manifest.rebuild_before
+    if rebuild is not None and entry.run_seq < rebuild:
+        return "full"
+    if entry.pipeline_version != version:
+        return "outdated"
+    if retry_failed and entry.status == "failed":
+        return "retry"
+    return None
+
+
+def plan(manifest: Manifest, files: Iterable[SourceFile], version: str, *,
+         full: bool = False, retry_failed: bool = False) -> Plan:
+    """Compare the files found with the manifest: new, changed, outdated, unchanged, deleted.
+
+    Files with the same content (one doc_id) share their indicator, activity and finance rows,
+    so when one of them is processed every other one present is processed with it.
+    """
+    files = list(files)
+    reasons: dict[str, str] = {}
+    touched: list[SourceFile] = []
+    for src in files:
+        entry = manifest.entries.get(src.rel_path)
+        reason = _reason(entry, src, manifest, version, full, retry_failed)
+        if reason is not None:
+            reasons[src.rel_path] = reason
+        elif entry is not None and (entry.size, entry.mtime) != (src.size, src.mtime):
+            touched.append(src)
+    redo_ids = {src.doc_id for src in files if src.rel_path in reasons}
+    for src in files:
+        if src.rel_path not in reasons and src.doc_id in redo_ids:
+            reasons[src.rel_path] = "same_content"
+    current = {src.rel_path for src in files}
+    return Plan(
+        to_process=tuple(src for src in files if src.rel_path in reasons),
+        reasons=reasons,
+        unchanged=tuple(s.rel_path for s in files if s.rel_path not in reasons),
+        touched=tuple(s for s in touched if s.rel_path not in reasons),
+        deleted=tuple(sorted(p for p in manifest.entries if p not in current)),
+    )
+
+
+def describe(manifest: Manifest) -> str:
+    """One line of JSON with the manifest's metadata (for logs)."""
+    return json.dumps({**manifest.meta, "files": len(manifest.entries)}, ensure_ascii=False)
