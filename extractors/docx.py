@@ -54,7 +54,7 @@ def _heading_styles(path: Path) -> dict[str, int]:
     """Map style ids to heading levels from ``word/styles.xml`` (absent part: none)."""
     try:
         root = read_xml(path, "word/styles.xml")
-    except Exception:  # noqa: BLE001 - styles are optional; a broken part only loses headings
+    except Exception:
         return {}
     out: dict[str, int] = {}
     for st in root.iter(f"{_W}style"):

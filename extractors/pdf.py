@@ -11,8 +11,7 @@ import logging
 import re
 import time
 import zlib
-from bisect import bisect_right
-from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,11 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
-from pdfplumber.utils import cluster_objects, extract_text, extract_words
+from pdfplumber.utils import cluster_objects, extract_words
 
 from extractors import pdf_stitch
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, NoTextLayer, ResourceLimit
-from extractors.model import Block, Cell, Document, Paragraph, Table
+from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
 
 log = logging.getLogger(__name__)
@@ -32,16 +31,10 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 2000
 DEFAULT_TIME_BUDGET_S = 120.0
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-DEFAULT_SNAP = 2.0
-"""Cell edges closer than this (points) are one grid line."""
 DEFAULT_X_TOLERANCE = 3.0
 DEFAULT_Y_TOLERANCE = 3.0
-DEFAULT_PARAGRAPH_GAP = 0.6
-"""A vertical gap above this share of the line height starts a new paragraph."""
-DEFAULT_INDENT = 12.0
-"""A line starting this many points right of the previous one opens a paragraph."""
-DEFAULT_OVERFLOW = 0.1
-"""A cell's first line starting this share of its font size above the cell is clipped text."""
+DEFAULT_PARAGRAPH_GAP = 0.6  # a gap above this share of the line height ends a paragraph
+DEFAULT_INDENT = 12.0  # a line starting this far right of the previous one opens a paragraph
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-–—]*(?:стр(?:аница)?\.?\s*)?\d{1,4}(?:\s*(?:из|/)\s*\d+)?[\s\-–—]*$"
@@ -79,7 +72,7 @@ class _PageRead:
     items: tuple[_Item, ...]
     has_text: bool
     blank: bool
-    warning: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 class _PageUnreadable(Exception):
@@ -99,125 +92,10 @@ def _no_text_layer(path: Path, n_pages: int) -> Document:
     )
 
 
-def _axis(values: Sequence[float], snap: float = DEFAULT_SNAP) -> list[float]:
-    """Cluster cell-edge coordinates into the grid lines of a table."""
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > snap:
-            out.append(v)
-    return out
-
-
-def _nearest(axis: Sequence[float], v: float) -> int:
-    return min(range(len(axis)), key=lambda i: abs(axis[i] - v))
-
-
-def _grid(
-    bboxes: Sequence[tuple[float, float, float, float]],
-) -> tuple[list[float], list[float], list[tuple[int, int, int, int]]]:
-    """Resolve cell bboxes to grid lines and ``(row, col, row_span, col_span)`` per cell."""
-    xs = _axis([b[0] for b in bboxes] + [b[2] for b in bboxes])
-    ys = _axis([b[1] for b in bboxes] + [b[3] for b in bboxes])
-    spans = []
-    for x0, top, x1, bottom in bboxes:
-        col, row = _nearest(xs, x0), _nearest(ys, top)
-        spans.append((row, col, max(1, _nearest(ys, bottom) - row), max(1, _nearest(xs, x1) - col)))
-    return xs, ys, spans
-
-
-def _center_cell(
-    ch: Char, xs: list[float], ys: list[float], cover: dict[tuple[int, int], int]
-) -> int | None:
-    x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-    if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
-        return None
-    return cover.get((bisect_right(ys, y) - 1, bisect_right(xs, x) - 1))
-
-
-def _visible(chars: list[Char]) -> list[Char]:
-    return [c for c in chars if c["text"].strip()]
-
-
-def _first_line(chars: list[Char]) -> list[Char]:
-    top = min(c["top"] for c in chars)
-    return [c for c in chars if c["top"] - top < 0.5]
-
-
-def _is_overflow(line: list[Char], above: list[Char], cell_top: float) -> bool:
-    """Tell whether a cell's first line is the clipped continuation of the cell above.
-
-    LibreOffice draws a repeated header's extra lines into the next row, where the PDF clips
-    them away; such a line starts above the cell's border, in the font of the cell above.
-    """
-    last_top = max(c["top"] for c in above)
-    last = next(c for c in above if c["top"] == last_top)
-    first = line[0]
-    size = float(first["size"]) or 1.0
-    return (
-        (first["fontname"], first["size"]) == (last["fontname"], last["size"])
-        and first["top"] < cell_top - DEFAULT_OVERFLOW * size
-        and 0 < first["top"] - last_top <= 1.6 * size
-    )
-
-
-def _drop_overflow(
-    texts: dict[int, list[Char]],
-    spans: list[tuple[int, int, int, int]],
-    cover: dict[tuple[int, int], int],
-    ys: list[float],
-) -> None:
-    """Remove clipped header lines that spill into the first row under a repeated header."""
-    drops: dict[int, set[int]] = {}
-    for k, (row, col, _, _) in enumerate(spans):
-        above = cover.get((row - 1, col))
-        if row == 0 or above is None:
-            continue
-        mine, theirs = _visible(texts.get(k, [])), _visible(texts.get(above, []))
-        if mine and theirs and _is_overflow(_first_line(mine), theirs, ys[row]):
-            top = min(c["top"] for c in mine)
-            drops[k] = {id(c) for c in texts[k] if c["top"] - top < 0.5}
-    for k, ids in drops.items():
-        texts[k] = [c for c in texts[k] if id(c) not in ids]
-
-
-def _cell_text(chars: list[Char]) -> str:
-    text = extract_text(chars, x_tolerance=DEFAULT_X_TOLERANCE, y_tolerance=DEFAULT_Y_TOLERANCE)
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def _table(found: Any, chars: list[Char], page_no: int) -> tuple[pdf_stitch.Fragment, list[Char]]:
-    """Turn a pdfplumber table into a Fragment; also return the chars it did not claim."""
-    xs, ys, spans = _grid(found.cells)
-    cover: dict[tuple[int, int], int] = {}
-    for k, (row, col, rs, cs) in enumerate(spans):
-        for r in range(row, row + rs):
-            for c in range(col, col + cs):
-                cover.setdefault((r, c), k)
-    texts: dict[int, list[Char]] = {}
-    rest: list[Char] = []
-    for ch in chars:
-        k = _center_cell(ch, xs, ys, cover)
-        if k is None:
-            rest.append(ch)
-        else:
-            texts.setdefault(k, []).append(ch)
-    _drop_overflow(texts, spans, cover, ys)
-    seen: set[tuple[int, int]] = set()
-    cells = []
-    for k, (row, col, rs, cs) in enumerate(spans):
-        if (row, col) not in seen:
-            seen.add((row, col))
-            cells.append(Cell(row, col, _cell_text(texts.get(k, [])), rs, cs))
-    cells.sort(key=lambda c: (c.row, c.col))
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    table = Table(n_rows, n_cols, tuple(cells), "", row_pages=(page_no,) * n_rows)
-    return pdf_stitch.Fragment(table, page_no, tuple(xs)), rest
-
-
 def _line(words: list[dict[str, Any]]) -> _Line:
     words = sorted(words, key=lambda w: w["x0"])
     chars = [c for w in words for c in w["chars"]]
-    size = max(float(c["size"]) for c in chars)
+    size = Counter(round(float(c["size"]), 1) for c in chars).most_common(1)[0][0]
     bold = sum("bold" in c["fontname"].lower() for c in chars) * 2 > len(chars)
     return _Line(
         text=" ".join(w["text"] for w in words),
@@ -233,13 +111,8 @@ def _line(words: list[dict[str, Any]]) -> _Line:
 
 def _lines(chars: list[Char]) -> list[_Line]:
     """Group characters into words and words into text lines, top to bottom."""
-    words = extract_words(
-        chars,
-        return_chars=True,
-        x_tolerance=DEFAULT_X_TOLERANCE,
-        y_tolerance=DEFAULT_Y_TOLERANCE,
-    )
-    groups = cluster_objects(words, "top", DEFAULT_Y_TOLERANCE)
+    tolerances = {"x_tolerance": DEFAULT_X_TOLERANCE, "y_tolerance": DEFAULT_Y_TOLERANCE}
+    groups = cluster_objects(extract_words(chars, True, **tolerances), "top", DEFAULT_Y_TOLERANCE)
     return sorted((_line(g) for g in groups), key=lambda ln: ln.top)
 
 
@@ -251,15 +124,23 @@ def _opens(text: str) -> bool:
 def _breaks(prev: _Line, line: _Line, right: float) -> bool:
     """Tell whether ``line`` opens a new paragraph after ``prev``."""
     height = max(prev.bottom - prev.top, 1.0)
-    ends = prev.text.endswith(_SENTENCE_END)
+    flush = prev.x1 >= right - 2 * DEFAULT_X_TOLERANCE
     fits = prev.x1 + 0.3 * prev.size + line.first_word < right - DEFAULT_X_TOLERANCE
     return (
         line.top - prev.bottom > DEFAULT_PARAGRAPH_GAP * height
         or abs(line.size - prev.size) > 0.5
         or line.bold != prev.bold
         or line.x0 > prev.x0 + DEFAULT_INDENT
-        or (_opens(line.text) and (ends or fits))
+        or (_opens(line.text) and (fits or (prev.text.endswith(_SENTENCE_END) and not flush)))
     )
+
+
+def _right_edge(lines: list[_Line]) -> float:
+    """Find the text's right margin: where justified lines end, else the longest line's end."""
+    ends = Counter(round(ln.x1) for ln in lines)
+    edge, count = ends.most_common(1)[0] if ends else (0, 0)
+    widest = max((ln.x1 for ln in lines), default=0.0)
+    return float(edge) + 1 if count >= 3 and edge >= 0.8 * widest else widest
 
 
 def _join(a: str, b: str) -> str:
@@ -270,7 +151,7 @@ def _join(a: str, b: str) -> str:
 
 def _paragraphs(lines: list[_Line]) -> list[_Item]:
     """Group text lines into paragraphs by gaps, font changes, indents and short lines."""
-    right = max((ln.x1 for ln in lines), default=0.0)
+    right = _right_edge(lines)
     items: list[_Item] = []
     prev: _Line | None = None
     for ln in lines:
@@ -341,9 +222,9 @@ def _read_page(page: Any, page_no: int) -> _PageRead:
     bad, total = _damaged_streams(page)
     if bad and bad == total:
         raise _PageUnreadable("its content stream is damaged and cannot be decompressed")
-    warning = None
+    notes = []
     if bad:
-        warning = f"page {page_no} was read only in part: {bad} of {total} content streams damaged"
+        notes.append(f"page {page_no} was read only in part: {bad} of {total} streams damaged")
     chars = _dedupe(page.chars)
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
@@ -351,17 +232,20 @@ def _read_page(page: Any, page_no: int) -> _PageRead:
         for found in page.find_tables(TABLE_SETTINGS):
             if len(found.cells) < 2:
                 continue
-            frag, chars = _table(found, chars, page_no)
-            items.append(_Item(top=found.bbox[1], frag=frag))
+            frag, rest = pdf_stitch.fragment(found.cells, chars, page_no)
+            if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts
+                items.append(_Item(top=found.bbox[1], frag=frag))
+                chars = rest
     items.extend(_paragraphs(_lines(chars)))
     items.sort(key=lambda it: it.top)
     blank = not (page.images or page.rects or page.lines or page.curves)
-    return _PageRead(tuple(_mark_edges(items)), has_text, blank, warning)
+    if not has_text and not blank:
+        notes.append(f"page {page_no} has no text layer (scanned image?)")
+    return _PageRead(tuple(_mark_edges(items)), has_text, blank, tuple(notes))
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
+    return (str(exc).strip() or type(exc).__name__)[:200]
 
 
 def _open(path: Path) -> Any:
@@ -396,11 +280,11 @@ def _read_pages(
     path: Path, pdf: Any, n: int, budget_s: float
 ) -> tuple[list[tuple[int, _PageRead]], list[str]]:
     """Read every page within the time budget; unreadable pages become warnings."""
-    start = time.monotonic()
+    start = time.thread_time()
     reads: list[tuple[int, _PageRead]] = []
     warnings: list[str] = []
     for page_no, page in enumerate(pdf.pages, start=1):
-        if time.monotonic() - start > budget_s:
+        if time.thread_time() - start > budget_s:
             raise ResourceLimit(
                 str(path),
                 f"reading the PDF took longer than the {budget_s:g} s budget "
@@ -415,8 +299,7 @@ def _read_pages(
         finally:
             page.close()
         reads.append((page_no, read))
-        if read.warning:
-            warnings.append(read.warning)
+        warnings.extend(read.warnings)
     return reads, warnings
 
 
@@ -465,13 +348,4 @@ def extract(
         if all(r.blank for _, r in reads):
             raise EmptyFile(str(path), f"the PDF has no text or images on any of its {n} page(s)")
         return _no_text_layer(path, n)
-    for page_no, read in reads:
-        if not read.has_text and not read.blank:
-            warnings.append(f"page {page_no} has no text layer (scanned image?)")
-    warnings.sort(key=_page_of)
     return Document(str(path), Format.PDF, _assemble(reads), pages=n, warnings=tuple(warnings))
-
-
-def _page_of(warning: str) -> int:
-    m = re.match(r"page (\d+)", warning)
-    return int(m.group(1)) if m else 0

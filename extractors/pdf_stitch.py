@@ -1,16 +1,23 @@
-"""Join tables that a PDF splits across pages: pure functions on Table and its page geometry.
+"""Tables of a PDF page as Fragments, and the joining of fragments split across pages.
 
-A table at the top of page N+1 continues the table at the bottom of page N when both have the
-same number of columns at similar x positions; header rows repeated on the continuation page
-are dropped, every row keeps the page it was printed on, and split rows are not merged.
+``fragment`` turns a ruled table's cell boxes and the page's characters into a Table whose
+merged cells appear once with their spans. A table at the top of page N+1 continues the table
+at the bottom of page N when both have the same number of columns at similar x positions;
+header rows repeated on the continuation are dropped, every row keeps the page it was printed
+on, and rows split by the page break are not merged. All functions are pure.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
+from typing import Any
+
+from pdfplumber.utils import extract_text
 
 from extractors.model import Cell, Table
 
@@ -22,7 +29,18 @@ DEFAULT_COL_TOLERANCE = 6.0
 DEFAULT_MAX_HEADER_ROWS = 4
 """At most this many leading rows of a continuation are compared with the first header."""
 
+DEFAULT_SNAP = 2.0
+"""Cell edges closer than this (points) are one grid line."""
+
+DEFAULT_OVERFLOW = 0.1
+"""A cell's first line starting this share of its font size above the cell is clipped text."""
+
+DEFAULT_TEXT_TOLERANCE = 3.0
+
 _SPACES = re.compile(r"\s+")
+
+Char = dict[str, Any]
+Span = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +52,129 @@ class Fragment:
     col_edges: tuple[float, ...]
     first_on_page: bool = True
     last_on_page: bool = True
+
+
+def _axis(values: Sequence[float], snap: float = DEFAULT_SNAP) -> list[float]:
+    """Cluster cell-edge coordinates into the grid lines of a table."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > snap:
+            out.append(v)
+    return out
+
+
+def _nearest(axis: Sequence[float], v: float) -> int:
+    return min(range(len(axis)), key=lambda i: abs(axis[i] - v))
+
+
+def grid(
+    bboxes: Sequence[tuple[float, float, float, float]],
+) -> tuple[list[float], list[float], list[Span]]:
+    """Resolve cell bboxes to grid lines and ``(row, col, row_span, col_span)`` per cell."""
+    xs = _axis([b[0] for b in bboxes] + [b[2] for b in bboxes])
+    ys = _axis([b[1] for b in bboxes] + [b[3] for b in bboxes])
+    spans = []
+    for x0, top, x1, bottom in bboxes:
+        col, row = _nearest(xs, x0), _nearest(ys, top)
+        spans.append((row, col, max(1, _nearest(ys, bottom) - row), max(1, _nearest(xs, x1) - col)))
+    return xs, ys, spans
+
+
+def _center_cell(
+    ch: Char, xs: list[float], ys: list[float], cover: dict[tuple[int, int], int]
+) -> int | None:
+    x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+    if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+        return None
+    return cover.get((bisect_right(ys, y) - 1, bisect_right(xs, x) - 1))
+
+
+def _is_overflow(mine: list[Char], above: list[Char], cell_top: float) -> bool:
+    """Tell whether a cell's first line is the clipped continuation of the cell above.
+
+    LibreOffice draws a repeated header's extra lines into the next row, where the PDF clips
+    them away; such a line starts above the cell's border, in the font of the cell above.
+    """
+    first, last = min(mine, key=itemgetter("top")), max(above, key=itemgetter("top"))
+    size = float(first["size"]) or 1.0
+    return (
+        (first["fontname"], first["size"]) == (last["fontname"], last["size"])
+        and first["top"] < cell_top - DEFAULT_OVERFLOW * size
+        and 0 < first["top"] - last["top"] <= 1.6 * size
+    )
+
+
+def _drop_overflow(
+    texts: dict[int, list[Char]],
+    spans: list[Span],
+    cover: dict[tuple[int, int], int],
+    ys: list[float],
+) -> None:
+    """Remove clipped header lines that spill into the first row under a repeated header."""
+    drops: dict[int, set[int]] = {}
+    for k, (row, col, _, _) in enumerate(spans):
+        above = cover.get((row - 1, col))
+        if row == 0 or above is None:
+            continue
+        mine = [c for c in texts.get(k, []) if c["text"].strip()]
+        theirs = [c for c in texts.get(above, []) if c["text"].strip()]
+        if mine and theirs and _is_overflow(mine, theirs, ys[row]):
+            top = min(c["top"] for c in mine)
+            drops[k] = {id(c) for c in texts[k] if c["top"] - top < 0.5}
+    for k, ids in drops.items():
+        texts[k] = [c for c in texts[k] if id(c) not in ids]
+
+
+def _cell_text(chars: list[Char]) -> str:
+    tol = DEFAULT_TEXT_TOLERANCE
+    text = extract_text(chars, x_tolerance=tol, y_tolerance=tol)
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _cover(spans: list[Span]) -> dict[tuple[int, int], int]:
+    """Map every grid position to the index of the cell that covers it."""
+    cover: dict[tuple[int, int], int] = {}
+    for k, (row, col, rs, cs) in enumerate(spans):
+        for r in range(row, row + rs):
+            for c in range(col, col + cs):
+                cover.setdefault((r, c), k)
+    return cover
+
+
+def _assign(
+    chars: list[Char], xs: list[float], ys: list[float], cover: dict[tuple[int, int], int]
+) -> tuple[dict[int, list[Char]], list[Char]]:
+    """Give each char to the cell holding its centre; return the per-cell chars and the rest."""
+    texts: dict[int, list[Char]] = {}
+    rest: list[Char] = []
+    for ch in chars:
+        k = _center_cell(ch, xs, ys, cover)
+        if k is None:
+            rest.append(ch)
+        else:
+            texts.setdefault(k, []).append(ch)
+    return texts, rest
+
+
+def fragment(
+    bboxes: Sequence[tuple[float, float, float, float]], chars: list[Char], page_no: int
+) -> tuple[Fragment, list[Char]]:
+    """Build a table from its cell boxes and the page's chars; also return the unclaimed chars.
+
+    Cell text keeps its line breaks as ``\\n``; a merged cell appears once, with its spans.
+    """
+    xs, ys, spans = grid(bboxes)
+    cover = _cover(spans)
+    texts, rest = _assign(chars, xs, ys, cover)
+    _drop_overflow(texts, spans, cover, ys)
+    cells: dict[tuple[int, int], Cell] = {}
+    for k, (row, col, rs, cs) in enumerate(spans):
+        if (row, col) not in cells:
+            cells[row, col] = Cell(row, col, _cell_text(texts.get(k, [])), rs, cs)
+    ordered = tuple(cells[key] for key in sorted(cells))
+    n_rows = len(ys) - 1
+    table = Table(n_rows, len(xs) - 1, ordered, "", row_pages=(page_no,) * n_rows)
+    return Fragment(table, page_no, tuple(xs)), rest
 
 
 def columns_match(

@@ -42,7 +42,7 @@ INDICATORS = pa.schema(
     [
         _f("doc_id", pa.string(), "references documents.doc_id"),
         _f("indicator_raw", pa.string(), "the name exactly as written (whitespace collapsed)"),
-        _f("indicator_canonical", pa.string(), "best reference-catalog match, null below threshold"),
+        _f("indicator_canonical", pa.string(), "best catalog match, null below threshold"),
         _f("match_score", pa.float64(), "0-100 fuzzy score of that match"),
         _f("federal_project", pa.string(), "canonical federal project the row belongs to"),
         _f("activity", pa.string(), "the event reported under the indicator, if any"),

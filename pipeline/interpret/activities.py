@@ -40,9 +40,9 @@ def _status(cells: list[str], col: int | None, name_col: int | None
         return primary, s
     for k, cell in enumerate(cells):
         text = norm(cell)
-        if k not in (col, name_col) and text and len(text) <= MAX_STATUS_CHARS:
-            if s := status_of(text):
-                return text, s
+        short = text and len(text) <= MAX_STATUS_CHARS and k not in (col, name_col)
+        if short and (s := status_of(text)):
+            return text, s
     if primary and (s := status_of(primary)):
         return primary, s
     return primary, None

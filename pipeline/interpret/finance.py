@@ -37,6 +37,7 @@ PLANNED_WORDS = re.compile(
     r"составил|направлен", re.IGNORECASE)
 SPENT_WORDS = re.compile(r"освоен|израсходован|кассов|исполнен\w* расход|профинансирован",
                          re.IGNORECASE)
+CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+|\s+и\s+(?=\d)")
 NOT_SPENT = re.compile(r"не\s+освоен|неосвоен|остат", re.IGNORECASE)
 
 
@@ -84,7 +85,7 @@ def _kind(text: str) -> str | None:
 
 
 def _clauses(sentence: str) -> list[str]:
-    return [c for c in re.split(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+|\s+и\s+(?=\d)", sentence) if c]
+    return [c for c in CLAUSE_SPLIT_RE.split(sentence) if c]
 
 
 def finance_from_sentences(sentences: list[tuple[str, str, int | None]],

@@ -124,7 +124,7 @@ def column_of(texts: list[str], index: int) -> Column:
             role = role or "year"
             continue
         r = role_of(t)
-        if role is None or role == "year" and r in {"planned", "actual"}:
+        if role is None or (role == "year" and r in {"planned", "actual"}):
             role = r if r else role
         if year is None and (m := YEAR_RE.search(t)) and r not in {"period", "start", "end"}:
             year = int(m.group(1))

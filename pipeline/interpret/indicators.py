@@ -9,7 +9,6 @@ from typing import Any
 from extractors.model import Table
 from pipeline.interpret.cells import DataRow, data_rows, item_number, parse_name_cell
 from pipeline.interpret.headers import Header, norm
-from schemas.enums import Unit
 from pipeline.interpret.values import (
     Value,
     find_values,
@@ -20,6 +19,7 @@ from pipeline.interpret.values import (
     status_of,
     unit_from_name,
 )
+from schemas.enums import Unit
 
 Row = dict[str, Any]
 PCT_TOLERANCE = 1.0

@@ -31,6 +31,7 @@ DATE_LINE_RE = re.compile(
     re.IGNORECASE)
 HEADER_DATE_RE = re.compile(r"\bот\s+(\d{1,2}\.\d{1,2}\.\d{4}|[«\"]?\d{1,2}[»\"]?\s+[а-яё]+\s+"
                             r"\d{4})", re.IGNORECASE)
+TRAILING_DATE_RE = re.compile(r"\s(\d{1,2}\.\d{1,2}\.\d{4})\s*(?:г\.?)?$")
 MUNICIPAL_PROJECT_RE = re.compile(r"муниципальн\w+\s+проект\w*\s*[«\"“]", re.IGNORECASE)
 FEDERAL_PROJECT_RE = re.compile(
     r"(?:федеральн\w+|регионал\w+)\s+(?:\(\s*\w+\s*\)\s*)?проект\w*\s*[«\"“]", re.IGNORECASE)
@@ -147,4 +148,7 @@ def doc_date_of(lead: Lead) -> object:
             d = parse_date(line)
             if d:
                 return d
+    for line in lead.all_lines[-8:]:  # a signature line ending with its date
+        if (m := TRAILING_DATE_RE.search(line)) and (d := parse_date(m.group(1))):
+            return d
     return None

@@ -18,7 +18,6 @@ from pipeline.interpret.values import (
     status_in_prose,
     unit_from_name,
 )
-
 from schemas.enums import Unit
 
 Row = dict[str, Any]

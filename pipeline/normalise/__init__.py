@@ -1,0 +1,46 @@
+"""Normalisation of names against the reference catalog and the gazetteer.
+
+Indicators: ``Normaliser(...).match_indicators(names) -> list[Match]``; projects:
+``Normaliser.match_federal_project(text)``, ``match_national_project(text)``; places:
+``find_municipality(text)``, ``find_region(text)``, ``region_of(municipality)``; review:
+``write_review(matches, names, out_dir)``.
+"""
+
+from pipeline.normalise.catalog import Catalog, CatalogError, default_catalog, load_catalog
+from pipeline.normalise.gazetteer import (
+    Gazetteer,
+    MunicipalityMatch,
+    default_gazetteer,
+    find_municipality,
+    find_region,
+    load_gazetteer,
+    region_of,
+)
+from pipeline.normalise.match import (
+    DEFAULT_MARGIN,
+    DEFAULT_OVERRIDES,
+    DEFAULT_THRESHOLD,
+    Match,
+    Normaliser,
+)
+from pipeline.normalise.review import write_review
+
+__all__ = [
+    "DEFAULT_MARGIN",
+    "DEFAULT_OVERRIDES",
+    "DEFAULT_THRESHOLD",
+    "Catalog",
+    "CatalogError",
+    "Gazetteer",
+    "Match",
+    "MunicipalityMatch",
+    "Normaliser",
+    "default_catalog",
+    "default_gazetteer",
+    "find_municipality",
+    "find_region",
+    "load_catalog",
+    "load_gazetteer",
+    "region_of",
+    "write_review",
+]

@@ -35,6 +35,7 @@ UNIT_WORDS = (r"процент\w*|%|проц\.|ед\.?|единиц\w*|чел\.?
 UNIT_TAIL_RE = re.compile(rf"(?:\s*[,;]\s*|\s*\(\s*|\s+(?=%))(?:{UNIT_WORDS})\s*\)?\s*$",
                           re.IGNORECASE)
 QUOTES_RE = re.compile(r"[«»\"“”„'`]")
+QUOTES_TABLE = str.maketrans({q: " " for q in "«»\"“”„'`"})
 SPACE_RE = re.compile(r"\s+")
 PUNCT_FIX_RE = re.compile(r"\s+([,;.)])")
 DUP_COMMA_RE = re.compile(r"([,;])\s*[,;]+")
@@ -118,7 +119,7 @@ def strip_unit(name: str) -> str:
 
 def clean_name(name: str) -> str:
     """Territory-free, unit-free, quote-free form of an indicator name."""
-    text = strip_territory(collapse(_cut_tail(ELLIPSIS_RE, name)))
+    text = strip_territory(collapse(drop_ellipsis(name)))
     return strip_unit(collapse(QUOTES_RE.sub(" ", text)))
 
 
@@ -131,8 +132,14 @@ def lemmas(text: str) -> list[str]:
 def prepare(name: str) -> str:
     """The matching key of an indicator name: territory and unit removed, lemmatised, joined
     (the fast path of ``clean_name``: punctuation tidying is skipped, lemmas drop it anyway)."""
-    text = TERRITORY_RE.sub(" ", _cut_tail(ELLIPSIS_RE, name))
-    return " ".join(lemmas(QUOTES_RE.sub(" ", strip_unit(text))))
+    text = TERRITORY_RE.sub(" ", drop_ellipsis(name))
+    return " ".join(lemmas(strip_unit(text).translate(QUOTES_TABLE)))
+
+
+def drop_ellipsis(name: str) -> str:
+    """Remove a trailing ``…`` or ``...`` (aliases cut short in the reference)."""
+    stripped = name.rstrip()
+    return _cut_tail(ELLIPSIS_RE, stripped) if stripped.endswith(("…", "...")) else name
 
 
 def override_key(name: str) -> str:

@@ -30,12 +30,15 @@ def test_body_order_and_spans(make_docx):
     table = doc.tables[0]
     assert (table.n_rows, table.n_cols) == (4, 3)
     by_pos = {(c.row, c.col): c for c in table.cells}
-    assert by_pos[(0, 1)].col_span == 2 and by_pos[(0, 1)].text == "Показатели на 2021 год"
+    assert by_pos[(0, 1)].col_span == 2
+    assert by_pos[(0, 1)].text == "Показатели на 2021 год"
     assert by_pos[(0, 0)].row_span == 2
-    assert by_pos[(2, 0)].row_span == 2 and by_pos[(2, 0)].text == "Образование"
+    assert by_pos[(2, 0)].row_span == 2
+    assert by_pos[(2, 0)].text == "Образование"
     # a merged cell's text appears once
     assert sum(c.text == "Образование" for c in table.cells) == 1
-    assert (1, 0) not in by_pos and (0, 2) not in by_pos
+    assert (1, 0) not in by_pos
+    assert (0, 2) not in by_pos
     assert table.grid()[3] == [None, "10", "11"]
     assert table.grid(fill=True)[3] == ["Образование", "10", "11"]
     assert table.row_locator(2) == "table 1 row 3"
@@ -55,7 +58,8 @@ def test_line_breaks_and_nested_tables(make_docx, tmp_path):
     first = next(c for c in table.cells if c.col == 0)
     assert first.text == "строка 1\nстрока 2"
     second = next(c for c in table.cells if c.col == 1)
-    assert len(second.nested) == 1 and isinstance(second.nested[0], Table)
+    assert len(second.nested) == 1
+    assert isinstance(second.nested[0], Table)
     assert any(c.text == "вложенная" for c in second.nested[0].cells)
 
 
@@ -68,7 +72,8 @@ def test_headings(tmp_path):
     path = tmp_path / "h.docx"
     d.save(str(path))
     paras = [b for b in docx.extract(path).blocks if isinstance(b, Paragraph)]
-    assert paras[0].heading_level == 2 and paras[1].heading_level is None
+    assert paras[0].heading_level == 2
+    assert paras[1].heading_level is None
 
 
 def test_truncated_docx_is_corrupt(make_docx, tmp_path):
