@@ -28,7 +28,8 @@ from pipeline.normalise.match import Normaliser  # noqa: E402
 
 log = logging.getLogger("bench_normalise")
 LABELS = ROOT / "tests" / "fixtures" / "indicator_labels.csv"
-TERRITORY_RE = re.compile(r"[А-ЯЁ][а-яё]+(?:ого|ой) (?:муниципального )?(?:района|городского округа)")
+TERRITORY_RE = re.compile(
+    r"[А-ЯЁ][а-яё]+(?:ого|ой) (?:муниципального )?(?:района|городского округа)")
 TAILS = ("", "", ", процент", " (процент)", ", %", ", ед.", ", чел.", ", единиц")
 LETTERS = "абвгдеклмнопрстуя"
 

@@ -37,6 +37,13 @@ log = logging.getLogger(__name__)
 DEFAULT_SOFFICE_TIMEOUT_S = 120
 LEGACY_FORMATS = (Format.DOC, Format.RTF, Format.ODT)
 INSTALL_HINT = "install LibreOffice: apt-get install libreoffice-writer-nogui"
+# The import filter is forced: left to guess, LibreOffice imports a damaged DOC as plain text
+# (binary garbage paragraphs) instead of failing. Word 6/95 files need their own filters.
+IMPORT_FILTERS = {
+    Format.DOC: ("MS Word 97", "MS Word 95", "MS WinWord 6.0"),
+    Format.RTF: ("Rich Text Format",),
+    Format.ODT: ("writer8",),
+}
 
 
 def soffice_binary() -> str | None:
@@ -87,7 +94,7 @@ def convert_to_docx(
 
     Raises:
         ConverterMissing: soffice is not on PATH.
-        ResourceLimit: the conversion exceeded ``timeout_s``.
+        ResourceLimit: the conversion (all filter attempts together) exceeded ``timeout_s``.
         CorruptFile: LibreOffice could not read the file.
     """
     binary = soffice_binary()
@@ -97,26 +104,26 @@ def convert_to_docx(
         )
     src = out_dir / f"source.{fmt.value}"
     shutil.copyfile(path, src)
-    profile = out_dir / "profile"
-    result_dir = out_dir / "converted"
-    cmd = [
-        binary, "--headless", "--norestore", "--nolockcheck",
-        f"-env:UserInstallation={profile.resolve().as_uri()}",
-        "--convert-to", "docx", "--outdir", str(result_dir), str(src),
-    ]
-    started = time.monotonic()
-    _, out, err = run_bounded(cmd, path, timeout_s, "LibreOffice conversion")
-    output = (out + err).decode("utf-8", "replace")
-    target = result_dir / "source.docx"
-    log.debug("soffice converted %s in %.2f s", path, time.monotonic() - started)
-    if not target.is_file() or target.stat().st_size == 0:
-        detail = " ".join(output.split())[-300:] or "no output"
-        raise CorruptFile(
-            str(path),
-            f"LibreOffice could not convert this {fmt.value.upper()} file to DOCX "
-            f"(damaged, password-protected or not really {fmt.value.upper()}): {detail}",
-        )
-    return target
+    profile = f"-env:UserInstallation={(out_dir / 'profile').resolve().as_uri()}"
+    target = out_dir / "converted" / "source.docx"
+    output = ""
+    deadline = time.monotonic() + timeout_s
+    for infilter in IMPORT_FILTERS[fmt]:
+        cmd = [binary, "--headless", "--norestore", "--nolockcheck", profile,
+               f"--infilter={infilter}", "--convert-to", "docx",
+               "--outdir", str(target.parent), str(src)]
+        remaining = max(deadline - time.monotonic(), 0.01)
+        _, out, err = run_bounded(cmd, path, remaining, "LibreOffice conversion")
+        output = (out + err).decode("utf-8", "replace")
+        if target.is_file() and target.stat().st_size > 0:
+            log.debug("soffice converted %s with %r", path, infilter)
+            return target
+    detail = " ".join(output.split())[-300:] or "no output"
+    raise CorruptFile(
+        str(path),
+        f"LibreOffice could not convert this {fmt.value.upper()} file to DOCX "
+        f"(damaged, password-protected or not really {fmt.value.upper()}): {detail}",
+    )
 
 
 def extract(path: Path, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S) -> Document:

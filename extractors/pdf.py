@@ -12,6 +12,7 @@ import re
 import time
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -163,14 +164,30 @@ def _paragraphs(lines: list[_Line]) -> list[_Item]:
     return items
 
 
-def _is_furniture(text: str) -> bool:
-    """Tell page numbers and 'continued' captions, which may sit between a table's parts."""
-    return bool(_PAGE_NUMBER.match(text)) or (len(text) <= 40 and bool(_CONTINUED.match(text)))
+def _running_texts(reads: list[tuple[int, _PageRead]]) -> set[str]:
+    """Find running headers and footers: paragraph texts printed on at least three pages."""
+    pages: dict[str, set[int]] = {}
+    for page_no, read in reads:
+        for it in read.items:
+            if it.frag is None:
+                pages.setdefault(it.text, set()).add(page_no)
+    return {text for text, on in pages.items() if len(on) >= 3}
 
 
-def _mark_edges(items: list[_Item]) -> list[_Item]:
+def _is_furniture(text: str, running: set[str]) -> bool:
+    """Tell page numbers, running titles and 'continued' captions, which may split a table."""
+    if text in running or _PAGE_NUMBER.match(text):
+        return True
+    return len(text) <= 40 and bool(_CONTINUED.match(text))
+
+
+def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
     """Flag the table fragments that open or close their page's content."""
-    body = [i for i, it in enumerate(items) if it.frag is not None or not _is_furniture(it.text)]
+    body = [
+        i
+        for i, it in enumerate(items)
+        if it.frag is not None or not _is_furniture(it.text, running)
+    ]
     out = list(items)
     for i, it in enumerate(items):
         if it.frag is not None:
@@ -241,7 +258,7 @@ def _read_page(page: Any, page_no: int) -> _PageRead:
     blank = not (page.images or page.rects or page.lines or page.curves)
     if not has_text and not blank:
         notes.append(f"page {page_no} has no text layer (scanned image?)")
-    return _PageRead(tuple(_mark_edges(items)), has_text, blank, tuple(notes))
+    return _PageRead(tuple(items), has_text, blank, tuple(notes))
 
 
 def _describe(exc: BaseException) -> str:
@@ -305,13 +322,15 @@ def _read_pages(
 
 def _assemble(reads: list[tuple[int, _PageRead]]) -> tuple[Block, ...]:
     """Number paragraphs per page and tables in document order, after stitching."""
-    frags = [it.frag for _, r in reads for it in r.items if it.frag is not None]
+    running = _running_texts(reads)
+    pages = [(page_no, _mark_edges(read.items, running)) for page_no, read in reads]
+    frags = [it.frag for _, items in pages for it in items if it.frag is not None]
     heads = dict(pdf_stitch.stitch(frags))
     blocks: list[Block] = []
     frag_i = n_tables = 0
-    for page_no, read in reads:
+    for page_no, items in pages:
         n_par = 0
-        for it in read.items:
+        for it in items:
             if it.frag is None:
                 n_par += 1
                 loc = f"page {page_no} paragraph {n_par}"

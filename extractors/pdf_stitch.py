@@ -126,8 +126,12 @@ def _drop_overflow(
 
 
 def _cell_text(chars: list[Char]) -> str:
+    """Join a cell's chars into lines; text turned a quarter left reads bottom to top."""
+    up = sum(not c["upright"] and c["matrix"][1] > 0 for c in chars) * 2 > len(chars)
     tol = DEFAULT_TEXT_TOLERANCE
-    text = extract_text(chars, x_tolerance=tol, y_tolerance=tol)
+    text = extract_text(
+        chars, x_tolerance=tol, y_tolerance=tol, char_dir_rotated="btt" if up else None
+    )
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 

@@ -97,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.verbose:  # Dask's own start/stop chatter
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     log = logging.getLogger("pipeline")
     try:
         cfg = RunConfig(args.input, args.out, workers=args.workers, timeout_s=args.timeout,

@@ -33,7 +33,6 @@ from pipeline.workers import (
 log = logging.getLogger(__name__)
 
 ENGINES = ("local", "dask")
-DASK_CONNECT_TIMEOUT_S = 30
 OnResult = Callable[[FileResult], None]
 
 
@@ -147,8 +146,12 @@ class DaskEngine:
                 silence_logs=logging.WARNING,
             )
             return Client(cluster), cluster
+        import dask
+
+        # distributed.comm.timeouts.connect (env DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+        timeout = dask.config.get("distributed.comm.timeouts.connect", "30s")
         try:
-            return Client(self.scheduler, timeout=DASK_CONNECT_TIMEOUT_S), None
+            return Client(self.scheduler, timeout=timeout), None
         except (OSError, TimeoutError) as exc:
             raise EngineError("dask", f"cannot reach the scheduler at {self.scheduler}: "
                               f"{exc}") from None

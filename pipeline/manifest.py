@@ -32,21 +32,28 @@ MANIFEST_NAME = "_manifest.parquet"
 MANIFEST_VERSION = "1"
 CHILD_TABLES = tuple(t for t in TABLES if t != "documents")
 
+
+def _f(name: str, type_: pa.DataType, description: str) -> pa.Field:
+    return pa.field(name, type_, metadata={"description": description})
+
+
 MANIFEST_SCHEMA = pa.schema(
     [
-        pa.field("rel_path", pa.string(), nullable=False),
-        pa.field("doc_id", pa.string(), nullable=False),
-        pa.field("size", pa.int64()),
-        pa.field("mtime", pa.float64()),
-        pa.field("format", pa.string()),
-        pa.field("status", pa.string()),
-        pa.field("error", pa.string()),
-        pa.field("pipeline_version", pa.string()),
-        pa.field("run_seq", pa.int64()),
-        pa.field("processed_at", pa.timestamp("us", tz="UTC")),
-        pa.field("seconds", pa.float64()),
-        *(pa.field(f"rows_{t}", pa.int64()) for t in TABLES),
-        *(pa.field(f"parts_{t}", pa.list_(pa.string())) for t in TABLES),
+        _f("rel_path", pa.string(), "path of the input file relative to the input folder"),
+        _f("doc_id", pa.string(), "sha256 of the file bytes, first 16 hex digits"),
+        _f("size", pa.int64(), "file size in bytes when it was processed"),
+        _f("mtime", pa.float64(), "file modification time (POSIX seconds) when last seen"),
+        _f("format", pa.string(), "format found by content sniffing, null if unknown"),
+        _f("status", pa.string(), "ok, partial or failed (as in documents.status)"),
+        _f("error", pa.string(), "reason when status is not ok"),
+        _f("pipeline_version", pa.string(), "pipeline version that processed the file"),
+        _f("run_seq", pa.int64(), "number of the run that processed the file"),
+        _f("processed_at", pa.timestamp("us", tz="UTC"), "when the file was committed"),
+        _f("seconds", pa.float64(), "processing time of the file"),
+        *(_f(f"rows_{t}", pa.int64(), f"rows of the file in {t}") for t in TABLES),
+        *(_f(f"parts_{t}", pa.list_(pa.string()),
+             f"part files (relative to the output folder) holding its {t} rows")
+          for t in TABLES),
     ]
 )
 

@@ -31,6 +31,9 @@ PARTITION_KEY = "year_part"
 NULL_PARTITION = "none"
 SCHEMA_PART = "part-0-schema.parquet"
 TMP_SUFFIX = ".tmp"
+# the column whose year names a row's partition folder (documented in docs/DATA.md)
+PARTITION_SOURCE = {"documents": "report_year", "indicators": "year",
+                    "activities": "end_date, else start_date", "finance": "year"}
 
 Row = Mapping[str, Any]
 

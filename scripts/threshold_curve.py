@@ -88,7 +88,8 @@ def curve(labels: list[tuple[str, str]], scorer: str, step: float) -> list[Point
 def render(scorer: str, points: list[Point], markdown: bool) -> str:
     """A table of the curve."""
     if markdown:
-        lines = ["| threshold | TP | FP | FN | precision | recall | F1 |", "|---|---|---|---|---|---|---|"]
+        lines = ["| threshold | TP | FP | FN | precision | recall | F1 |",
+                 "|---|---|---|---|---|---|---|"]
         lines += [f"| {p.threshold:g} | {p.tp} | {p.fp} | {p.fn} | {p.precision:.3f} | "
                   f"{p.recall:.3f} | {p.f1:.3f} |" for p in points]
     else:

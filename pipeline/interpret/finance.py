@@ -92,6 +92,7 @@ def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
                            default_year: int | None) -> list[Row]:
     """Budget figures from prose; ``sentences`` are (text, locator, page)."""
     found: dict[tuple[int | None, str], Row] = {}
+    last_year: int | None = None
     for sentence, locator, page in sentences:
         if not MONEY_RE.search(sentence):
             continue
@@ -99,7 +100,8 @@ def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
         if kind is None:
             continue
         years = [int(y) for y in YEAR_RE.findall(sentence)]
-        year = years[0] if years else default_year
+        year = years[0] if years else last_year or default_year
+        last_year = year
         for clause in _clauses(sentence):
             m = MONEY_RE.search(clause)
             if not m or NOT_SPENT.search(clause[: m.start()]):

@@ -18,6 +18,7 @@ from pipeline.interpret.values import (
     rank_comparator,
     status_of,
     unit_from_name,
+    unit_of,
 )
 from schemas.enums import Unit
 
@@ -125,6 +126,10 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
                     groups: list[YearGroup], project: str | None) -> list[Row]:
     k = len(names)
     base_col, status_col, note_col = h.first("base_value"), h.first("status"), h.first("note")
+    unit_col, activity_col = h.first("unit"), h.first("activity")
+    if activity_col is not None and activity_col != name_column(h) and row.get(activity_col):
+        activity = norm(row.get(activity_col))
+    stated_unit = unit_of(row.get(unit_col)) if unit_col is not None else None
     base = parse_value(row.get(base_col)).value if base_col is not None else None
     note_texts = _split_texts(row.get(note_col), k)
     status_texts = _split_texts(row.get(status_col), k) if status_col is not None else note_texts
@@ -139,7 +144,8 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
             pcts = found if len(found) == k else [None] * k
         for i, name in enumerate(names):
             pv, av = planned[i], actual[i]
-            unit = (pv.unit if pv else None) or (av.unit if av else None) or unit_from_name(name)
+            unit = (stated_unit or (pv.unit if pv else None) or (av.unit if av else None)
+                    or unit_from_name(name))
             comparator = rank_comparator(name) or (pv.comparator if pv else None)
             if rank_comparator(name):
                 unit = Unit.RANK

@@ -129,7 +129,8 @@ def indicators_from_prose(paragraphs: list[tuple[str, str, int | None]],
                 cur = None
             continue
         start = START_RE.match(t)
-        if start and start.group(1) and not PLAN_RE.match(t):
+        named = start and (start.group(1) or t[start.end():start.end() + 1] in "«\"“")
+        if named and start and not PLAN_RE.match(t):
             if cur:
                 out.append(_row(cur, default_year))
             cur = _Pending(clean_name(quoted(t[start.end():])), locator, page, current_project)

@@ -23,6 +23,7 @@ __all__ = [
     "status_in_prose",
     "status_of",
     "unit_from_name",
+    "unit_of",
 ]
 
 DASHES = {"", "-", "–", "—", "*", "х", "x", "нет", "н/д"}

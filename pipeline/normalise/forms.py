@@ -85,7 +85,7 @@ def word_forms(word: str) -> tuple[str, ...] | None:
 
 
 def split_head(name: str) -> tuple[str, str]:
-    """Split a name into its declinable head and its fixed tail (``город Майкоп``, ``Татарстан``)."""
+    """Split a name into its declinable head and its fixed tail (``город Майкоп``)."""
     if " — " in name:
         head, tail = name.split(" — ", 1)
         return head, tail

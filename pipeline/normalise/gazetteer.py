@@ -170,7 +170,7 @@ class Gazetteer:
         return strong or [m for _, m in found]
 
     def find_region(self, text: str, lead_chars: int | None = None) -> str | None:
-        """Canonical subject most mentioned in ``text`` (``Томской области`` -> ``Томская область``)."""
+        """Canonical subject most mentioned in ``text`` (``Томской области`` -> Томская)."""
         return _pick(self.region_mentions(text), lead_chars)
 
     def region_of(self, municipality: str, text_region: str | None = None) -> str | None:

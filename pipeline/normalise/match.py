@@ -69,7 +69,8 @@ def load_overrides(path: Path, catalog: Catalog) -> dict[str, Indicator | None]:
         if not {"raw_name", "canonical"} <= set(reader.fieldnames or []):
             raise CatalogError(path.name, None, "header must be raw_name,canonical,note")
         for n, row in enumerate(reader, 1):
-            raw, canonical = (row.get("raw_name") or "").strip(), (row.get("canonical") or "").strip()
+            raw = (row.get("raw_name") or "").strip()
+            canonical = (row.get("canonical") or "").strip()
             if not raw:
                 raise CatalogError(path.name, n, "empty 'raw_name'")
             indicator = catalog.indicator(canonical) if canonical else None

@@ -1,0 +1,131 @@
+"""Generate docs/DATA.md, the data dictionary, from the schemas (field metadata 'description').
+
+Usage: .venv/bin/python scripts/gen_data_dict.py [--check] [--out docs/DATA.md]
+
+``--check`` exits 1 when the file is out of step with the schemas (the tests run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
+from pipeline.write import NULL_PARTITION, PARTITION_KEY, PARTITION_SOURCE  # noqa: E402
+from schemas import SCHEMA_VERSION, TABLES  # noqa: E402
+from schemas.validate import ENUM_COLUMNS  # noqa: E402
+
+log = logging.getLogger("gen_data_dict")
+DEFAULT_OUT = ROOT / "docs" / "DATA.md"
+
+ROW_MEANING = {
+    "documents": "one row per input file seen",
+    "indicators": "one row per indicator (показатель) or result and year",
+    "activities": "one row per event / control point of a plan or road map",
+    "finance": "one row per budget figure",
+}
+
+READING = f"""\
+## Reading the output
+
+Each table is a Parquet dataset: a folder of parts under hive partition folders
+`{PARTITION_KEY}=<year>` (`{PARTITION_KEY}={NULL_PARTITION}` when the row has no year). The
+partition key is an extra string column; the contract columns (`year`, `report_year`) stay in
+the files with their own types.
+
+```python
+import pipeline
+frames = pipeline.load("data/out")            # dict of pandas DataFrames, one per table
+con = pipeline.connect("data/out")            # DuckDB, one view per table
+con.sql("select federal_project, median(completion_pct) from indicators group by 1")
+
+import pandas as pd, polars as pl, duckdb, pyarrow.dataset as ds
+pd.read_parquet("data/out/indicators")
+pl.scan_parquet("data/out/indicators").collect()
+duckdb.sql("select * from read_parquet('data/out/indicators/**/*.parquet', hive_partitioning=true)")
+ds.dataset("data/out/indicators", format="parquet", partitioning="hive").to_table()
+```
+
+`pipeline.load` and `pipeline.connect` read exactly the parts named by the manifest (the last
+committed state, without the `{PARTITION_KEY}` column), so they are safe to use while a run is
+writing. Rows join on `doc_id`; files with identical content share a `doc_id` and their
+indicator, activity and finance rows are stored once.
+"""
+
+
+def _type(t: pa.DataType) -> str:
+    return str(t).replace("list<item: string>", "list<string>").replace("[day]", "")
+
+
+def _description(field: pa.Field) -> str:
+    meta = field.metadata or {}
+    return meta.get(b"description", b"").decode().replace("|", "\\|")
+
+
+def _values(table: str, column: str) -> str:
+    enum = ENUM_COLUMNS.get((table, column))
+    return "" if enum is None else ", ".join(f"`{m.value}`" for m in enum)
+
+
+def table_section(name: str, schema: pa.Schema) -> list[str]:
+    lines = [f"## {name}", "",
+             f"{ROW_MEANING[name].capitalize()}. Partitioned by the year of "
+             f"`{PARTITION_SOURCE[name]}`.", "",
+             "| column | type | description | values |", "|---|---|---|---|"]
+    for f in schema:
+        lines.append(f"| `{f.name}` | {_type(f.type)} | {_description(f)} "
+                     f"| {_values(name, f.name)} |")
+    return [*lines, ""]
+
+
+def render() -> str:
+    """The whole of docs/DATA.md."""
+    lines = [
+        "# Data dictionary", "",
+        f"Schema version {SCHEMA_VERSION} (also in every Parquet part's metadata as "
+        "`schema_version`). Generated from `schemas/tables.py` by "
+        "`scripts/gen_data_dict.py`; do not edit by hand.", "",
+        READING,
+    ]
+    for name, schema in TABLES.items():
+        lines += table_section(name, schema)
+    lines += [f"## The manifest: `{MANIFEST_NAME}`", "",
+              "One row per input file seen, kept by the pipeline to make runs incremental. "
+              "Its Parquet metadata holds `manifest_version`, `schema_version`, "
+              "`pipeline_version`, `run_seq`, `run_id`, `input` and `state`.", "",
+              "| column | type | description |", "|---|---|---|"]
+    lines += [f"| `{f.name}` | {_type(f.type)} | {_description(f)} |" for f in MANIFEST_SCHEMA]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 if the file differs from what would be generated")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    text = render()
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if current != text:
+            log.error("%s is out of step with the schemas: run scripts/gen_data_dict.py",
+                      args.out)
+            return 1
+        return 0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    log.info("wrote %s", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Explanatory notes in prose and budget sentences, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.interpret.finance import finance_from_sentences, source_of
+from pipeline.interpret.prose import indicators_from_prose
+
+
+def paras(*texts: str) -> list[tuple[str, str, int | None]]:
+    return [(t, f"paragraph {i + 1}", None) for i, t in enumerate(texts)]
+
+
+def test_note_with_plan_actual_status_and_percent():
+    rows = indicators_from_prose(paras(
+        "Региональный проект «Цифровая образовательная среда»",
+        "Показатель 1. «Доля общеобразовательных организаций, оснащенных оборудованием»",
+        "Мероприятие «Проведение обучающих семинаров»",
+        "Показатель на 2022 год – не менее 91%.",
+        "Показатель в работе: по итогам года фактическое значение – 49%, реализация "
+        "мероприятия продолжается.",
+        "Процент исполнения – 53,8%.",
+    ), default_year=2022, project=None)
+    assert len(rows) == 1
+    r = rows[0]
+    assert r["indicator_raw"] == "Доля общеобразовательных организаций, оснащенных оборудованием"
+    assert r["federal_project"] == "Цифровая образовательная среда"
+    assert r["activity"] == "Проведение обучающих семинаров"
+    assert (r["year"], r["planned_value"], r["comparator"], r["unit"]) == (2022, 91.0, ">=",
+                                                                           "percent")
+    assert (r["actual_value"], r["completion_pct"], r["status"]) == (49.0, 53.8, "in_progress")
+    assert r["locator"] == "paragraph 2"
+
+
+def test_actual_is_taken_in_the_planned_unit_and_never_invented():
+    rows = indicators_from_prose(paras(
+        "Показатель 1. «Реализация комплекса мер»",
+        "Показатель на 2020 год – не менее 5 % педагогических работников.",
+        "Целевой показатель достигнут. Принимает участие не менее 5 % работников (87 человек).",
+        "Показатель 2. «Внедрение системы аттестации»",
+        "Показатель на 2020 год - 100%.",
+        "Целевой показатель достигнут. Аттестация проведена в полном объеме.",
+    ), default_year=2020, project="Учитель будущего")
+    assert [(r["planned_value"], r["actual_value"], r["status"]) for r in rows] == [
+        (5.0, 5.0, "done"), (100.0, None, "done")]
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("средства федерального бюджета", "federal"),
+    ("бюджет Томской области", "regional"),
+    ("из областного бюджета", "regional"),
+    ("из краевого бюджета", "regional"),
+    ("бюджет Кожевниковского района", "municipal"),
+    ("средства местного бюджета", "municipal"),
+    ("внебюджетные источники", "extrabudgetary"),
+    ("Всего по муниципальному проекту", "total"),
+    ("Общий объем финансирования муниципального проекта", "total"),
+    ("Педагогические работники повысили уровень", None),
+])
+def test_budget_sources(text: str, source: str | None):
+    found = source_of(text)
+    assert (found.value if found else None) == source
+
+
+def test_budget_sentences_pair_planned_and_spent():
+    rows = finance_from_sentences(paras(
+        "Общий объем финансирования муниципального проекта в 2021 году составил 7 076,739 тыс. "
+        "руб., в том числе 4 784,443 тыс. руб. – средства федерального бюджета, 2 292,296 тыс. "
+        "руб. – средства местного бюджета.",
+        "Освоено всего 6 848,710 тыс. руб., из них средств федерального бюджета – 4 784,443 тыс. "
+        "руб., средств местного бюджета – 2 064,267 тыс. руб.",
+    ), default_year=None)
+    got = {(r["year"], r["source"]): (r["planned_rub"], r["spent_rub"]) for r in rows}
+    assert got == {
+        (2021, "total"): (7076739.0, 6848710.0),
+        (2021, "federal"): (4784443.0, 4784443.0),
+        (2021, "municipal"): (2292296.0, 2064267.0),
+    }
+
+
+def test_unspent_remainder_is_not_taken_for_spending():
+    rows = finance_from_sentences(paras(
+        "На 2020 год на реализацию муниципального проекта выделено 2 002,000 тыс. руб. из "
+        "областного бюджета.",
+        "За 2020 год из запланированных средств освоено 1 201,874 тыс. руб. (не освоены "
+        "800,126 тыс. руб.).",
+    ), default_year=2020)
+    assert [(r["source"], r["planned_rub"], r["spent_rub"]) for r in rows] == [
+        ("regional", 2002000.0, 1201874.0)]
