@@ -4,7 +4,8 @@ Usage: ``.venv/bin/python -m bench.gen_corpus --n 100 [--seed 2024] [--root benc
 
 Files live under ``<root>/seed<seed>/{docx,pdf,txt}/rep_<i>.<ext>``; report ``i`` depends only
 on ``(i, seed)``, so a corpus of 1,000 reuses the first 100 of a corpus of 100 and a second run
-only makes what is missing. DOCX and TXT bytes are reproducible (fixed timestamps in the ZIP and
+only makes what is missing. A *mixed set* of n documents takes report ``i`` as DOCX, PDF or TXT
+in turn (``mixed_format``); the side-by-side set has its reports in all three formats. DOCX and TXT bytes are reproducible (fixed timestamps in the ZIP and
 core properties); PDFs are converted in batches, one ``soffice`` call per batch, each
 converter with its own ``-env:UserInstallation`` profile, ``jobs`` converters in parallel.
 ``pages.json`` records each PDF's page count (the page figure of all three formats).
@@ -38,31 +39,6 @@ ROOT = Path(__file__).resolve().parent / "corpus"
 DEFAULT_SEED = 2024
 FORMATS = ("docx", "pdf", "txt")
 FIXED_TIME = dt.datetime(2024, 1, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Corpus:
-    """The first ``n`` reports of a seeded corpus in each format."""
-
-    root: Path
-    n: int
-    files: dict[str, list[Path]]
-    pages: list[int]
-
-    def set_dir(self) -> Path:
-        """A folder holding (hard links to) exactly these files: ``<fmt>/rep_<i>.<ext>``."""
-        target = self.root / "sets" / f"n{self.n}"
-        for fmt, paths in self.files.items():
-            sub = target / fmt
-            sub.mkdir(parents=True, exist_ok=True)
-            for p in paths:
-                link = sub / p.name
-                if not link.exists():
-                    try:
-                        os.link(p, link)
-                    except OSError:
-                        shutil.copy2(p, link)
-        return target
 
 
 def report_name(i: int) -> str:
@@ -162,27 +138,28 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def convert_pdfs(docx_paths: list[Path], out_dir: Path, jobs: int = 2,
                  batch: int = 100) -> None:
-    """Convert DOCX files to PDF with LibreOffice, ``batch`` files per ``soffice`` call."""
+    """Convert DOCX files to PDF with LibreOffice, at most ``batch`` files per ``soffice`` call."""
     if not docx_paths:
         return
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise RuntimeError("soffice not found: apt-get install libreoffice-writer-nogui")
     out_dir.mkdir(parents=True, exist_ok=True)
-    chunks = [docx_paths[k:k + batch] for k in range(0, len(docx_paths), batch)]
+    jobs = max(1, min(jobs, len(docx_paths)))
+    size = min(batch, -(-len(docx_paths) // jobs))
+    chunks = [docx_paths[k:k + size] for k in range(0, len(docx_paths), size)]
     with tempfile.TemporaryDirectory(prefix="bench-soffice-") as tmp:
-        def run(idx_chunk: tuple[int, list[Path]]) -> None:
-            idx, chunk = idx_chunk
-            profile = Path(tmp) / f"profile{idx % jobs}"
-            cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                   "--norestore", "--convert-to", "pdf", "--outdir", str(out_dir),
-                   *map(str, chunk)]
-            subprocess.run(cmd, check=True, capture_output=True, timeout=60 + 10 * len(chunk))
+        def lane(j: int) -> None:
+            # one profile per converter: chunks j, j + jobs … run in turn on it
+            profile = (Path(tmp) / f"profile{j}").as_uri()
+            for chunk in chunks[j::jobs]:
+                cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                       "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, chunk)]
+                subprocess.run(cmd, check=True, capture_output=True,
+                               timeout=120 + 10 * len(chunk))
 
-        # converters sharing a profile must not overlap: chunks idx, idx+jobs … run in turn
-        lanes = [[(k, c) for k, c in enumerate(chunks) if k % jobs == j] for j in range(jobs)]
         with ThreadPoolExecutor(jobs) as pool:
-            list(pool.map(lambda lane: [run(item) for item in lane], lanes))
+            list(pool.map(lane, range(jobs)))
     missing = [p for p in docx_paths if not (out_dir / f"{p.stem}.pdf").exists()]
     if missing:
         raise RuntimeError(f"soffice did not convert {len(missing)} file(s), e.g. {missing[0]}")
@@ -194,37 +171,77 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
-def ensure_corpus(n: int, seed: int = DEFAULT_SEED, root: Path = ROOT, jobs: int = 2) -> Corpus:
-    """Make (or reuse) the first ``n`` reports in every format and return their paths."""
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A seeded corpus folder: ``<base>/<fmt>/rep_<i>.<ext>`` and PDF page counts."""
+
+    base: Path
+    pages: dict[int, int]
+
+    def path(self, i: int, fmt: str) -> Path:
+        return self.base / fmt / f"{report_name(i)}.{fmt}"
+
+    def link_set(self, name: str, paths: list[Path]) -> Path:
+        """A folder ``sets/<name>/<fmt>/`` of hard links to exactly ``paths`` (for the CLI)."""
+        target = self.base / "sets" / name
+        if target.exists():
+            shutil.rmtree(target)
+        for p in paths:
+            link = target / p.parent.name / p.name
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(p, link)
+            except OSError:
+                shutil.copy2(p, link)
+        return target
+
+
+def mixed_format(i: int) -> str:
+    """The format report ``i`` takes in a mixed set: DOCX, PDF, TXT in turn."""
+    return FORMATS[i % len(FORMATS)]
+
+
+def ensure_corpus(n_mixed: int, n_all: int = 0, seed: int = DEFAULT_SEED, root: Path = ROOT,
+                  jobs: int = 2) -> Corpus:
+    """Make (or reuse) the reports a run needs.
+
+    Reports ``0 … n_mixed - 1`` in their mixed-set format and reports ``0 … n_all - 1`` in
+    every format. DOCX and TXT are written for every report (cheap); PDFs only where needed.
+    """
     base = root / f"seed{seed}"
+    n = max(n_mixed, n_all)
     for i in range(n):
         write_sources(i, seed, base)
-    names = [report_name(i) for i in range(n)]
-    todo = [base / "docx" / f"{s}.docx" for s in names if not (base / "pdf" / f"{s}.pdf").exists()]
+    corpus = Corpus(base, {})
+    want = [i for i in range(n) if i < n_all or mixed_format(i) == "pdf"]
+    todo = [corpus.path(i, "docx") for i in want if not corpus.path(i, "pdf").exists()]
     if todo:
         log.info("converting %d DOCX to PDF with LibreOffice (%d converters)", len(todo), jobs)
         convert_pdfs(todo, base / "pdf", jobs=jobs)
     pages_file = base / "pages.json"
-    pages: dict[str, int] = json.loads(pages_file.read_text()) if pages_file.exists() else {}
-    if any(s not in pages for s in names):
-        pages.update({s: pdf_pages(base / "pdf" / f"{s}.pdf") for s in names if s not in pages})
-        _atomic_write(pages_file, json.dumps(pages, indent=0, sort_keys=True).encode())
-    files = {fmt: [base / fmt / f"{s}.{fmt}" for s in names] for fmt in FORMATS}
-    return Corpus(base, n, files, [pages[s] for s in names])
+    known = json.loads(pages_file.read_text()) if pages_file.exists() else {}
+    pages = {int(k): v for k, v in known.items()}
+    if any(i not in pages for i in want):
+        pages.update({i: pdf_pages(corpus.path(i, "pdf")) for i in want if i not in pages})
+        _atomic_write(pages_file, json.dumps(pages, sort_keys=True).encode())
+    corpus.pages.update(pages)
+    return corpus
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.gen_corpus", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=100, help="number of reports (default 100)")
+    ap.add_argument("--n", type=int, default=100,
+                    help="reports of the mixed set (default 100)")
+    ap.add_argument("--all", type=int, default=0, help="first reports made in every format")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--root", type=Path, default=ROOT)
     ap.add_argument("--jobs", type=int, default=2, help="parallel soffice converters")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    corpus = ensure_corpus(args.n, args.seed, args.root, args.jobs)
-    print(f"{corpus.n} reports x {len(FORMATS)} formats under {corpus.root}, "
-          f"{sum(corpus.pages)} PDF pages")
+    corpus = ensure_corpus(args.n, args.all, args.seed, args.root, args.jobs)
+    print(f"{max(args.n, args.all)} reports under {corpus.base}, {len(corpus.pages)} PDFs, "
+          f"{sum(corpus.pages.values())} PDF pages")
     return 0
 
 

@@ -39,7 +39,7 @@ DEFAULT_OCR_TIME_BUDGET_S = 240.0  # stops (partial) before the pipeline kills a
 DEFAULT_LOW_CONFIDENCE = 60.0
 DEFAULT_MIN_WORD_CONF = 20.0  # words below it are dropped (stamps, shading, specks)
 DEFAULT_MIN_INK = 0.004  # a cell with a smaller share of dark pixels is empty, not OCRed
-MAX_PAGE_PIXELS = 60_000_000
+MAX_PAGE_PIXELS = 25_000_000  # A3 at 300 dpi; ~35 bytes of RAM per pixel at peak
 OCR_LANGS = "rus+eng"
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-rus"
 

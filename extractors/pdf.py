@@ -40,6 +40,7 @@ DEFAULT_INDENT = 12.0  # a line starting this far right of the previous one open
 _PAGE_NUMBER = re.compile(
     r"^[\s\-–—]*(?:стр(?:аница)?\.?\s*)?\d{1,4}(?:\s*(?:из|/)\s*\d+)?[\s\-–—]*$"
 )
+_FOOTNOTE_RULE = re.compile(r"^[_\s]{5,}$")
 _CONTINUED = re.compile(r"^(?:продолжение|окончание)\b", re.IGNORECASE)
 _ITEM_START = re.compile(r"^(?:[-–—•·*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[а-яa-z]\)\s)")
 _SENTENCE_END = (".", ":", ";", "!", "?", "»", '"')
@@ -183,15 +184,19 @@ def _is_furniture(text: str, running: set[str]) -> bool:
 
 def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
     """Flag the table fragments that open or close their page's content."""
-    body = [
+    tables = [i for i, it in enumerate(items) if it.frag is not None]
+    rules = [i for i, it in enumerate(items) if _FOOTNOTE_RULE.match(it.text)]
+    rule = next((i for i in rules if tables and i > tables[-1]), len(items))
+    body = [  # footnotes under a rule of underscores after the last table are not content
         i
-        for i, it in enumerate(items)
+        for i, it in enumerate(items[:rule])
         if it.frag is not None or not _is_furniture(it.text, running)
     ]
+    first, last = (body[0], body[-1]) if body else (-1, -1)
     out = list(items)
     for i, it in enumerate(items):
         if it.frag is not None:
-            frag = replace(it.frag, first_on_page=i == body[0], last_on_page=i == body[-1])
+            frag = replace(it.frag, first_on_page=i == first, last_on_page=i == last)
             out[i] = replace(it, frag=frag)
     return out
 

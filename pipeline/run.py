@@ -35,9 +35,6 @@ from schemas import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
-LOCK_NAME = ".lock"
-
-
 class RunError(Exception):
     """The run itself cannot proceed (input missing, output not writable or busy)."""
 
@@ -100,19 +97,18 @@ def _check_paths(cfg: RunConfig) -> None:
 
 @contextlib.contextmanager
 def output_lock(out: Path) -> Iterator[None]:
-    """Hold ``<out>/.lock`` for the run: two runs never write one output folder at once."""
-    with (out / LOCK_NAME).open("a+") as fh:
+    """Hold an exclusive lock on the output folder itself for the run (no lock file is left
+    behind; the kernel drops the lock when the process dies, even by SIGKILL)."""
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            fh.seek(0)
-            raise RunError(f"another run (pid {fh.read().strip() or '?'}) is writing to "
-                           f"{out}; wait for it or choose another --out") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
+            raise RunError(f"another run is writing to {out}; wait for it or choose another "
+                           "--out") from None
         yield
+    finally:
+        os.close(fd)
 
 
 def _open_manifest(cfg: RunConfig) -> Manifest:

@@ -60,7 +60,8 @@ def interpret(doc: Document) -> Interpretation:
     federal_canon = [c for c in dict.fromkeys(naming.federal_project(f) for f in federal) if c]
     doc_federal = federal_canon[0] if len(federal_canon) == 1 else None
     lead_text = "\n".join(lead.lines + list(lead.kv.values()))
-    municipality, region = naming.place(lead_text, "\n".join(lead.all_lines[:60]))
+    municipality, region = naming.place(lead_text, "\n".join(lead.all_lines[:60]),
+                                        lead.full_text)
     result = Interpretation(meta={
         "doc_type": dtype.value,
         "title": title,
@@ -100,6 +101,8 @@ def interpret(doc: Document) -> Interpretation:
     if meta["national_project"] is None and "national_project" in stated:
         meta["national_project"] = naming.national_project(stated["national_project"])
     naming.normalise_indicators(result.indicators, municipality, region)
-    if result.meta["national_project"] is None and (federal_canon or national):
-        result.meta["national_project"] = naming.national_of(federal_canon)
+    if meta["national_project"] is None:  # implied by the projects of stated or matched names
+        implied = [*federal_canon, *(r["federal_project"] for r in result.indicators
+                                     if r["federal_project"])]
+        meta["national_project"] = naming.national_of(implied)
     return result

@@ -13,6 +13,8 @@ from pipeline.interpret.prose import quoted
 from schemas.enums import DocType
 
 LEAD_LINES = 25
+LEAD_CELLS = 40
+LEAD_TABLE_ROWS = 10
 STRONG_TYPE_RULES: tuple[tuple[str, DocType], ...] = (
     (r"пояснительн\w+\s+записк", DocType.EXPLANATORY_NOTE),
     (r"дорожн\w+\s+карт", DocType.ROADMAP_REPORT),
@@ -31,6 +33,7 @@ DATE_LINE_RE = re.compile(
     re.IGNORECASE)
 HEADER_DATE_RE = re.compile(r"\bот\s+(\d{1,2}\.\d{1,2}\.\d{4}|[«\"]?\d{1,2}[»\"]?\s+[а-яё]+\s+"
                             r"\d{4})", re.IGNORECASE)
+QUOTED_CELL_RE = re.compile(r"^[«\"“][^«»\"“”]{2,120}[»\"”]$")
 TRAILING_DATE_RE = re.compile(r"\s(\d{1,2}\.\d{1,2}\.\d{4})\s*(?:г\.?)?$")
 MUNICIPAL_PROJECT_RE = re.compile(r"муниципальн\w+\s+проект\w*\s*[«\"“]", re.IGNORECASE)
 FEDERAL_PROJECT_RE = re.compile(
@@ -45,6 +48,8 @@ class Lead:
     lines: list[str]
     all_lines: list[str]
     kv: dict[str, str]
+    cells: list[str]
+    full_text: str
 
 
 def _kv_rows(table: Table) -> dict[str, str]:
@@ -62,6 +67,8 @@ def lead_of(doc: Document) -> Lead:
     lines: list[str] = []
     all_lines: list[str] = []
     kv: dict[str, str] = {}
+    cells: list[str] = []
+    table_texts: list[str] = []
     seen_table = False
     for b in doc.blocks:
         if isinstance(b, Paragraph):
@@ -72,9 +79,12 @@ def lead_of(doc: Document) -> Lead:
                     if not seen_table and len(lines) < LEAD_LINES:
                         lines.append(t)
         else:
+            if not seen_table or len(cells) < LEAD_CELLS:
+                cells.extend(norm(c.text) for c in b.cells if c.row < LEAD_TABLE_ROWS and c.text)
             seen_table = True
             kv.update(_kv_rows(b))
-    return Lead(lines, all_lines, kv)
+            table_texts.extend(c.text for c in b.cells)
+    return Lead(lines, all_lines, kv, cells, "\n".join(all_lines + table_texts))
 
 
 def doc_type_of(lead: Lead) -> tuple[DocType, str | None]:
@@ -121,12 +131,15 @@ def projects_of(lead: Lead) -> tuple[list[str], list[str], list[str]]:
         federal.insert(0, v)
     if v := _kv(lead, "муниципальн", "проект", "наименован"):
         municipal.insert(0, v)
+    if not municipal:  # a basic-info table whose key column was lost: its quoted name cell
+        municipal.extend(quoted(c) for c in lead.cells[:4] if QUOTED_CELL_RE.match(c))
     return national, federal, municipal
 
 
 def report_year_of(lead: Lead, dtype: DocType) -> int | None:
     if dtype == DocType.PROJECT_PASSPORT:
-        for source in (*(v for k, v in lead.kv.items() if "срок" in k), *lead.all_lines[:80]):
+        kv_periods = (v for k, v in lead.kv.items() if "срок" in k)
+        for source in (*kv_periods, *lead.all_lines[:80], *lead.cells):
             if m := PERIOD_RE.search(source):
                 return int(m.group(2))
     if dtype == DocType.ORDER:

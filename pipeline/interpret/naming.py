@@ -1,33 +1,64 @@
-"""The interpreters' view of name normalisation (projects, places, indicators)."""
+"""The interpreters' view of name normalisation: canonical projects, the document's place,
+and indicator names matched against the reference catalog (``pipeline.normalise``)."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
+from pipeline.normalise import Normaliser, default_gazetteer
+
+Row = dict[str, Any]
+QUOTES = '«»"“” '
+
 
 class Naming:
-    """Canonical names for projects, municipality and region, and indicator matching."""
+    """One per process: the normaliser and gazetteer are built once and reused."""
+
+    def __init__(self) -> None:
+        self.normaliser = Normaliser()
+        self.gazetteer = default_gazetteer()
 
     @staticmethod
     @cache
     def get() -> Naming:
         return Naming()
 
-    def federal_project(self, text: str) -> str | None:
-        return text.strip("«»\" ") or None
+    def federal_project(self, text: str | None) -> str | None:
+        """Canonical federal project named in ``text``; the text itself when unknown."""
+        if not text:
+            return None
+        bare = text.strip(QUOTES)
+        return (self.normaliser.match_federal_project(text)
+                or self.normaliser.match_federal_project(f"проект «{bare}»"))
 
-    def national_project(self, text: str) -> str | None:
-        return text.strip("«»\" ") or None
+    def national_project(self, text: str | None) -> str | None:
+        if not text:
+            return None
+        bare = text.strip(QUOTES)
+        return (self.normaliser.match_national_project(text)
+                or self.normaliser.match_national_project(f"национальный проект «{bare}»"))
 
     def national_of(self, federal: list[str]) -> str | None:
-        return None
+        return self.normaliser.national_of(federal)
 
-    def place(self, lead: str, wider: str) -> tuple[str | None, str | None]:
+    def place(self, *texts: str) -> tuple[str | None, str | None]:
+        """(municipality, region) of a document from its lead text, then wider texts."""
+        for text in texts:
+            muni, region = self.gazetteer.find_place(text)
+            if muni or region:
+                if region is None and muni:
+                    region = self.gazetteer.region_of(muni)
+                return muni, region
         return None, None
 
-    def normalise_indicators(self, rows: list[dict[str, Any]], municipality: str | None,
+    def normalise_indicators(self, rows: list[Row], municipality: str | None,
                              region: str | None) -> None:
-        for r in rows:
-            r.setdefault("indicator_canonical", None)
-            r.setdefault("match_score", None)
+        """Fill ``indicator_canonical``, ``match_score`` and a canonical ``federal_project``."""
+        matches = self.normaliser.match_indicators([r["indicator_raw"] for r in rows])
+        for r, m in zip(rows, matches, strict=True):
+            r["indicator_canonical"] = m.canonical
+            r["match_score"] = round(float(m.score), 2)
+            stated = r.get("federal_project")
+            canonical = self.federal_project(stated) if stated else None
+            r["federal_project"] = canonical or stated or m.federal_project

@@ -15,10 +15,11 @@ MINE = ["run", "workers", "__main__", "write", "discover", "manifest", "progress
         "engines", "load", "commit"]
 
 
-def _gen_module():  # noqa: ANN202 - a module object
+def _gen_module():
     spec = importlib.util.spec_from_file_location("gen_data_dict",
                                                   REPO / "scripts" / "gen_data_dict.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -36,7 +36,8 @@ def test_local_cluster_output_equals_local_engine(corpus: Path, tmp_path: Path):
     local, dask = tmp_path / "local", tmp_path / "dask"
     run(RunConfig(corpus, local, workers=2, commit_every=5))
     summary = run(RunConfig(corpus, dask, workers=2, engine="dask", commit_every=5))
-    assert summary.processed == 22 and summary.report["engine"] == "dask"
+    assert summary.processed == 22
+    assert summary.report["engine"] == "dask"
     assert snapshot(dask) == snapshot(local)
 
 

@@ -29,9 +29,12 @@ def test_run_report_json_and_html(folder: Path, tmp_path: Path):
     out = tmp_path / "out"
     progress = CountingProgress()
     run(RunConfig(folder, out, workers=2), progress=progress)
-    assert progress.total == 14 and len(progress.done) == 14 and progress.closed
+    assert progress.total == 14
+    assert len(progress.done) == 14
+    assert progress.closed
     report = json.loads((out / "run_report.json").read_text(encoding="utf-8"))
-    assert report["processed"]["files"] == 14 and report["files_seen"] == 14
+    assert report["processed"]["files"] == 14
+    assert report["files_seen"] == 14
     assert report["processed"]["by_format"]["docx"]["failed"] == 1
     assert report["processed"]["by_format"]["txt"] == {"ok": 11}
     assert report["processed"]["rows"]["documents"] == 14
@@ -43,8 +46,10 @@ def test_run_report_json_and_html(folder: Path, tmp_path: Path):
     projects = {c["federal_project"] for c in report["completion_by_federal_project"]}
     assert "Учитель будущего" in projects
     page = (out / "run_report.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 3 and "broken.docx" in page
-    assert "by federal project" in page and "by format" in page
+    assert page.count("<svg") == 3
+    assert "broken.docx" in page
+    assert "by federal project" in page
+    assert "by format" in page
 
     again = run(RunConfig(folder, out, workers=2))  # nothing to do: still a full report
     assert again.report["processed"]["files"] == 0
@@ -55,7 +60,9 @@ def test_cli_prints_a_summary(folder: Path, tmp_path: Path, capsys: pytest.Captu
     assert main(["extract", str(folder), "--out", str(tmp_path / "out"), "--progress", "log",
                  "--workers", "2"]) == 0
     text = capsys.readouterr().out
-    assert "14 processed" in text and "broken.docx" in text and "rows written" in text
+    assert "14 processed" in text
+    assert "broken.docx" in text
+    assert "rows written" in text
     assert main(["extract", str(folder), "--out", str(tmp_path / "out"), "--json", "-q"]) == 0
     assert json.loads(capsys.readouterr().out)["plan"]["unchanged"] == 14
 
@@ -83,12 +90,16 @@ def test_progress_modes():
     bar.advance("a", "ok")
     bar.advance("b", "failed")
     bar.close()
-    assert "2/2" in pipe.getvalue() and "failed=1" in pipe.getvalue()
+    assert "2/2" in pipe.getvalue()
+    assert "failed=1" in pipe.getvalue()
     with pytest.raises(ValueError, match="progress must be one of"):
         make_progress("fancy")
 
 
 def test_svg_bars_escape_and_scale():
     svg = svg_bars("a <b>", [("x & y", 50.0), ("z", 100.0)], unit="%", max_value=100)
-    assert svg.startswith("<svg") and "a &lt;b&gt;" in svg and "x &amp; y" in svg
-    assert 'width="160.0"' in svg and 'width="320.0"' in svg
+    assert svg.startswith("<svg")
+    assert "a &lt;b&gt;" in svg
+    assert "x &amp; y" in svg
+    assert 'width="160.0"' in svg
+    assert 'width="320.0"' in svg

@@ -49,7 +49,8 @@ def test_packaged_catalog_loads():
     assert all(isinstance(i.unit_enum, Unit) for i in cat.indicators)
     teacher = cat.indicator("Доля учителей в возрасте до 35 лет, вовлеченных в различные формы "
                             "поддержки и сопровождения в первые три года работы")
-    assert teacher is not None and teacher.federal_project == "Учитель будущего"
+    assert teacher is not None
+    assert teacher.federal_project == "Учитель будущего"
 
 
 def test_federal_projects_have_short_output_names():
@@ -104,7 +105,7 @@ def test_missing_column_and_missing_file(vocab_copy: Path):
     path = vocab_copy / FEDERAL_FILE
     text = path.read_text(encoding="utf-8").replace(",canonical,", ",canon,", 1)
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(CatalogError, match="missing column.*canonical"):
+    with pytest.raises(CatalogError, match=r"missing column.*canonical"):
         load_catalog(vocab_copy)
     path.unlink()
     with pytest.raises(CatalogError, match=f"{FEDERAL_FILE}: file not found"):

@@ -32,7 +32,8 @@ def test_all_89_subjects():
     assert len(regions) == 89
     kinds = [r.kind for r in regions]
     assert (kinds.count("republic"), kinds.count("krai"), kinds.count("oblast")) == (24, 9, 48)
-    assert kinds.count("federal_city") == 3 and kinds.count("autonomous_okrug") == 4
+    assert kinds.count("federal_city") == 3
+    assert kinds.count("autonomous_okrug") == 4
 
 
 def test_sources_give_many_municipalities():
@@ -45,7 +46,8 @@ def test_sources_give_many_municipalities():
 def test_corpus_municipalities_resolve_with_region(name: str, region: str):
     assert region_of(name) == region
     found = find_municipality(f"Отчёт о реализации проекта, {name}")
-    assert found is not None and (found.name, found.region) == (name, region)
+    assert found is not None
+    assert (found.name, found.region) == (name, region)
 
 
 @pytest.mark.parametrize("text", [
@@ -62,7 +64,8 @@ def test_district_forms(text: str):
 def test_mo_quotes_widen_the_span():
     text = "Администрация МО «Асиновский район» сообщает"
     found = find_municipality(text)
-    assert found is not None and found.text == "МО «Асиновский район»"
+    assert found is not None
+    assert found.text == "МО «Асиновский район»"
     assert text[found.start:found.end] == found.text
 
 
@@ -75,7 +78,8 @@ def test_mo_quotes_widen_the_span():
 ])
 def test_okrug_and_municipal_forms(text: str, name: str):
     found = find_municipality(text)
-    assert found is not None and found.name == name
+    assert found is not None
+    assert found.name == name
 
 
 @pytest.mark.parametrize(("text", "region"), [
@@ -103,16 +107,20 @@ def test_most_frequent_mention_wins_then_earliest():
     text = ("Лужский район граничит с Волосовским районом. В Волосовском районе … "
             "Волосовского района")
     found = find_municipality(text)
-    assert found is not None and found.name == "Волосовский район" and found.mentions == 3
+    assert found is not None
+    assert found.name == "Волосовский район"
+    assert found.mentions == 3
     tie = find_municipality("Лужский район и Волосовский район")
-    assert tie is not None and tie.name == "Лужский район"
+    assert tie is not None
+    assert tie.name == "Лужский район"
 
 
 def test_ambiguous_name_takes_region_from_text():
     g = default_gazetteer()
     assert g.region_of("Каменский район") is None
     found = find_municipality("Каменского района Пензенской области")
-    assert found is not None and found.region == "Пензенская область"
+    assert found is not None
+    assert found.region == "Пензенская область"
 
 
 def test_unknown_municipality_falls_back_to_the_pattern():

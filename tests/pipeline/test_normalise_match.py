@@ -65,13 +65,16 @@ def test_misspelt_names_map(norm: Normaliser, raw: str):
 ])
 def test_unrelated_names_stay_unmatched(norm: Normaliser, raw: str):
     m = norm.match_indicator(raw)
-    assert m.canonical is None and m.method == "none" and m.federal_project is None
+    assert m.canonical is None
+    assert m.method == "none"
+    assert m.federal_project is None
 
 
 def test_candidates_are_sorted_and_bounded(norm: Normaliser):
     m = norm.match_indicator("Доля учителей Асиновского района, вовлеченных в различные формы")
     scores = [s for _, s in m.candidates]
-    assert len(m.candidates) == 3 and scores == sorted(scores, reverse=True)
+    assert len(m.candidates) == 3
+    assert scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 100 for s in scores)
 
 
@@ -79,8 +82,10 @@ def test_duplicates_matched_once_and_order_kept(norm: Normaliser):
     names = ["Доля учителей в возрасте до 35 лет Лужского района, вовлеченных в различные "
              "формы поддержки и сопровождения в первые три года работы", "x", ""] * 3
     out = norm.match_indicators(names)
-    assert len(out) == 9 and out[0] is out[3] is out[6]
-    assert out[0].canonical == YOUNG and out[1].canonical is None
+    assert len(out) == 9
+    assert out[0] is out[3] is out[6]
+    assert out[0].canonical == YOUNG
+    assert out[1].canonical is None
 
 
 def test_overrides_win_over_fuzzy(tmp_path: Path):
@@ -96,7 +101,7 @@ def test_overrides_win_over_fuzzy(tmp_path: Path):
 
 def test_override_with_unknown_canonical_is_a_clear_error(tmp_path: Path):
     path = write_overrides(tmp_path / "overrides.csv", [("a", "Нет такого показателя")])
-    with pytest.raises(CatalogError, match="overrides.csv row 1: canonical 'Нет такого"):
+    with pytest.raises(CatalogError, match=r"overrides\.csv row 1: canonical 'Нет такого"):
         Normaliser(overrides=path)
 
 
@@ -121,7 +126,8 @@ def test_labelled_dev_names_keep_their_quality(norm: Normaliser):
     fp = sum(1 for (_, g), m in zip(labels, matches, strict=True)
              if m.canonical and m.canonical != g)
     positives = sum(1 for _, g in labels if g)
-    assert tp / (tp + fp) >= 0.95 and tp / positives >= 0.9
+    assert tp / (tp + fp) >= 0.95
+    assert tp / positives >= 0.9
 
 
 @pytest.mark.parametrize(("text", "expected"), [

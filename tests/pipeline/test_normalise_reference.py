@@ -17,7 +17,8 @@ OUR_FILES = ("catalog_national_projects.csv", "catalog_federal_projects.csv",
 
 def load_script(name: str) -> object:
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -1,0 +1,161 @@
+"""Batch benchmark: incremental re-runs, worker scaling and memory on 1,000 small files.
+
+Usage: ``.venv/bin/python -m bench.bench_batch [--files 1000] [--small 200] [--json PATH]``
+
+Generates a deterministic corpus (TXT notes and DOCX execution reports, see
+``tests/pipeline/batch_corpus.py``), then runs ``python -m pipeline extract`` as a child
+process and measures:
+
+* the second run with nothing changed against the first (target: < 5 %),
+* throughput with 2 workers against 1 (target: >= 1.7x on a 2-core machine),
+* peak resident memory of the run and its workers for ``--small`` and ``--files`` files
+  (target: no growth with the file count; ratio <= 1.25).
+
+Run times are the ``seconds`` of ``run_report.json`` (the run itself, without interpreter
+start-up); wall times include start-up and are printed too. Exit code 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.pipeline.batch_corpus import write_corpus  # noqa: E402
+
+log = logging.getLogger("bench_batch")
+
+NOOP_MAX, SPEEDUP_MIN, MEMORY_GROWTH_MAX = 0.05, 1.7, 1.25
+SAMPLE_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    label: str
+    files: int
+    workers: int
+    processed: int
+    seconds: float
+    wall: float
+    peak_rss_mb: float
+
+    @property
+    def files_per_s(self) -> float:
+        return self.processed / self.seconds if self.seconds else 0.0
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:  # a worker ended between listing and reading
+            continue
+    return total
+
+
+def extract(label: str, folder: Path, out: Path, workers: int) -> Measure:
+    """One ``python -m pipeline extract`` run, sampling the RSS of it and its workers."""
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(folder), "--out", str(out),
+           "--workers", str(workers), "--progress", "none", "-q", "--commit-every", "200"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    ps = psutil.Process(proc.pid)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            try:
+                peak[0] = max(peak[0], _tree_rss(ps))
+            except psutil.Error:
+                return
+            time.sleep(SAMPLE_S)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - t0
+    sampler.join()
+    if code != 0:
+        raise RuntimeError(f"{label}: pipeline exited with {code}")
+    report: dict[str, Any] = json.loads((out / "run_report.json").read_text(encoding="utf-8"))
+    m = Measure(label, report["files_seen"], workers, report["processed"]["files"],
+                report["seconds"], round(wall, 3), round(peak[0] / 2**20, 1))
+    log.info("%s: %d processed in %.2f s (wall %.2f s), %.1f files/s, peak RSS %.0f MiB",
+             label, m.processed, m.seconds, m.wall, m.files_per_s, m.peak_rss_mb)
+    return m
+
+
+def bench(root: Path, n_files: int, n_small: int) -> dict[str, Any]:
+    big, small = root / "corpus", root / "corpus_small"
+    t0 = time.perf_counter()
+    write_corpus(big, n_files)
+    write_corpus(small, n_small)
+    log.info("generated %d + %d files in %.1f s", n_files, n_small, time.perf_counter() - t0)
+
+    one = extract("1 worker, first run", big, root / "out1", 1)
+    noop = extract("1 worker, nothing changed", big, root / "out1", 1)
+    two = extract("2 workers, first run", big, root / "out2", 2)
+    mem_small = extract(f"2 workers, {n_small} files", small, root / "out_small", 2)
+    ratios = {
+        "noop_vs_first": round(noop.seconds / one.seconds, 4),
+        "noop_vs_first_wall": round(noop.wall / one.wall, 4),
+        "speedup_2_vs_1": round(two.files_per_s / one.files_per_s, 3),
+        "peak_rss_big_vs_small": round(two.peak_rss_mb / mem_small.peak_rss_mb, 3),
+    }
+    checks = {
+        f"no-op run < {NOOP_MAX:.0%} of first": ratios["noop_vs_first"] < NOOP_MAX,
+        f"2 workers >= {SPEEDUP_MIN}x 1 worker": ratios["speedup_2_vs_1"] >= SPEEDUP_MIN,
+        f"peak memory {n_files} vs {n_small} files <= {MEMORY_GROWTH_MAX}x":
+            ratios["peak_rss_big_vs_small"] <= MEMORY_GROWTH_MAX,
+    }
+    return {"cpus": psutil.cpu_count(), "measures": [asdict(m) for m in (one, noop, two,
+                                                                          mem_small)],
+            "ratios": ratios, "checks": checks}
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [f"{'run':32} {'files':>6} {'done':>6} {'seconds':>8} {'wall':>7} {'files/s':>8} "
+             f"{'peak MiB':>9}"]
+    for m in result["measures"]:
+        rate = m["processed"] / m["seconds"] if m["seconds"] else 0.0
+        lines.append(f"{m['label']:32} {m['files']:>6} {m['processed']:>6} {m['seconds']:>8.2f} "
+                     f"{m['wall']:>7.2f} {rate:>8.1f} {m['peak_rss_mb']:>9.0f}")
+    lines += [f"{k}: {v}" for k, v in result["ratios"].items()]
+    lines += [f"[{'ok' if ok else 'MISSED'}] {k}" for k, ok in result["checks"].items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--small", type=int, default=200)
+    parser.add_argument("--dir", type=Path, help="work folder to keep (default: a temporary one)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
+        root = args.dir or Path(tmp)
+        result = bench(root, args.files, args.small)
+    sys.stdout.write(render(result) + "\n")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0 if all(result["checks"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
