@@ -30,7 +30,7 @@ from schemas.enums import Format
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 2000
-DEFAULT_TIME_BUDGET_S = 120.0
+DEFAULT_TIME_BUDGET_S = 120.0  # CPU seconds of the reading thread, checked between pages
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 DEFAULT_X_TOLERANCE = 3.0
 DEFAULT_Y_TOLERANCE = 3.0
@@ -309,8 +309,8 @@ def _read_pages(
         if time.thread_time() - start > budget_s:
             raise ResourceLimit(
                 str(path),
-                f"reading the PDF took longer than the {budget_s:g} s budget "
-                f"(stopped at page {page_no} of {n})",
+                f"reading the PDF used more than its budget of {budget_s:g} s of CPU time "
+                f"(stopped before page {page_no} of {n})",
             )
         try:
             read = _read_page(page, page_no)

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 DEFAULT_COL_TOLERANCE = 6.0
 """Largest shift (PDF points) of a column boundary between two fragments of one table."""
 
-DEFAULT_MAX_HEADER_ROWS = 4
+DEFAULT_MAX_HEADER_ROWS = 6
 """At most this many leading rows of a continuation are compared with the first header."""
 
 DEFAULT_SNAP = 2.0
@@ -206,7 +206,8 @@ def _norm(text: str | None) -> str:
 def _same_header_text(a: str | None, b: str | None) -> bool:
     """Compare header cells; a repeated header cut short by its row height still matches."""
     x, y = _norm(a), _norm(b)
-    return x == y or bool(x and y and (x.startswith(y) or y.startswith(x)))
+    short, long_ = sorted((x, y), key=len)
+    return x == y or (len(short) >= 4 and long_.startswith(short))
 
 
 def _rows_match(a: Sequence[str | None], b: Sequence[str | None]) -> bool:
@@ -214,16 +215,30 @@ def _rows_match(a: Sequence[str | None], b: Sequence[str | None]) -> bool:
     return has_text and all(_same_header_text(x, y) for x, y in zip(a, b, strict=True))
 
 
+def _texts_among(row: Sequence[str | None], known: set[str]) -> bool:
+    """Tell whether a row has text and all of it appears among ``known`` header texts."""
+    texts = [t for t in row if _norm(t)]
+    return bool(texts) and all(any(_same_header_text(t, k) for k in known) for t in texts)
+
+
 def repeated_header_rows(first: Table, cont: Table, max_rows: int = DEFAULT_MAX_HEADER_ROWS) -> int:
-    """Count the leading rows of ``cont`` that repeat the leading rows of ``first``."""
+    """Count the leading rows of ``cont`` that repeat the header rows of ``first``.
+
+    Rows are compared position by position; once some match, further rows still count when
+    all their texts come from the matched header, which the page may have split differently.
+    """
     if first.n_cols != cont.n_cols:
         return 0
     head, tail = first.grid(), cont.grid()
     count = 0
-    for k in range(min(max_rows, first.n_rows, cont.n_rows)):
-        if not _rows_match(head[k], tail[k]):
-            break
-        count = k + 1
+    while count < min(max_rows, first.n_rows, cont.n_rows) and _rows_match(
+        head[count], tail[count]
+    ):
+        count += 1
+    if count:
+        known = {t for row in head[: count + 1] for t in row if t and _norm(t)}
+        while count < min(max_rows, cont.n_rows) and _texts_among(tail[count], known):
+            count += 1
     return count
 
 

@@ -51,6 +51,8 @@ class EngineError(Exception):
 class Engine(Protocol):
     name: str
 
+    def prepare(self) -> None: ...
+
     def run(self, files: Sequence[SourceFile], on_result: OnResult) -> None: ...
 
 
@@ -63,19 +65,25 @@ class LocalEngine:
     task: Task = process_file
     name: str = "local"
 
-    def run(self, files: Sequence[SourceFile], on_result: OnResult) -> None:
+    def prepare(self) -> None:
         if self.workers > 0:
             preload()
+
+    def run(self, files: Sequence[SourceFile], on_result: OnResult) -> None:
         run_local(files, self.workers, self.limits, on_result, self.task)
 
 
 def preload() -> None:
-    """Import the interpretation code (and run its ``warm_up`` hook, if it has one) before
-    the pool forks, so every worker inherits it instead of loading it again."""
-    module = importlib.import_module("pipeline.interpret")
-    warm_up = getattr(module, "warm_up", None)
+    """Build the interpretation's per-process state (imports, the normaliser and gazetteer of
+    ``Naming.get()``) before the pool forks, so every worker inherits it instead of spending
+    seconds building its own. A ``warm_up()`` in ``pipeline.interpret`` takes precedence."""
+    interpret = importlib.import_module("pipeline.interpret")
+    warm_up = getattr(interpret, "warm_up", None)
     if callable(warm_up):
         warm_up()
+        return
+    naming = importlib.import_module("pipeline.interpret.naming")
+    naming.Naming.get()
 
 
 def _raise_in_thread(thread_id: int) -> None:
@@ -173,6 +181,9 @@ class DaskEngine:
                 raise EngineError("dask", f"worker(s) {', '.join(blind)} cannot read "
                                   f"{files[0].path}: the input folder must be on a shared "
                                   "file system at the same path on every worker")
+
+    def prepare(self) -> None:
+        """Nothing to do here: each Dask worker builds its own state on its first file."""
 
     def run(self, files: Sequence[SourceFile], on_result: OnResult) -> None:
         client, cluster = self._connect()

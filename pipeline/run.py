@@ -196,6 +196,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
 
     summary = RunSummary(files=len(files), skipped=len(skipped))
     records: list[FileRecord] = []
+    timings: dict[str, float] = {}
 
     def on_result(res: FileResult) -> None:
         rec = _record(res)
@@ -207,10 +208,15 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
 
     engine = make_engine(cfg.engine, cfg.workers, Limits(cfg.timeout_s, cfg.memory_mb),
                          cfg.scheduler, task)
+    timings["discover"] = time.perf_counter() - t0
     progress.start(len(todo.to_process))
     try:
         if todo.to_process:
+            t1 = time.perf_counter()
+            engine.prepare()
+            t2 = time.perf_counter()
             engine.run(todo.to_process, on_result)
+            timings.update(warm_up=t2 - t1, process=time.perf_counter() - t2)
     except BaseException:
         dropped = committer.abandon_incomplete()
         committer.commit()
@@ -240,6 +246,9 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
         "workers": cfg.workers, "input": str(in_abs), "out": str(out_abs),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
         "batches": committer.batches,
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "process_files_per_s": (round(len(records) / timings["process"], 3)
+                                if timings.get("process") else None),
     }
     summary.report = build_report(facts, records, committer.manifest, _completion(cfg.out))
     write_report(cfg.out, summary.report)

@@ -1,11 +1,13 @@
 """Precision/recall of indicator matching per threshold on the labelled dev-corpus names.
 
 Usage: .venv/bin/python scripts/threshold_curve.py [--labels CSV] [--scorer NAME|all]
-       [--step 5] [--markdown]
+       [--step 5] [--markdown] [--augment N]
 
 A prediction is the top catalog candidate when its score reaches the threshold. TP: it equals
 the label; FP: a prediction that differs from the label (including names labelled unmatched);
-FN: a labelled name not predicted correctly. Overrides are not used.
+FN: a labelled name not predicted correctly. Overrides are not used. ``--augment N`` adds N
+noisy copies of every labelled name (one to three random typos each, label kept) as a check on
+names the threshold was not chosen on.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,7 @@ from pipeline.normalise.match import SCORERS, Match, Normaliser  # noqa: E402
 
 log = logging.getLogger("threshold_curve")
 DEFAULT_LABELS = ROOT / "tests" / "fixtures" / "indicator_labels.csv"
+LETTERS = "абвгдеиклмнопрстуя"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,32 @@ def read_labels(path: Path) -> list[tuple[str, str]]:
     """``(raw_name, canonical or "")`` pairs."""
     with path.open(encoding="utf-8", newline="") as fh:
         return [(r["raw_name"], r["canonical"]) for r in csv.DictReader(fh)]
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """One random substitution, deletion or transposition of letters."""
+    i = rng.randrange(1, max(2, len(text) - 1))
+    if not (text[i].isalpha() and text[i - 1].isalpha()):
+        return text
+    op = rng.randrange(3)
+    if op == 0:
+        return text[:i] + rng.choice(LETTERS) + text[i + 1:]
+    if op == 1:
+        return text[:i] + text[i + 1:]
+    return text[:i - 1] + text[i] + text[i - 1] + text[i + 1:]
+
+
+def augment(labels: list[tuple[str, str]], n: int, seed: int = 11) -> list[tuple[str, str]]:
+    """``n`` noisy copies of every labelled name (1-3 typos each)."""
+    rng = random.Random(seed)
+    out = []
+    for raw, gold in labels:
+        for _ in range(n):
+            noisy = raw
+            for _ in range(rng.randrange(1, 4)):
+                noisy = typo(noisy, rng)
+            out.append((noisy, gold))
+    return out
 
 
 def point(labels: list[tuple[str, str]], matches: list[Match], threshold: float) -> Point:
@@ -109,9 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scorer", default="all", help=f"one of {', '.join(SCORERS)} or all")
     ap.add_argument("--step", type=float, default=5.0)
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--augment", type=int, default=0, help="noisy copies per labelled name")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)
     labels = read_labels(args.labels)
+    if args.augment:
+        labels = augment(labels, args.augment)
     scorers = list(SCORERS) if args.scorer == "all" else [args.scorer]
     log.info("%d labelled names, %d with a catalog indicator", len(labels),
              sum(1 for _, g in labels if g))

@@ -85,7 +85,7 @@ def _split_texts(text: str, k: int) -> list[str]:
     return parts if len(parts) == k else [text] * k
 
 
-def _flags(row: Row) -> list[str]:
+def flags_of(row: Row) -> list[str]:
     flags = []
     p, a, pct = row["planned_value"], row["actual_value"], row["completion_pct"]
     if pct is not None and p and a is not None:
@@ -170,7 +170,7 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
                 "page": row.page,
                 "locator": row.locator,
             }
-            r["flags"] = _flags(r)
+            r["flags"] = flags_of(r)
             out.append(r)
     return out
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.interpret.cells import clean_name
 from pipeline.interpret.headers import norm
+from pipeline.interpret.indicators import flags_of
 from pipeline.interpret.values import (
     Value,
     find_value,
@@ -30,7 +31,8 @@ START_RE = re.compile(
     r"(?=[«\"“]|\S)", re.IGNORECASE)
 ACTIVITY_RE = re.compile(r"^\s*мероприяти[ея]\s*:?\s*(.+)", re.IGNORECASE | re.DOTALL)
 PLAN_RE = re.compile(
-    r"(?:показател\w*|значени\w*|план\w*)\s+(?:на|в)\s+(\d{4})\s*(?:год|г\.?)\s*[-–—:]?\s*(.+)",
+    r"(?:показател\w*|значени\w*|план\w*)(?:\s+\w+){0,2}\s+(?:на|в)\s+(\d{4})\s*"
+    r"(?:год\w*|г\.?)\s*[-–—:]?\s*(.+)",
     re.IGNORECASE | re.DOTALL)
 PCT_RE = re.compile(r"процент\w*\s+(?:исполнени|выполнени|достижени)\w*\s*[-–—:]?\s*([\d\s,.]+%?)",
                     re.IGNORECASE)
@@ -85,6 +87,12 @@ def _actual_from(text: str, planned: Value | None) -> Value | None:
 
 
 def _row(p: _Pending, default_year: int | None) -> Row:
+    row = _fields(p, default_year)
+    row["flags"] = flags_of(row)
+    return row
+
+
+def _fields(p: _Pending, default_year: int | None) -> Row:
     unit = ((p.planned.unit if p.planned else None) or (p.actual.unit if p.actual else None)
             or unit_from_name(p.name))
     if rank_comparator(p.name):
@@ -140,7 +148,7 @@ def indicators_from_prose(paragraphs: list[tuple[str, str, int | None]],
         if (m := ACTIVITY_RE.match(t)) and cur.activity is None:
             cur.activity = clean_name(quoted(m.group(1)))
             continue
-        if (m := PLAN_RE.search(t)) and cur.planned is None:
+        if (m := PLAN_RE.search(t)) and cur.planned is None and not ACTUAL_KEY_RE.search(t):
             cur.year = int(m.group(1))
             cur.planned_text = norm(m.group(2))
             cur.planned = find_value(m.group(2))

@@ -135,7 +135,7 @@ def _pick(mentions: list[Mention], lead_chars: int | None) -> str | None:
         return None
     lead = [m for m in mentions if lead_chars is None or m.start < lead_chars] or mentions
     counts = Counter(m.value for m in mentions)
-    first = {}
+    first: dict[str, int] = {}
     for m in mentions:
         first.setdefault(m.value, m.start)
     return max({m.value for m in lead}, key=lambda v: (counts[v], -first[v]))

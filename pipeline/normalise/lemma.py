@@ -35,13 +35,12 @@ UNIT_WORDS = (r"процент\w*|%|проц\.|ед\.?|единиц\w*|чел\.?
 UNIT_TAIL_RE = re.compile(rf"(?:\s*[,;]\s*|\s*\(\s*|\s+(?=%))(?:{UNIT_WORDS})\s*\)?\s*$",
                           re.IGNORECASE)
 QUOTES_RE = re.compile(r"[«»\"“”„'`]")
-QUOTES_TABLE = str.maketrans({q: " " for q in "«»\"“”„'`"})
-SPACE_RE = re.compile(r"\s+")
 PUNCT_FIX_RE = re.compile(r"\s+([,;.)])")
 DUP_COMMA_RE = re.compile(r"([,;])\s*[,;]+")
 DANGLING_RE = re.compile(r"(?:\s+(?:в|во|на|из|по|для|и)|[\s,;:–-]+)$")
 STOP_LEMMAS = frozenset({"в", "во", "на", "и", "с", "со", "по", "для", "от", "до", "из", "к",
-                         "о", "об", "а", "или", "же", "том", "числе", "число", "тот"})
+                         "о", "об", "а", "или", "же"})
+IN_PARTICULAR_RE = re.compile(r"\bв\s+том\s+числе\b", re.IGNORECASE)
 ELLIPSIS_RE = re.compile(r"(?:…|\.\.\.)\s*$")
 TAIL_CHARS = 40
 ENDING_RE = re.compile(r"(?:ого|его|ому|ему|ыми|ими|ых|их|ая|яя|ую|юю|ое|ее|ые|ие|ый|ий|ой|ам|ям|"
@@ -133,7 +132,8 @@ def prepare(name: str) -> str:
     """The matching key of an indicator name: territory and unit removed, lemmatised, joined
     (the fast path of ``clean_name``: punctuation tidying is skipped, lemmas drop it anyway)."""
     text = TERRITORY_RE.sub(" ", drop_ellipsis(name))
-    return " ".join(lemmas(strip_unit(text).translate(QUOTES_TABLE)))
+    text = IN_PARTICULAR_RE.sub(" ", QUOTES_RE.sub(" ", strip_unit(text)))
+    return " ".join(lemmas(text))
 
 
 def drop_ellipsis(name: str) -> str:

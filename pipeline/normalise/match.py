@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 MatchMethod = Literal["override", "fuzzy", "none"]
 Scorer = Callable[..., float]
-DEFAULT_THRESHOLD = 78.0  # middle of the measured F1 plateau 76-80 (docs/NORMALISATION.md)
+DEFAULT_THRESHOLD = 78.0  # mid-gap between labelled non-matches and matches (NORMALISATION.md)
 DEFAULT_MARGIN = 3.0
 DEFAULT_SCORER = "token_set_sort"
 DEFAULT_OVERRIDES = Path(__file__).resolve().parents[2] / "data" / "reference" / "overrides.csv"
@@ -40,7 +40,8 @@ SCORERS: dict[str, tuple[Scorer, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Result of matching one raw indicator name; ``candidates`` are the top catalog names."""
+    """Result of matching one raw indicator name; ``candidates`` are the top catalog names in
+    preference order (score, then head-lemma agreement within ``DEFAULT_MARGIN``)."""
 
     canonical: str | None
     score: float
@@ -148,6 +149,8 @@ class Normaliser:
         return Match(None, score, None, "none", cands)
 
     def _override(self, name: str) -> Match | None:
+        if not self.overrides:
+            return None
         key = override_key(name)
         if key not in self.overrides:
             return None

@@ -101,6 +101,7 @@ def test_blocks_interleave_in_page_order(tmp_path):
     assert isinstance(last, Paragraph)
     assert first.text == "Report on the indicators of the municipal project."
     assert (first.locator, first.page) == ("page 1 paragraph 1", 1)
+    assert isinstance(page_1_number, Paragraph)
     assert page_1_number.text == "- 1 -"
     assert (last.locator, last.page) == ("page 2 paragraph 1", 2)
 
@@ -273,10 +274,10 @@ EDGES = (50.0, 100.0, 300.0, 400.0)
 
 
 def test_stitch_drops_a_repeated_two_row_header_cut_short():
-    head = [["No", "Name", "Dates"], [None, None, "Start"]]
+    head = [["No", "Name", "Dates of work"], [None, None, "Start"]]
     spans = {(0, 0): (2, 1), (0, 1): (2, 1)}
     first = _table([*head, ["1.", "Alpha", "2019"]], 1, spans)
-    cont_head = [["No", "Name", "Dat"], [None, None, "Start"]]
+    cont_head = [["No", "Name", "Dates"], [None, None, "Start"]]
     cont = _table([*cont_head, ["2.", "Beta", "2020"]], 2, spans)
     frags = [pdf_stitch.Fragment(first, 1, EDGES), pdf_stitch.Fragment(cont, 2, EDGES)]
     ((index, joined),) = pdf_stitch.stitch(frags)
@@ -284,6 +285,17 @@ def test_stitch_drops_a_repeated_two_row_header_cut_short():
     assert joined.n_rows == 4
     assert [row[0] for row in joined.grid()] == ["No", None, "1.", "2."]
     assert joined.row_pages == (1, 1, 1, 2)
+
+
+def test_stitch_drops_a_repeated_header_whose_rows_are_split_differently():
+    top = ["", "Total", "Mining"]
+    first = _table([top, [None, "to last month", "to December"], ["Jan", "1", "2"]], 1)
+    split = [[None, "to last month", None], [None, None, "to December"]]
+    cont = _table([top, *split, ["Apr", "3", "4"]], 2)
+    assert pdf_stitch.repeated_header_rows(first, cont) == 3
+    assert [row[0] for row in pdf_stitch.join(first, cont).grid()] == ["", None, "Jan", "Apr"]
+    data_first = _table([["Jan", "1", "2"]], 2)
+    assert pdf_stitch.repeated_header_rows(first, data_first) == 0
 
 
 def test_stitch_needs_adjacent_pages_aligned_columns_and_page_edges():

@@ -16,7 +16,8 @@ SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 def score(out: Path, truth: Path, tmp: Path) -> dict:
     spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     report = tmp / "report.json"

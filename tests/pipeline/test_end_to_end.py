@@ -58,7 +58,8 @@ def test_execution_report_rows_and_readback(report_folder: Path, tmp_path: Path)
     assert doc["report_year"] == 2021
     rows = duckdb.sql(
         f"select indicator_raw, year, planned_value, comparator, actual_value, unit, "
-        f"completion_pct, status, flags, locator from '{out}/indicators/*.parquet' "
+        f"completion_pct, status, flags, locator "
+        f"from read_parquet('{out}/indicators/**/*.parquet', hive_partitioning=true) "
         f"order by locator").fetchall()
     assert len(rows) == 2
     first, second = rows
@@ -91,7 +92,7 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(tmp_path: Path, make_docx):
         else:
             assert row["status"] in ("failed", "partial"), row
             assert len(row["error"] or "") > 10, row
-    leftovers = [p for p in out.rglob("*") if p.name.startswith(".")]
+    leftovers = [p for p in out.rglob("*") if p.suffix == ".tmp" or ".staging" in p.name]
     assert not leftovers
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.normalise.catalog import CatalogError
 from pipeline.normalise.lemma import clean_name
-from pipeline.normalise.match import DEFAULT_THRESHOLD, Normaliser
+from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Normaliser
 
 TEACHERS = ("Доля учителей общеобразовательных организаций, вовлеченных в национальную систему "
             "профессионального роста педагогических работников")
@@ -70,12 +70,21 @@ def test_unrelated_names_stay_unmatched(norm: Normaliser, raw: str):
     assert m.federal_project is None
 
 
-def test_candidates_are_sorted_and_bounded(norm: Normaliser):
+def test_candidates_in_preference_order(norm: Normaliser):
     m = norm.match_indicator("Доля учителей Асиновского района, вовлеченных в различные формы")
     scores = [s for _, s in m.candidates]
     assert len(m.candidates) == 3
-    assert scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 100 for s in scores)
+    assert max(scores) - scores[0] < DEFAULT_MARGIN
+    assert m.score == scores[0]
+
+
+def test_head_lemma_breaks_near_ties(norm: Normaliser):
+    m = norm.match_indicator("Доля учителей Лужского муниципального района, вовлеченных в "
+                             "национальную систему профессионального роста педагогических "
+                             "работников, процент")
+    assert m.canonical == TEACHERS
+    assert m.candidates[1][0].startswith("Внедрена национальная система")
 
 
 def test_duplicates_matched_once_and_order_kept(norm: Normaliser):
