@@ -17,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
+from extractors.encoding import decode_text
 from extractors.errors import CorruptFile, EmptyFile, ResourceLimit
 from extractors.model import Cell, Document, Paragraph, Table
 from schemas.enums import Format
@@ -38,23 +39,21 @@ XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 WS_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
-def decode_html(data: bytes) -> tuple[str, str]:
-    """Decode by BOM, then a ``<meta charset>``, then UTF-8, then cp1251 (Russian sites)."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                     (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, "replace"), enc
+def decode_html(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
+    """Decode a page: valid UTF-8 wins (a ``<meta charset>`` is often stale), then the meta
+    charset, then the Russian code-page detection of ``extractors.encoding`` (BOMs too)."""
     m = CHARSET_RE.search(data[:8192])
-    if m:
+    if m and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
         try:
             enc = codecs.lookup(m.group(1).decode("ascii")).name
-            return data.decode(enc, "replace"), enc
-        except LookupError:
-            log.debug("unknown meta charset %r", m.group(1))
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1251", "replace"), "cp1251"
+            return data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            log.debug("%s: meta charset %r does not decode the page", source, m.group(1))
+    return decode_text(data, source)
 
 
 def _clean(text: str) -> str:
@@ -219,7 +218,7 @@ def extract(path: Path) -> Document:
     Raises:
         ResourceLimit: the file is larger than ``DEFAULT_MAX_HTML_BYTES``.
         EmptyFile: the page has no text.
-        CorruptFile: lxml cannot parse it at all.
+        CorruptFile: binary data, no encoding reads as Russian, or lxml cannot parse it.
     """
     size = path.stat().st_size
     if size > DEFAULT_MAX_HTML_BYTES:
@@ -227,7 +226,7 @@ def extract(path: Path) -> Document:
             str(path), f"HTML file of {size / 1e6:.0f} MB exceeds the "
             f"{DEFAULT_MAX_HTML_BYTES // 2**20} MiB cap"
         )
-    text, encoding = decode_html(path.read_bytes())
+    text, encoding = decode_html(path.read_bytes(), str(path))
     try:
         root = parse_html(text)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:

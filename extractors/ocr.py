@@ -1,8 +1,7 @@
 """OCR of scanned PDFs: pages rendered by ``pdftoppm``, ruled tables found from long dark runs
 in the image, each text line of each cell read by ``tesseract`` in single-line mode (one
-process per page fed a list of images), text outside tables read as paragraphs. On a whole
-ruled page tesseract loses about half of a table's numbers; on cell lines it reads them.
-Tables split over pages are joined by ``pdf_stitch`` like those of text PDFs.
+process per page fed a list of images; on a whole ruled page it loses about half of a table's
+numbers), text outside tables read as paragraphs, page-split tables joined by ``pdf_stitch``.
 """
 
 from __future__ import annotations
@@ -243,15 +242,15 @@ def _join(words: list[Word]) -> str:
     return text
 
 
+# page number, its blocks with their top pixel, and the confidence of every word read
 _Page = tuple[int, list[tuple[int, "str | pdf_stitch.Fragment"]], list[float]]
-"""Page number, its blocks with their top pixel, and the confidence of every word read."""
 
 
 def _cell_images(clean: np.ndarray, ink: np.ndarray, grids: list[Grid], dpi: int,
                  prefix: Path) -> list[tuple[tuple[int, Rect], str]]:
     """Write one padded image per text line of every non-empty cell; return (cell, file)."""
     inset, pad = max(3, dpi // 60), max(10, dpi // 15)
-    out = []
+    out: list[tuple[tuple[int, Rect], str]] = []
     for g_i, grid in enumerate(grids):
         for rect in grid.rects:
             y0, y1 = grid.ys[rect[0]] + inset, grid.ys[rect[2] + 1] - inset
@@ -355,8 +354,8 @@ def ocr_pdf(
 
     Raises:
         NoTextLayer: tesseract (with Russian data) or pdftoppm is not installed.
-        CorruptFile: the PDF cannot be rendered. EmptyFile: OCR found no text.
-        ResourceLimit: no page could be read within the time limits.
+        CorruptFile, ResourceLimit: no page could be rendered or read in time.
+        EmptyFile: OCR found no text.
     """
     reason = ocr_unavailable()
     if reason is not None:
@@ -371,6 +370,7 @@ def ocr_pdf(
     warnings = [f"OCR limited to the first {max_pages} of {n_pages} pages"] * (n_pages > max_pages)
     pages: list[_Page] = []
     started = time.monotonic()
+    failed: ResourceLimit | CorruptFile = ResourceLimit(str(path), "no page to read")
     with tempfile.TemporaryDirectory(prefix="natproj-ocr-") as tmp_name:
         for page_no, page_dpi in enumerate(dpis[:max_pages], start=1):
             if time.monotonic() - started > time_budget_s:
@@ -381,11 +381,12 @@ def ocr_pdf(
                 img = _render(path, page_no, page_dpi, Path(tmp_name), page_timeout_s)
                 pages.append(_ocr_page(img, page_no, page_dpi, Path(tmp_name), path,
                                        page_timeout_s))
-            except ResourceLimit as exc:
+            except (ResourceLimit, CorruptFile) as exc:  # one bad page must not lose the others
                 log.warning("%s: page %d: %s", path, page_no, exc.reason)
                 warnings.append(f"page {page_no} was not read: {exc.reason}")
+                failed = exc
     if not pages:
-        raise ResourceLimit(str(path), "OCR could not read any page: " + "; ".join(warnings))
+        raise type(failed)(str(path), "OCR could not read any page: " + "; ".join(warnings))
     blocks, confs = _assemble(pages), [c for _, _, page_confs in pages for c in page_confs]
     if not blocks or not confs:
         raise EmptyFile(str(path), "scanned PDF: OCR found no text on its pages")

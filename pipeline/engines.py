@@ -24,6 +24,7 @@ from pipeline.workers import (
     FileTimeout,
     Limits,
     Task,
+    checked,
     died,
     guarded_process,
     run_local,
@@ -119,7 +120,7 @@ def dask_task(src: SourceFile, timeout_s: float, task: Task = process_file) -> F
             timer.start()
             res = task(src)
             res.seconds = time.perf_counter() - t0
-            return res
+            return checked(res)
         finally:
             timer.cancel()
             if fired.is_set():

@@ -24,6 +24,8 @@ import psutil
 
 from pipeline.discover import SourceFile
 from pipeline.process import FileResult, failed_result, process_file
+from schemas.enums import Format
+from schemas.validate import validate_rows
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ DEFAULT_MEMORY_MB = 2048
 HARD_KILL_GRACE_S = 30.0
 WATCH_INTERVAL_S = 0.25
 MEMORY, STUCK, DASK_DIED = b"memory", b"stuck", b"dask"
+FORMATS = frozenset(f.value for f in Format)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,25 @@ def _init_worker(limits: Limits, death: Any) -> None:
     threading.Thread(target=_watchdog, args=(limits, death), daemon=True).start()
 
 
+def checked(res: FileResult) -> FileResult:
+    """``res``, or a ``failed`` result when one of its values does not fit the output schema
+    (a bug in interpretation): the file gets a row saying so and the run goes on, instead of
+    the whole batch failing when it is written."""
+    problems = validate_rows("documents", [res.document])
+    for table in ("indicators", "activities", "finance"):
+        problems += validate_rows(table, getattr(res, table))
+    if not problems:
+        return res
+    log.error("%s: %d value(s) do not fit the output schema: %s", res.source.rel_path,
+              len(problems), problems[:3])
+    p = problems[0]
+    fmt = res.document.get("format")
+    return failed_result(
+        res.source, f"internal error: {len(problems)} value(s) do not fit the output schema "
+        f"(e.g. {p.table}.{p.column} {p.reason}: {p.value}); please report this file",
+        fmt if fmt in FORMATS else None, res.seconds)
+
+
 def guarded_process(src: SourceFile, timeout_s: float, task: Task = process_file) -> FileResult:
     """``task(src)`` under a SIGALRM time limit (worker main thread only)."""
     _task_started[0] = time.monotonic()
@@ -95,7 +117,7 @@ def guarded_process(src: SourceFile, timeout_s: float, task: Task = process_file
     try:
         res = task(src)
         res.seconds = time.perf_counter() - t0  # the whole file, not only its extraction
-        return res
+        return checked(res)
     except FileTimeout:
         return timed_out(src, timeout_s, time.perf_counter() - t0)
     finally:
@@ -195,7 +217,7 @@ def run_local(files: Iterable[SourceFile], workers: int, limits: Limits,
             t0 = time.perf_counter()
             res = task(src)
             res.seconds = time.perf_counter() - t0
-            on_result(res)
+            on_result(checked(res))
         return
     ctx = mp.get_context("fork")
     lost = _run_pool(files, workers, limits, on_result, task, ctx.Array("c", 16))

@@ -47,15 +47,20 @@ def file_schema(name: str) -> pa.Schema:
     return schema.with_metadata(meta)
 
 
-def rows_to_table(name: str, rows: Iterable[Row]) -> pa.Table:
-    """Build a pyarrow Table of ``name``'s schema from row dicts, validating every value.
+def rows_to_table(name: str, rows: Iterable[Row], validate: bool = True) -> pa.Table:
+    """Build a pyarrow Table of ``name``'s schema from row dicts.
+
+    Args:
+        name: the table.
+        rows: row dicts keyed by column name.
+        validate: check every value first (the workers already checked a run's rows).
 
     Raises:
         ValueError: a value does not fit the schema (lists every violation).
     """
     schema = file_schema(name)
     rows = list(rows)
-    problems = validate_rows(name, rows)
+    problems = validate_rows(name, rows) if validate else []
     if problems:
         raise ValueError(f"{len(problems)} schema violation(s) in {name}: {problems[:5]}")
     columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
@@ -110,14 +115,15 @@ def part_name(prefix: str = "part") -> str:
 
 
 def write_rows(out: Path, name: str, rows: Sequence[Row]) -> dict[str, list[Row]]:
-    """Write ``rows`` as one new part per partition; return {relative part path: its rows}."""
+    """Write ``rows`` (validated by the workers, ``pipeline.workers.checked``) as one new part
+    per partition; return {relative part path: its rows}."""
     by_partition: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_partition[partition_of(name, row)].append(row)
     written: dict[str, list[Row]] = {}
     for partition, part_rows in sorted(by_partition.items()):
         rel = f"{partition_dir(name, partition)}/{part_name()}"
-        save_atomic(rows_to_table(name, part_rows), out / rel)
+        save_atomic(rows_to_table(name, part_rows, validate=False), out / rel)
         written[rel] = part_rows
     return written
 

@@ -42,14 +42,16 @@ class Naming:
     def national_of(self, federal: list[str]) -> str | None:
         return self.normaliser.national_of(federal)
 
-    def place(self, *texts: str) -> tuple[str | None, str | None]:
-        """(municipality, region) of a document from its lead text, then wider texts."""
-        for text in texts:
+    def place(self, lead: str, wider: str, full: str) -> tuple[str | None, str | None]:
+        """(municipality, region) from the lead, then the first pages; the whole text only
+        counts when it names a municipality (a region mentioned in passing is no place)."""
+        for text, need_municipality in ((lead, False), (wider, False), (full, True)):
             muni, region = self.gazetteer.find_place(text)
-            if muni or region:
-                if region is None and muni:
-                    region = self.gazetteer.region_of(muni)
-                return muni, region
+            if muni is None and (need_municipality or region is None):
+                continue
+            if region is None and muni:
+                region = self.gazetteer.region_of(muni)
+            return muni, region
         return None, None
 
     def normalise_indicators(self, rows: list[Row], municipality: str | None,

@@ -108,6 +108,14 @@ def test_cp1251_with_and_without_meta(tmp_path):
         assert doc.encoding == "cp1251"
 
 
+def test_stale_meta_charset_loses_to_valid_utf8(tmp_path):
+    path = tmp_path / "stale.html"
+    path.write_bytes('<html><head><meta charset="windows-1251"></head><body>'
+                     "<p>Показатель выполнен</p></body></html>".encode())
+    doc = html.extract(path)
+    assert (doc.paragraphs[0].text, doc.encoding) == ("Показатель выполнен", "utf-8")
+
+
 def test_entities_are_not_expanded(tmp_path):
     path = tmp_path / "xxe.html"
     path.write_text(

@@ -42,6 +42,14 @@ def hostile(src: SourceFile) -> FileResult:
     return process_file(src)
 
 
+def bad_rows(src: SourceFile) -> FileResult:
+    """A bug in interpretation: a value of the wrong type in one file's rows."""
+    res = process_file(src)
+    if Path(src.rel_path).stem == "note_00001":
+        res.indicators.append({"doc_id": src.doc_id, "year": "2021", "unit": "parsecs"})
+    return res
+
+
 def slow(src: SourceFile) -> FileResult:
     time.sleep(0.05)
     return process_file(src)
@@ -84,6 +92,18 @@ def test_a_file_that_ignores_its_alarm_is_stopped_by_the_watchdog(tmp_path: Path
     assert len(by_path) == 3
     assert "did not stop when asked" in by_path["stuck.txt"]["error"]
     assert by_path["batch000/report_00000.docx"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_rows_that_do_not_fit_the_schema_fail_their_file_only(tmp_path: Path, workers: int):
+    folder = tmp_path / "in"
+    write_corpus(folder, 4)
+    summary = run(RunConfig(folder, tmp_path / "out", workers=workers), task=bad_rows)
+    assert [f["path"] for f in summary.report["failures"]] == ["batch000/note_00001.txt"]
+    reason = summary.report["failures"][0]["reason"]
+    assert "2 value(s) do not fit the output schema" in reason
+    assert "indicators.year" in reason
+    assert summary.by_status["ok"] == 3
 
 
 def test_cli_exit_codes(tmp_path: Path, hostile_folder: Path, capsys: pytest.CaptureFixture[str]):
