@@ -41,11 +41,13 @@ def _walk(root: Any, self_t: dict[Key, float], total_t: dict[Key, float]) -> Non
     while todo:
         frame, ancestors = todo.pop()
         key = _key(frame)
-        self_t[key] += max(0.0, frame.time - sum(c.time for c in frame.children))
+        real = [c for c in frame.children if not (c.function or "").startswith("[")]
+        # pyinstrument keeps self time in synthetic "[self]" children
+        self_t[key] += max(0.0, frame.time - sum(c.time for c in real))
         if key not in ancestors:
             total_t[key] += frame.time
         inner = ancestors | {key}
-        todo.extend((c, inner) for c in frame.children)
+        todo.extend((c, inner) for c in real)
 
 
 def profile_worker(files: list[Path], top: int = 15) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfplumber.utils import cluster_objects, extract_words
 
 from extractors import pdf_stitch
-from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, NoTextLayer, ResourceLimit
+from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
 
@@ -82,16 +82,15 @@ class _PageUnreadable(Exception):
 
 
 def _no_text_layer(path: Path, n_pages: int) -> Document:
-    """Handle a PDF none of whose pages has a text layer: for now refuse it.
+    """A PDF none of whose pages has a text layer is a scan: read it with OCR (Tesseract).
 
-    OCR HOOK: an OCR helper replaces this module-level function (same signature) with one
-    that reads the page images and returns a Document instead of raising.
+    Raises:
+        NoTextLayer: OCR is not installed (the reason names the packages to install).
     """
-    raise NoTextLayer(
-        str(path),
-        f"the PDF has no text layer (its {n_pages} page(s) look like scanned images); "
-        "OCR is needed to read it",
-    )
+    from extractors import ocr  # deferred: OCR pulls in numpy and Pillow only for scans
+
+    log.info("%s: no text layer on %d page(s), using OCR", path, n_pages)
+    return ocr.ocr_pdf(path)
 
 
 def _line(words: list[dict[str, Any]]) -> _Line:

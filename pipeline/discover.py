@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +40,19 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _candidates(root: Path) -> tuple[list[Path], Path]:
-    if root.is_file():
-        return [root], root.parent
-    return sorted(p for p in root.rglob("*") if p.is_file()), root
+def _walk(root: Path, exclude: tuple[Path, ...]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(relative path, entry) of every file under ``root``, sorted, hidden ones left out."""
+    skip = {str(e) for e in exclude}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and os.path.join(folder, d) not in skip)
+        rel_folder = os.path.relpath(folder, root)
+        with os.scandir(folder) as it:
+            entries = {e.name: e for e in it if e.name in files}
+        for name in sorted(files):
+            if not name.startswith("."):
+                rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+                yield rel.replace(os.sep, "/"), entries[name]
 
 
 def discover(root: Path, known: Known | None = None, exclude: tuple[Path, ...] = ()
@@ -56,31 +67,32 @@ def discover(root: Path, known: Known | None = None, exclude: tuple[Path, ...] =
     """
     files: list[SourceFile] = []
     skipped: list[str] = []
-    candidates, base = _candidates(root)
-    excluded = tuple(e.resolve() for e in exclude)
+    root = root.resolve()
+    if root.is_file():
+        found: Iterable[tuple[str, Any]] = [(root.name, root)]
+        base = root.parent
+    else:
+        found = _walk(root, tuple(e.resolve() for e in exclude))
+        base = root
     hashed = 0
-    for p in candidates:
-        if excluded and any(p.resolve().is_relative_to(e) for e in excluded):
-            continue
-        rel = p.relative_to(base).as_posix()
-        if any(part.startswith(".") for part in Path(rel).parts):
-            continue
-        if p.suffix.lower() not in INPUT_SUFFIXES:
+    for rel, entry in found:
+        if Path(rel).suffix.lower() not in INPUT_SUFFIXES:
             skipped.append(rel)
             continue
+        path = base / rel
         try:
-            st = p.stat()
+            st = entry.stat()
             prior = known(rel) if known is not None else None
             if prior is not None and prior[:2] == (st.st_size, st.st_mtime):
                 doc_id = prior[2]
             else:
-                doc_id = file_digest(p)
+                doc_id = file_digest(path)
                 hashed += 1
         except OSError as exc:  # vanished or unreadable between listing and reading
             log.warning("cannot read %s: %s", rel, exc)
             skipped.append(rel)
             continue
-        files.append(SourceFile(p.resolve(), rel, doc_id, st.st_size, st.st_mtime))
+        files.append(SourceFile(path, rel, doc_id, st.st_size, st.st_mtime))
     if skipped:
         log.info("skipped %d file(s) of other types, e.g. %s", len(skipped), skipped[0])
     log.debug("discovered %d input file(s), hashed %d", len(files), hashed)

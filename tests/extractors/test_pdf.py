@@ -239,14 +239,24 @@ def _scan_pdf(path: Path, pages: Sequence[str | None]) -> Path:
     return path
 
 
-def test_scanned_pdf_needs_ocr_and_the_hook_can_be_replaced(tmp_path, monkeypatch):
+def test_scanned_pdf_is_handed_to_ocr(tmp_path, monkeypatch):
     pytest.importorskip("PIL")
+    from extractors import ocr as ocr_module
+
     path = _scan_pdf(tmp_path / "scan.pdf", [None, None])
-    with pytest.raises(NoTextLayer, match="OCR is needed"):
-        pdf.extract(path)
     ocr = Document(str(path), Format.PDF, (Paragraph("ocr text", "page 1 paragraph 1", 1),))
-    monkeypatch.setattr(pdf, "_no_text_layer", lambda p, n: ocr)
+    seen: list[Path] = []
+    monkeypatch.setattr(ocr_module, "ocr_pdf", lambda p: seen.append(p) or ocr)
     assert pdf.extract(path) is ocr
+    assert seen == [path]
+
+
+def test_scanned_pdf_without_tesseract_names_the_install(tmp_path, monkeypatch):
+    pytest.importorskip("PIL")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm on PATH
+    path = _scan_pdf(tmp_path / "scan.pdf", [None])
+    with pytest.raises(NoTextLayer, match="OCR is unavailable.*apt-get install"):
+        pdf.extract(path)
 
 
 def test_scanned_page_in_a_text_pdf_is_a_warning(tmp_path):
