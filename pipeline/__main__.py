@@ -33,9 +33,10 @@ outputs:
 exit codes:
   {EXIT_OK}    the run finished, even when some files failed (see the documents table's
        status and error columns, and the summary printed at the end)
-  {EXIT_CANNOT_RUN}    the run could not proceed: bad options, input missing, output folder not
-       writable or used by another run, unreadable manifest (use --full), Dask scheduler
-       unreachable or its workers on another pipeline version
+  {EXIT_CANNOT_RUN}    the run could not proceed: bad options, input missing or empty while the
+       output holds files, output folder not writable, full or used by another run,
+       unreadable manifest (use --full), Dask scheduler unreachable or its workers on
+       another pipeline version
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C): committed batches are kept; run again to finish
 """
 
@@ -115,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             summary = run(cfg, progress=progress)
     except (RunError, EngineError, ValueError) as exc:
         log.error("%s", exc)
+        return EXIT_CANNOT_RUN
+    except OSError as exc:  # e.g. the disk filled up: committed batches are kept
+        log.error("reading or writing failed: %s", exc)
         return EXIT_CANNOT_RUN
     except KeyboardInterrupt:
         log.error("interrupted; committed results are kept, run again to finish")

@@ -177,6 +177,10 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     out_abs, in_abs = cfg.out.resolve(), cfg.input.resolve()
     exclude = (out_abs,) if out_abs.is_relative_to(in_abs) else ()
     files, skipped = discover(cfg.input, known, exclude)
+    if not files and manifest.entries and not cfg.full:
+        raise RunError(f"no reports found under {cfg.input}, but the output holds "
+                       f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
+                       "input folder mounted?); pass --full to empty the output")
     todo = plan(manifest, files, __version__, full=cfg.full, retry_failed=cfg.retry_failed)
     log.info("%d file(s) found: %s", len(files), todo.counts())
     previous_input = manifest.meta.get("input")
