@@ -167,6 +167,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    args.out.mkdir(parents=True, exist_ok=True)
     out_json, out_md = args.out / "results.json", args.out / "RESULTS.md"
     if args.render:
         out_md.write_text(render(json.loads(out_json.read_text())), encoding="utf-8")

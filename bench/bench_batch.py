@@ -47,6 +47,7 @@ log = logging.getLogger("bench_batch")
 
 NOOP_MAX, SPEEDUP_MIN, MEMORY_GROWTH_MAX = 0.05, 1.7, 1.25
 SAMPLE_S = 0.05
+BUSY_LOAD = 1.0  # load average above which other work competes for a 2-core machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,11 @@ def _best(label: str, folder: Path, out: Path, workers: int, repeat: int) -> Mea
 
 
 def bench(root: Path, n_files: int, n_small: int, repeat: int = 1) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
+    if load_before > BUSY_LOAD:
+        log.warning("the machine is busy (load average %.1f on %s CPUs): other processes take "
+                    "cores from the workers, so the scaling figure understates", load_before,
+                    psutil.cpu_count())
     big, small = root / "corpus", root / "corpus_small"
     t0 = time.perf_counter()
     write_corpus(big, n_files)
@@ -143,9 +149,9 @@ def bench(root: Path, n_files: int, n_small: int, repeat: int = 1) -> dict[str, 
         f"peak memory {n_files} vs {n_small} files <= {MEMORY_GROWTH_MAX}x":
             ratios["peak_rss_big_vs_small"] <= MEMORY_GROWTH_MAX,
     }
-    return {"cpus": psutil.cpu_count(), "measures": [asdict(m) for m in (one, noop, two,
-                                                                          mem_small)],
-            "ratios": ratios, "checks": checks}
+    measures = [asdict(m) for m in (one, noop, two, mem_small)]
+    return {"cpus": psutil.cpu_count(), "load_before": round(load_before, 2),
+            "measures": measures, "ratios": ratios, "checks": checks}
 
 
 def render(result: dict[str, Any]) -> str:
@@ -157,6 +163,7 @@ def render(result: dict[str, Any]) -> str:
                      f"{m['process_s']:>6.2f} {m['wall']:>6.2f} {rate:>7.1f} "
                      f"{m['peak_rss_mb']:>8.0f} {m['load']:>5.1f}")
     lines += [f"{k}: {v}" for k, v in result["ratios"].items()]
+    lines.append(f"cpus: {result['cpus']}, load average before: {result['load_before']}")
     lines += [f"[{'ok' if ok else 'MISSED'}] {k}" for k, ok in result["checks"].items()]
     return "\n".join(lines)
 

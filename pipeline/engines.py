@@ -50,7 +50,8 @@ class EngineError(Exception):
 
 
 class Engine(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def prepare(self) -> None: ...
 
@@ -184,12 +185,13 @@ class DaskEngine:
                                   "file system at the same path on every worker")
 
     def prepare(self) -> None:
-        """Nothing to do here: each Dask worker builds its own state on its first file."""
+        """Nothing to do here: the workers warm up in ``run``, once connected."""
 
     def run(self, files: Sequence[SourceFile], on_result: OnResult) -> None:
         client, cluster = self._connect()
         try:
             self._check_workers(client, files)
+            client.run(preload)  # each worker builds its vocabularies before its first file
             self._drive(client, files, on_result)
         finally:
             client.close()

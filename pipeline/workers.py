@@ -224,7 +224,7 @@ def run_local(files: Iterable[SourceFile], workers: int, limits: Limits,
     if lost:
         log.warning("a worker died; retrying %d file(s) one at a time", len(lost))
     for src in lost:
-        death = ctx.Array("c", 16)
+        death: Any = ctx.Array("c", 16)  # the value the watchdog sets before it kills
         if _run_pool([src], 1, limits, on_result, task, death):
             log.warning("%s: its worker died again; marked failed", src.rel_path)
             on_result(died(src, limits, death.value))

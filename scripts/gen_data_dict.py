@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from enum import Enum
 from pathlib import Path
 
 import pyarrow as pa
@@ -71,7 +72,7 @@ def _description(field: pa.Field) -> str:
 
 
 def _values(table: str, column: str) -> str:
-    enum = ENUM_COLUMNS.get((table, column))
+    enum: type[Enum] | None = ENUM_COLUMNS.get((table, column))
     return "" if enum is None else ", ".join(f"`{m.value}`" for m in enum)
 
 

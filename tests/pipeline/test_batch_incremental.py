@@ -156,3 +156,15 @@ def test_output_inside_input_is_not_read_as_input(corpus: Path):
     summary = run(RunConfig(corpus, out, workers=0))
     assert summary.files == 17
     assert summary.processed == 0
+
+
+def test_an_empty_input_does_not_wipe_the_output(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    run(RunConfig(corpus, out, workers=0))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(RunError, match="refusing to remove them all"):
+        run(RunConfig(empty, out, workers=0))
+    assert len(snapshot(out)["documents"]) == 17
+    run(RunConfig(empty, out, workers=0, full=True))
+    assert snapshot(out) == {t: [] for t in ("documents", "indicators", "activities", "finance")}
