@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import pyarrow as pa
@@ -13,7 +14,7 @@ import pyarrow as pa
 from schemas.enums import Comparator, DocStatus, DocType, FinanceSource, Format, Status, Unit
 from schemas.tables import TABLES
 
-ENUM_COLUMNS: dict[tuple[str, str], type] = {
+ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("documents", "format"): Format,
     ("documents", "doc_type"): DocType,
     ("documents", "status"): DocStatus,

@@ -255,7 +255,7 @@ def test_scanned_pdf_without_tesseract_names_the_install(tmp_path, monkeypatch):
     pytest.importorskip("PIL")
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm on PATH
     path = _scan_pdf(tmp_path / "scan.pdf", [None])
-    with pytest.raises(NoTextLayer, match="OCR is unavailable.*apt-get install"):
+    with pytest.raises(NoTextLayer, match=r"OCR is unavailable.*apt-get install"):
         pdf.extract(path)
 
 
