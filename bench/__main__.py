@@ -39,7 +39,7 @@ log = logging.getLogger("bench")
 HERE = Path(__file__).resolve().parent
 
 
-def _median(values: list[float]) -> float | None:
+def _median(values: list[Any]) -> float | None:
     vals = [v for v in values if v is not None]
     return statistics.median(vals) if vals else None
 
@@ -138,6 +138,7 @@ def whole(corpus: Any, n: int, repeats: int, workers: int) -> dict[str, Any]:
         "peak_process_rss_mb": max(r["peak_process_rss_mb"] for r in ok),
         "by_status": ok[-1].get("by_status"), "rows": ok[-1].get("rows"),
         "timings": ok[-1].get("timings"),
+        "process_s": _median([(r.get("timings") or {}).get("process") for r in ok]),
     }
 
 
@@ -173,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         out_md.write_text(render(json.loads(out_json.read_text())), encoding="utf-8")
         return 0
     skip = set(filter(None, args.skip.split(",")))
+    missing = [t.name for t in TOOLS if not t.available()]
+    if missing:
+        log.warning("not installed, left out: %s (pip install -e '.[bench]')", ", ".join(missing))
     t_all = time.perf_counter()
     t0 = time.perf_counter()
     corpus = ensure_corpus(max(args.levels), args.peer_docs, args.seed, ROOT)

@@ -5,10 +5,11 @@ Usage: ``.venv/bin/python -m bench.gen_corpus --n 100 [--seed 2024] [--root benc
 Files live under ``<root>/seed<seed>/{docx,pdf,txt}/rep_<i>.<ext>``; report ``i`` depends only
 on ``(i, seed)``, so a corpus of 1,000 reuses the first 100 of a corpus of 100 and a second run
 only makes what is missing. A *mixed set* of n documents takes report ``i`` as DOCX, PDF or TXT
-in turn (``mixed_format``); the side-by-side set has its reports in all three formats. DOCX and TXT bytes are reproducible (fixed timestamps in the ZIP and
-core properties); PDFs are converted in batches, one ``soffice`` call per batch, each
-converter with its own ``-env:UserInstallation`` profile, ``jobs`` converters in parallel.
-``pages.json`` records each PDF's page count (the page figure of all three formats).
+in turn (``mixed_format``); the side-by-side set has its reports in all three formats.
+DOCX and TXT bytes are reproducible (fixed timestamps in the ZIP and core properties); PDFs
+are converted in batches, one ``soffice`` call per batch, each converter with its own
+``-env:UserInstallation`` profile, ``jobs`` converters in parallel. ``pages.json`` records each
+PDF's page count (the page figure of all three formats).
 """
 
 from __future__ import annotations

@@ -175,12 +175,10 @@ def _load_docling(fmt: str) -> Run:
 
 TOOLS: tuple[Tool, ...] = (
     Tool("ours", "ours", ("docx", "pdf", "txt"), _load_ours,
-         note="extract + interpret + normalise (no writing)"),
-    Tool("floor", "floor", ("docx", "pdf", "txt"), _load_floor, needs="bin:pdftotext",
-         note="pdftotext / zipfile+lxml text / decode"),
-    Tool("bare", "bare", ("docx", "pdf"), _load_bare,
-         note="pdfplumber extract_tables() / python-docx row.cells"),
-    Tool("camelot", "peer", ("pdf",), _load_camelot, needs="camelot", note="lattice"),
+         note="extract + interpret + normalise, no writing"),
+    Tool("floor", "floor", ("docx", "pdf", "txt"), _load_floor, needs="bin:pdftotext"),
+    Tool("bare", "bare", ("docx", "pdf"), _load_bare),
+    Tool("camelot", "peer", ("pdf",), _load_camelot, needs="camelot"),
     Tool("markitdown", "peer", ("docx", "pdf"), _load_markitdown, needs="markitdown"),
     Tool("docx2python", "peer", ("docx",), _load_docx2python, needs="docx2python"),
     Tool("unstructured", "peer", ("docx", "pdf"), _load_unstructured, needs="unstructured",

@@ -35,12 +35,16 @@ def derive(results: dict[str, Any]) -> None:
                                  "wall": _ratio(t["wall_s"], ours["wall_s"])}
     results["ratios"] = ratios
     scaling: dict[str, Any] = {}
-    for section, time_key, mem_key in (("stages", "cpu_s", "peak_rss_mb"),
-                                       ("pipeline", "wall_s", "peak_tree_rss_mb")):
+    for name, section, time_key, mem_key in (
+            ("stages", "stages", "cpu_s", "peak_rss_mb"),
+            ("pipeline", "pipeline", "wall_s", "peak_tree_rss_mb"),
+            ("pipeline_process", "pipeline", "process_s", "peak_process_rss_mb")):
         lv = _levels(results, section)
         if len(lv) >= 2:
             lo, hi = results[section][str(lv[0])], results[section][str(lv[-1])]
-            scaling[section] = {
+            if lo.get(time_key) is None:
+                continue
+            scaling[name] = {
                 "docs_ratio": lv[-1] / lv[0],
                 "time_ratio": _ratio(hi[time_key], lo[time_key]),
                 "memory_ratio": _ratio(hi[mem_key], lo[mem_key]),
@@ -175,7 +179,7 @@ def _side_md(results: dict[str, Any]) -> list[str]:
     for fmt, block in side.items():
         lines += [f"### {FORMAT_NAMES[fmt]}: {block['files']} files, {block['pages']} pages", "",
                   "| tool | kind | CPU s | wall s | docs/s (CPU) | ratio CPU | ratio wall "
-                  "| tables | peak RSS MB | import s |", "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| tables | peak RSS MB | import s |", "|---" * 10 + "|"]
         ratios = results.get("ratios", {}).get(fmt, {})
         for name, t in block["tools"].items():
             label = tool_label(name, fmt) + (f" ({t['note']})" if t.get("note") else "")
@@ -204,8 +208,9 @@ def _stages_md(results: dict[str, Any]) -> list[str]:
              "and is not part of *interpret*; *write* is `pipeline.write.write_rows` in batches "
              "of the committer's size.", "",
              "| docs | format | files | extract s | interpret s | normalise s | ms/doc "
-             "extract | ms/doc interpret | ms/doc normalise |", "|---|---|---|---|---|---|---|---|---|"]
-    for n, s in st.items():
+             "extract | ms/doc interpret | ms/doc normalise |", "|---" * 9 + "|"]
+    for key, s in st.items():
+        n = int(key)
         if "failed" in s:
             lines.append(f"| {n} | failed: {s['failed']} |||||||| ")
             continue
@@ -233,14 +238,18 @@ def _pipeline_md(results: dict[str, Any]) -> list[str]:
              "Wall time includes start-up, discovery, worker warm-up and Parquet commits; CPU is "
              "the process tree's. Peak RSS sampled every 0.1 s: the tree's sum (shared pages "
              "counted in every process, so an upper bound) and the largest single process.", "",
-             "| docs | wall s | docs/s (wall) | PDF pages/s (wall) | CPU s | docs/s (CPU) "
-             "| peak tree RSS MB | peak process RSS MB | status |", "|---|---|---|---|---|---|---|---|---|"]
+             "*process s* is the run report's processing phase (after start-up, discovery and "
+             "worker warm-up).", "",
+             "| docs | wall s | process s | docs/s (wall) | PDF pages/s (wall) | CPU s "
+             "| docs/s (CPU) | peak tree RSS MB | peak process RSS MB | status |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for n, p in pipe.items():
         if "failed" in p:
-            lines.append(f"| {n} | failed: {p['failed']} ||||||||")
+            lines.append(f"| {n} | failed: {p['failed']} |||||||||")
             continue
         lines.append(
-            f"| {n} | {_f(p['wall_s'], 1)} | {_f(int(n) / p['wall_s'], 1)} | "
+            f"| {n} | {_f(p['wall_s'], 1)} | {_f(p.get('process_s'), 1)} | "
+            f"{_f(int(n) / p['wall_s'], 1)} | "
             f"{_f(p['pdf_pages'] / p['wall_s'], 1)} | {_f(p['cpu_s'], 1)} | "
             f"{_f(int(n) / p['cpu_s'], 1) if p['cpu_s'] else 'n/a'} | "
             f"{_f(p['peak_tree_rss_mb'], 0)} | {_f(p['peak_process_rss_mb'], 0)} | "
@@ -258,7 +267,9 @@ def _scaling_md(results: dict[str, Any]) -> list[str]:
              "| measured on | docs | time ratio | per-document time ratio | memory ratio |",
              "|---|---|---|---|---|"]
     names = {"stages": "one process (CPU time, process peak RSS)",
-             "pipeline": "whole pipeline (wall time, tree peak RSS)"}
+             "pipeline": "whole pipeline (wall time, tree peak RSS)",
+             "pipeline_process": "whole pipeline, processing phase (run report "
+                                 "`timings.process`, largest process peak RSS)"}
     for key, s in sc.items():
         lines.append(f"| {names[key]} | {s['levels'][0]} -> {s['levels'][1]} "
                      f"(x{_f(s['docs_ratio'], 0)}) | x{_f(s['time_ratio'])} | "

@@ -88,17 +88,21 @@ def _write_batch(out: Path, results: list[Any]) -> None:
         write_rows(out, name, rows)
 
 
-def stage_worker(files: list[Path], batch: int | None = None) -> dict[str, Any]:
+def _commit_batch() -> int:
+    try:
+        from pipeline.commit import DEFAULT_COMMIT_FILES
+    except ImportError:
+        return 200
+    return int(DEFAULT_COMMIT_FILES)
+
+
+def stage_worker(files: list[Path], batch: int = 0) -> dict[str, Any]:
     """Per-file stage times for ``files`` (format taken from the folder name)."""
     from extractors import extract
     from pipeline.discover import SourceFile, file_digest
     from pipeline.process import document_to_result
 
-    if batch is None:
-        try:
-            from pipeline.commit import DEFAULT_COMMIT_FILES as batch
-        except ImportError:
-            batch = 200
+    batch = batch or _commit_batch()
     logging.disable(logging.WARNING)
     timer = NormaliseTimer()
     normalise_used = timer.install()
@@ -203,8 +207,10 @@ def cli_run(folder: Path, workers: int = 2, timeout: float = 3600) -> dict[str, 
     report = out / "run_report.json"
     if report.exists():
         data = json.loads(report.read_text())
-        result["by_status"] = data.get("by_status") or data.get("status")
-        result["rows"] = data.get("rows")
+        processed = data.get("processed") or {}
+        result["by_status"] = processed.get("by_status")
+        result["rows"] = processed.get("rows")
+        result["timings"] = data.get("timings")
     if proc.returncode != 0:
         result["failed"] = " / ".join((stderr or stdout).strip().splitlines()[-3:])
     shutil.rmtree(out, ignore_errors=True)

@@ -226,7 +226,9 @@ class Committer:
             if src.rel_path in entries:
                 entries[src.rel_path] = dataclasses.replace(
                     entries[src.rel_path], size=src.size, mtime=src.mtime)
-        self.manifest = Manifest(entries, self.manifest.meta)
+        meta = dict(self.manifest.meta)  # data_version: changes whenever the rows change
+        meta["data_version"] = f"{self.run_seq}.{self.batches + 1}"
+        self.manifest = Manifest(entries, meta)
         save_manifest(self.out, self.manifest)
 
         for rel in remap:  # 4. the superseded parts go

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipeline.manifest import load_manifest
-from pipeline.write import SCHEMA_PART, file_schema, list_parts
+from pipeline.write import SCHEMA_PART, list_parts, read_part
 from schemas import TABLES
 
 if TYPE_CHECKING:
@@ -48,13 +47,12 @@ def read_table(out: Path | str, name: str, columns: list[str] | None = None) -> 
     Raises:
         FileNotFoundError: ``out`` holds no such table (no run has written it).
     """
-    schema = file_schema(name)
     for attempt in range(RETRIES):
         files = part_files(out, name)
         if not files:
             raise FileNotFoundError(f"{Path(out) / name}: no Parquet parts (run the pipeline)")
         try:
-            tables = [pq.read_table(f, columns=columns, schema=schema) for f in files]
+            tables = [read_part(f, name, columns) for f in files]
             return pa.concat_tables(tables)
         except FileNotFoundError:
             if attempt == RETRIES - 1:

@@ -150,7 +150,7 @@ def load_manifest(out: Path) -> Manifest:
     if not path.exists():
         return Manifest()
     try:
-        table = pq.read_table(path)
+        table = pq.ParquetFile(path).read()  # not read_table: see pipeline.write.read_part
     except (OSError, pa.ArrowException) as exc:
         raise ManifestError(str(path), f"unreadable manifest ({exc}); rerun with --full") from None
     meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}

@@ -71,6 +71,7 @@ class LogProgress:
         self.total = 0
         self.done = 0
         self.statuses: Counter[str] = Counter()
+        self._logged = -1
         self._t0 = self._last = time.monotonic()
 
     def start(self, total: int) -> None:
@@ -93,10 +94,11 @@ class LogProgress:
         now = time.monotonic()
         if now - self._last >= self.interval:
             self._last = now
+            self._logged = self.done
             log.info("progress: %s", self.line())
 
     def close(self) -> None:
-        if self.total:
+        if self.total and self._logged != self.done:
             log.info("progress: %s", self.line())
 
 

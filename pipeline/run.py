@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import json
 import logging
 import os
 import time
@@ -22,13 +23,19 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.commit import DEFAULT_COMMIT_FILES, Committer, recover
-from pipeline.discover import discover
+from pipeline.discover import SourceFile, discover
 from pipeline.engines import ENGINES, make_engine
 from pipeline.load import read_table
-from pipeline.manifest import Manifest, ManifestError, load_manifest, manifest_path, plan
+from pipeline.manifest import Manifest, ManifestError, Plan, load_manifest, manifest_path, plan
 from pipeline.process import FileResult, process_file
 from pipeline.progress import NullProgress, Progress
-from pipeline.report import FileRecord, build_report, completion_by_project, write_report
+from pipeline.report import (
+    REPORT_JSON,
+    FileRecord,
+    build_report,
+    completion_by_project,
+    write_report,
+)
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
 from pipeline.write import list_parts, remove_part
 from schemas import SCHEMA_VERSION
@@ -95,6 +102,21 @@ def _check_paths(cfg: RunConfig) -> None:
         raise RunError(f"output folder {cfg.out} is not writable: {exc}") from None
 
 
+_held_locks: list[int] = []
+
+
+def _drop_locks_in_child() -> None:
+    """A forked worker must not share the run's lock: if the run is killed, the lock has to
+    go with it even while an orphaned worker finishes its file (workers never write)."""
+    for fd in _held_locks:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 @contextlib.contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output folder itself for the run (no lock file is left
@@ -106,8 +128,11 @@ def output_lock(out: Path) -> Iterator[None]:
         except BlockingIOError:
             raise RunError(f"another run is writing to {out}; wait for it or choose another "
                            "--out") from None
+        _held_locks.append(fd)
         yield
     finally:
+        if fd in _held_locks:
+            _held_locks.remove(fd)
         os.close(fd)
 
 
@@ -138,7 +163,15 @@ def _record(res: FileResult) -> FileRecord:
                       doc.get("error"), res.seconds, {"documents": 1, **res.row_counts()})
 
 
-def _completion(out: Path) -> list[dict[str, Any]]:
+def _completion(out: Path, data_version: str | None) -> list[dict[str, Any]]:
+    """Completion by federal project over the whole output; taken from the last report when
+    no commit has changed the output since (a run with nothing to do stays quick)."""
+    try:
+        last = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
+        if data_version is not None and last.get("data_version") == data_version:
+            return list(last["completion_by_federal_project"])
+    except (OSError, ValueError, KeyError):
+        pass  # no usable report from the last run: compute it
     table = read_table(out, "indicators", ["federal_project", "status", "completion_pct"])
     return completion_by_project(table.to_pylist())
 
@@ -162,14 +195,7 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task = proces
         return _run_locked(cfg, progress or NullProgress(), task)
 
 
-def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
-    t0 = time.perf_counter()
-    started = dt.datetime.now(dt.UTC)
-    run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    manifest = _open_manifest(cfg)
-    recover(cfg.out, manifest)
-    run_seq = manifest.run_seq + 1
-
+def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
     def known(rel: str) -> tuple[int, float, str] | None:
         e = manifest.entries.get(rel)
         return None if e is None or cfg.checksum else (e.size, e.mtime, e.doc_id)
@@ -181,38 +207,29 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
         raise RunError(f"no reports found under {cfg.input}, but the output holds "
                        f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
                        "input folder mounted?); pass --full to empty the output")
-    todo = plan(manifest, files, __version__, full=cfg.full, retry_failed=cfg.retry_failed)
-    log.info("%d file(s) found: %s", len(files), todo.counts())
     previous_input = manifest.meta.get("input")
     if previous_input and previous_input != str(in_abs):
         log.warning("the output was built from %s; files not under %s are removed from it",
                     previous_input, in_abs)
+    return files, skipped
 
-    committer = Committer(cfg.out, manifest, run_seq, __version__, todo.groups(),
-                          cfg.commit_every)
-    committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=str(in_abs),
-                       pipeline_version=__version__, state="running")
-    if cfg.full:
-        committer.set_meta(rebuild_before=str(run_seq))
-    committer.save()
-    committer.stage(removed=todo.deleted, touched=todo.touched)
-    committer.commit()
 
-    summary = RunSummary(files=len(files), skipped=len(skipped))
+def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progress,
+             task: Task) -> tuple[list[FileRecord], dict[str, float]]:
+    """Run the engine over the files to process, committing as results come."""
     records: list[FileRecord] = []
     timings: dict[str, float] = {}
 
     def on_result(res: FileResult) -> None:
         rec = _record(res)
         records.append(rec)
-        if rec.status != "ok":
-            log.info("%s: %s: %s", rec.rel_path, rec.status, rec.error)
+        if rec.status != "ok":  # the reader logged why; the summary lists it again
+            log.debug("%s: %s: %s", rec.rel_path, rec.status, rec.error)
         progress.advance(rec.rel_path, rec.status)
         committer.add(res)
 
     engine = make_engine(cfg.engine, cfg.workers, Limits(cfg.timeout_s, cfg.memory_mb),
                          cfg.scheduler, task)
-    timings["discover"] = time.perf_counter() - t0
     progress.start(len(todo.to_process))
     try:
         if todo.to_process:
@@ -231,29 +248,56 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
         progress.close()
     if committer.abandon_incomplete():
         log.warning("some files sharing content with others got no result; next run redoes them")
+    return records, timings
+
+
+def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
+    t0 = time.perf_counter()
+    started = dt.datetime.now(dt.UTC)
+    run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    manifest = _open_manifest(cfg)
+    recover(cfg.out, manifest)
+    run_seq = manifest.run_seq + 1
+    files, skipped = _discover(cfg, manifest)
+    todo = plan(manifest, files, __version__, full=cfg.full, retry_failed=cfg.retry_failed)
+    log.info("%d file(s) found: %s", len(files), todo.counts())
+
+    committer = Committer(cfg.out, manifest, run_seq, __version__, todo.groups(),
+                          cfg.commit_every)
+    committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=str(cfg.input.resolve()),
+                       pipeline_version=__version__, state="running")
+    if cfg.full:  # recorded at once, so a plain run finishes a --full run that was killed
+        committer.set_meta(rebuild_before=str(run_seq))
+        committer.save()
+    committer.stage(removed=todo.deleted, touched=todo.touched)
+    committer.commit()
+    discover_s = time.perf_counter() - t0
+    records, timings = _process(cfg, todo, committer, progress, task)
     committer.set_meta(rebuild_before=None, state="complete")
     committer.commit()
     committer.save()
 
-    summary.seconds = time.perf_counter() - t0
-    summary.processed = len(records)
+    summary = RunSummary(files=len(files), skipped=len(skipped), processed=len(records),
+                         seconds=time.perf_counter() - t0)
     for rec in records:
         summary.by_status[rec.status] += 1
         summary.rows.update(rec.rows)
         if rec.status != "ok":
             summary.failures.append((rec.rel_path, str(rec.error)))
+    data_version = committer.manifest.meta.get("data_version")
     facts = {
         "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3), "pipeline_version": __version__,
-        "schema_version": SCHEMA_VERSION, "engine": cfg.engine,
-        "workers": cfg.workers, "input": str(in_abs), "out": str(out_abs),
+        "schema_version": SCHEMA_VERSION, "engine": cfg.engine, "workers": cfg.workers,
+        "input": str(cfg.input.resolve()), "out": str(cfg.out.resolve()),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
-        "batches": committer.batches,
-        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "batches": committer.batches, "data_version": data_version,
+        "timings": {k: round(v, 3) for k, v in {"discover": discover_s, **timings}.items()},
         "process_files_per_s": (round(len(records) / timings["process"], 3)
                                 if timings.get("process") else None),
     }
-    summary.report = build_report(facts, records, committer.manifest, _completion(cfg.out))
+    summary.report = build_report(facts, records, committer.manifest,
+                                  _completion(cfg.out, data_version))
     write_report(cfg.out, summary.report)
     return summary

@@ -143,7 +143,7 @@ def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
     for partition, rels in sorted(by_partition.items()):
         kept = []
         for rel in rels:
-            table = pq.read_table(out / rel, schema=file_schema(name))
+            table = read_part(out / rel, name)
             kept.append(table.filter(pc.invert(pc.is_in(table[key], value_set=drop_arr))))
         survivors = pa.concat_tables(kept) if kept else None
         target = None
@@ -152,6 +152,19 @@ def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
             save_atomic(survivors, out / target)
         mapping.update(dict.fromkeys(rels, target))
     return mapping
+
+
+def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Table:
+    """One part of table ``name`` with the current schema and its metadata.
+
+    ``ParquetFile`` rather than ``pq.read_table``: the latter imports ``pyarrow.dataset``,
+    which costs a run with nothing to do more than all its own work.
+    """
+    schema = file_schema(name)
+    table = pq.ParquetFile(path).read(columns=columns)
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns], metadata=schema.metadata)
+    return table.cast(schema)
 
 
 def ensure_schema_parts(out: Path) -> list[str]:

@@ -253,10 +253,16 @@ def test_scanned_pdf_is_handed_to_ocr(tmp_path, monkeypatch):
 
 def test_scanned_pdf_without_tesseract_names_the_install(tmp_path, monkeypatch):
     pytest.importorskip("PIL")
-    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm on PATH
+    from extractors import ocr as ocr_module
+
     path = _scan_pdf(tmp_path / "scan.pdf", [None])
-    with pytest.raises(NoTextLayer, match=r"OCR is unavailable.*apt-get install"):
-        pdf.extract(path)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm on PATH
+    ocr_module.ocr_unavailable.cache_clear()  # the answer is cached per process
+    try:
+        with pytest.raises(NoTextLayer, match=r"OCR is unavailable.*apt-get install"):
+            pdf.extract(path)
+    finally:
+        ocr_module.ocr_unavailable.cache_clear()
 
 
 def test_scanned_page_in_a_text_pdf_is_a_warning(tmp_path):

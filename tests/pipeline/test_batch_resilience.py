@@ -18,7 +18,7 @@ from pipeline.__main__ import main
 from pipeline.discover import SourceFile, discover
 from pipeline.manifest import ManifestError, load_manifest
 from pipeline.process import FileResult, process_file
-from pipeline.run import RunConfig, output_lock, run
+from pipeline.run import RunConfig, RunError, output_lock, run
 from pipeline.workers import Limits, run_local
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 
@@ -193,3 +193,24 @@ def test_a_killed_full_run_is_finished_by_a_plain_run(tmp_path: Path):
     summary = run(RunConfig(folder, out, workers=2))
     assert summary.report["plan"].get("full") == 40 - redone
     assert snapshot(out) == expected
+
+
+def test_the_lock_dies_with_the_run_not_with_its_workers(tmp_path: Path):
+    code = (
+        "import os, sys, time\nfrom pathlib import Path\n"
+        "from pipeline.run import output_lock\n"
+        "with output_lock(Path(sys.argv[1])):\n"
+        "    if os.fork() == 0:\n        time.sleep(20)\n        os._exit(0)\n"
+        "    print('locked', flush=True)\n    time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], cwd=REPO,
+                            stdout=subprocess.PIPE, start_new_session=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == b"locked\n"
+    with pytest.raises(RunError, match="another run"), output_lock(tmp_path):
+        pass
+    proc.kill()  # the run only: its forked child lives on
+    proc.wait()
+    with output_lock(tmp_path):
+        pass
+    os.killpg(proc.pid, signal.SIGKILL)
