@@ -36,6 +36,7 @@ from pipeline.report import (
     completion_by_project,
     write_report,
 )
+from pipeline.review import write_indicator_review
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
 from pipeline.write import list_parts, remove_part
 from schemas import SCHEMA_VERSION
@@ -300,4 +301,5 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     summary.report = build_report(facts, records, committer.manifest,
                                   _completion(cfg.out, data_version))
     write_report(cfg.out, summary.report)
+    write_indicator_review(cfg.out)
     return summary

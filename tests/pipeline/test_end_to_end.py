@@ -98,3 +98,17 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(tmp_path: Path, make_docx):
 
 def test_missing_input_exits_2(tmp_path: Path):
     assert main(["extract", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_run_writes_the_indicator_review_file(report_folder: Path, tmp_path: Path):
+    import csv
+
+    out = tmp_path / "out"
+    run(RunConfig(report_folder, out, workers=1))
+    path = out / "review" / "indicators.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    names = {"Доля детей, охваченных дополнительным образованием",
+             "Число участников открытых онлайн-уроков"}
+    assert rows
+    assert {r["raw_name"] for r in rows} <= names
+    assert all(r["reason"] and r["candidate_1"] for r in rows)
