@@ -11,7 +11,10 @@ from pathlib import Path
 
 from docx import Document as DocxDocument
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds"
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds"
+# the repository ships the seed reports in data/raw too, for clones without shared/ beside them
+REPO_SEEDS = Path(__file__).resolve().parents[2] / "data" / "raw"
+SEEDS = SHARED_SEEDS if SHARED_SEEDS.is_dir() else REPO_SEEDS
 
 PROJECTS = ("Учитель будущего", "Современная школа", "Успех каждого ребенка",
             "Цифровая образовательная среда")
@@ -106,7 +109,7 @@ def copy_seeds(folder: Path) -> list[Path]:
     """The shared seed reports (with their truth files) copied into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    for src in sorted(SEEDS.iterdir()):
+    for src in sorted(SEEDS.glob("0*")):
         out.append(Path(shutil.copy2(src, folder / src.name)))
     return out
 

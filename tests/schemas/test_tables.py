@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from schemas import TABLES
 from schemas.validate import validate_rows
@@ -25,6 +26,8 @@ def contract_columns() -> dict[str, list[str]]:
 
 
 def test_every_contract_column_is_in_the_schema_with_its_name():
+    if not CONTRACT.exists():
+        pytest.skip("shared contract not beside the repository")
     cols = contract_columns()
     assert set(cols) == set(TABLES)
     for table, names in cols.items():
