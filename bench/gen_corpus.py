@@ -205,7 +205,7 @@ def _drop_stale(base: Path) -> None:
     """Remove cached files made by an older version of the generator."""
     for fmt, version in FORMAT_VERSIONS.items():
         stamp = base / fmt / ".version"
-        if (base / fmt).exists() and (not stamp.exists() or stamp.read_text() != version):
+        if (base / fmt).exists() and (not stamp.exists() or stamp.read_text().strip() != version):
             log.info("generator changed: %s files are made again", fmt)
             stale = [base / fmt, base / "sets"]
             if fmt == "docx":
