@@ -130,7 +130,7 @@ class Normaliser:
         parts = []
         for lo in range(0, len(keys), CHUNK_ROWS):
             chunk = keys[lo: lo + CHUNK_ROWS]
-            mats = [process.cdist(chunk, self.choices, scorer=s, dtype=np.float32, workers=-1)
+            mats = [process.cdist(chunk, self.choices, scorer=s, dtype=np.float32, workers=1)
                     for s in self.scorers]
             mat = mats[0] if len(mats) == 1 else np.mean(mats, axis=0)
             parts.append(np.maximum.reduceat(mat, self.starts, axis=1))
