@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     missing = [t.name for t in TOOLS if not t.available()]
     if missing:
         log.warning("peers not installed, left out: %s (the `bench` extra installs camelot, "
-                    "markitdown, docx2python: pip install -e '.[bench]')", ", ".join(missing))
+                    "markitdown, docx2python, docling-slim: pip install -e '.[bench]')",
+                    ", ".join(missing))
     t_all = time.perf_counter()
     t0 = time.perf_counter()
     corpus = ensure_corpus(max(args.levels), args.peer_docs, args.seed, ROOT)

@@ -122,6 +122,7 @@ def _stage_summary(n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
         "peak_rss_mb": max(r["peak_rss_mb"] for r in ok),
         "rss_curve": ok[-1]["rss_curve"], "normalise_used": ok[-1]["normalise_used"],
         "drift": _median([_drift(r["records"]) for r in ok]),
+        "rows": sum(x.get("rows", 0) for x in ok[-1]["records"]),
         "cpu_all": [round(r["cpu_s"], 2) for r in ok],
     }
 

@@ -107,34 +107,16 @@ class _CellDraft:
     nested: list[Table] = field(default_factory=list)
 
 
-def _cell_rows(tbl: etree._Element) -> list[etree._Element]:
-    rows: list[etree._Element] = []
-    for child in _content_children_rows(tbl):
-        rows.append(child)
-    return rows
-
-
-def _content_children_rows(el: etree._Element) -> list[etree._Element]:
+def _children(el: etree._Element, tag: str) -> list[etree._Element]:
+    """Direct ``tag`` children (rows ``w:tr`` or cells ``w:tc``), looking through ``w:sdt``."""
     out: list[etree._Element] = []
     for child in el:
-        if child.tag == f"{_W}tr":
+        if child.tag == tag:
             out.append(child)
         elif child.tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                out.extend(_content_children_rows(content))
-    return out
-
-
-def _row_cells(tr: etree._Element) -> list[etree._Element]:
-    out: list[etree._Element] = []
-    for child in tr:
-        if child.tag == f"{_W}tc":
-            out.append(child)
-        elif child.tag == f"{_W}sdt":
-            content = child.find(f"{_W}sdtContent")
-            if content is not None:
-                out.extend(c for c in content if c.tag == f"{_W}tc")
+                out.extend(_children(content, tag))
     return out
 
 
@@ -148,12 +130,12 @@ def _table(tbl: etree._Element, locator: str, styles: dict[str, int]) -> Table:
     drafts: list[_CellDraft] = []
     open_vmerge: dict[int, _CellDraft] = {}  # start column -> cell being merged downwards
     n_cols = 0
-    rows = _cell_rows(tbl)
+    rows = _children(tbl, f"{_W}tr")
     for r, tr in enumerate(rows):
         trpr = tr.find(f"{_W}trPr")
         col = _int_val(trpr.find(f"{_W}gridBefore"), 0) if trpr is not None else 0
         seen_cols: set[int] = set()
-        for tc in _row_cells(tr):
+        for tc in _children(tr, f"{_W}tc"):
             tcpr = tc.find(f"{_W}tcPr")
             span = _int_val(tcpr.find(f"{_W}gridSpan"), 1) if tcpr is not None else 1
             vmerge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
