@@ -30,7 +30,8 @@ lint: $(STAMP) ## ruff and mypy
 	$(PY) -m ruff check .
 	$(PY) -m mypy schemas extractors pipeline
 
-bench: $(STAMP) ## benchmarks, results in bench/RESULTS.md
+bench: $(STAMP) ## benchmarks against peer tools, results in bench/RESULTS.md
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) -m bench
 
 clean: ## remove outputs and caches (keeps the environment)

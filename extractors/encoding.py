@@ -10,6 +10,7 @@ upper-case letter right after a lower-case one, the usual traces of a wrong code
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -94,6 +95,7 @@ def char_score(text: str) -> float:
     return total / count if count else 0.0
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every word is scored once per candidate code page
 def _word_shape(word: str) -> tuple[float, int, int]:
     """Penalty for un-Russian letter runs in one word, its common pairs and its pairs."""
     w = word.lower()

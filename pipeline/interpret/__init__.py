@@ -77,10 +77,14 @@ def interpret(doc: Document) -> Interpretation:
     ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None,
                        federal_project=doc_federal)
     stated: dict[str, str] = {}
+    has_finance_table = False
     for block in doc.blocks:
-        if not isinstance(block, Table) or block.n_rows < 2:
+        if not isinstance(block, Table):
             continue
         h = analyse(block)
+        has_finance_table |= is_finance_table(h)
+        if block.n_rows < 2:
+            continue
         if is_indicator_table(h):
             result.indicators.extend(indicators_from_table(block, h, ctx))
             for role, name in table_projects(block, h).items():
@@ -91,7 +95,7 @@ def interpret(doc: Document) -> Interpretation:
             result.finance.extend(finance_from_table(block, h))
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year, doc_federal))
-    if not any(isinstance(b, Table) and is_finance_table(analyse(b)) for b in doc.blocks):
+    if not has_finance_table:  # budget sentences only where no budget table states the figures
         result.finance.extend(finance_from_sentences(_sentences(paragraphs), year))
     meta = result.meta
     if meta["federal_project"] is None and "federal_project" in stated and len(federal_canon) < 2:
