@@ -38,6 +38,7 @@ DEFAULT_MEMORY_MB = 2048
 HARD_KILL_GRACE_S = 30.0
 WATCH_INTERVAL_S = 0.25
 MEMORY, STUCK, DASK_DIED = b"memory", b"stuck", b"dask"
+QUEUED_PER_WORKER = 8
 FORMATS = frozenset(f.value for f in Format)
 
 
@@ -168,7 +169,8 @@ def _run_pool(files: list[SourceFile], workers: int, limits: Limits,
               death: Any) -> list[SourceFile]:
     """Run files in one pool; return the files lost when a worker died."""
     lost: list[SourceFile] = []
-    max_pending = max(2 * workers, 4)
+    # enough queued work that the workers keep busy while this process commits a batch
+    max_pending = QUEUED_PER_WORKER * workers
     queue = iter(files)
     pending: dict[Future[FileResult], SourceFile] = {}
     pool = _pool(workers, limits, death)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
+import pdfplumber
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -60,12 +60,12 @@ def _ruled_pdf(path: Path) -> Path:
 
 
 def _image_only(src: Path, dst: Path, dpi: int = 200) -> Path:
-    """Rasterise with pdftoppm and wrap the picture as the only content of a new PDF."""
-    prefix = dst.with_suffix("")
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(src),
-                    str(prefix)], check=True, timeout=60)
+    """Rasterise (pdfium, as pdfplumber does) and wrap the picture as a new PDF's only content."""
+    png = dst.with_suffix(".png")
+    with pdfplumber.open(src) as pdf:
+        pdf.pages[0].to_image(resolution=dpi).original.convert("L").save(png)
     c = canvas.Canvas(str(dst), pagesize=A4)
-    c.drawImage(ImageReader(str(prefix.with_suffix(".png"))), 0, 0, *A4)
+    c.drawImage(ImageReader(str(png)), 0, 0, *A4)
     c.save()
     return dst
 
