@@ -7,7 +7,7 @@ IN ?= data/raw
 OUT ?= data/out
 WORKERS ?= 2
 
-.PHONY: help venv extract test lint bench clean
+.PHONY: help venv extract test lint bench bench-batch clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,6 +33,9 @@ lint: $(STAMP) ## ruff and mypy
 bench: $(STAMP) ## benchmarks against peer tools, results in bench/RESULTS.md
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) -m bench
+
+bench-batch: $(STAMP) ## incremental re-run, 2-worker scaling, memory on 1,000 files
+	$(PY) -m bench.bench_batch --json bench/batch_results.json --md bench/BATCH_RESULTS.md
 
 clean: ## remove outputs and caches (keeps the environment)
 	rm -rf data/out .pytest_cache .ruff_cache .mypy_cache

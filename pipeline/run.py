@@ -257,6 +257,8 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     started = dt.datetime.now(dt.UTC)
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     manifest = _open_manifest(cfg)
+    was_complete = (manifest.meta.get("state") == "complete"
+                    and "rebuild_before" not in manifest.meta and not cfg.full)
     recover(cfg.out, manifest)
     run_seq = manifest.run_seq + 1
     files, skipped = _discover(cfg, manifest)
@@ -276,7 +278,8 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     records, timings = _process(cfg, todo, committer, progress, task)
     committer.set_meta(rebuild_before=None, state="complete")
     committer.commit()
-    committer.save()
+    if records or committer.batches or not was_complete:  # else the manifest says it all
+        committer.save()
 
     summary = RunSummary(files=len(files), skipped=len(skipped), processed=len(records),
                          seconds=time.perf_counter() - t0)
@@ -301,5 +304,5 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     summary.report = build_report(facts, records, committer.manifest,
                                   _completion(cfg.out, data_version))
     write_report(cfg.out, summary.report)
-    write_indicator_review(cfg.out)
+    write_indicator_review(cfg.out, data_version)
     return summary

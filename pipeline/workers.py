@@ -2,8 +2,10 @@
 
 A file that hangs gets a ``failed`` row from the worker's own alarm; a file that blows the
 memory budget, ignores the alarm (stuck in C code) or crashes the interpreter kills only its
-worker: the pool is rebuilt and the files it held are retried one at a time, so the culprit
-alone is marked ``failed``, with the reason its watchdog left behind.
+worker: the files in flight are retried one at a time in a pool of one worker, so the
+culprit alone is marked ``failed`` (with the reason its watchdog left behind), and the rest of
+the files go on in a new pool. Quick files travel in chunks (``ChunkSizer``) so that the
+parent's cost per task does not eat into the workers' cores.
 """
 
 from __future__ import annotations
@@ -38,7 +40,12 @@ DEFAULT_MEMORY_MB = 2048
 HARD_KILL_GRACE_S = 30.0
 WATCH_INTERVAL_S = 0.25
 MEMORY, STUCK, DASK_DIED = b"memory", b"stuck", b"dask"
-QUEUED_PER_WORKER = 8
+QUEUED_PER_WORKER = 4  # tasks waiting per worker, so workers keep busy while the parent commits
+# Quick files go to the workers in chunks of about TARGET_TASK_S of work (the idea of joblib's
+# auto batch size): each task costs the parent a submit, a pickle and a wake-up, which for
+# files of a few milliseconds would otherwise take the parent a core of its own.
+TARGET_TASK_S = 0.05
+MAX_CHUNK = 16
 FORMATS = frozenset(f.value for f in Format)
 
 
@@ -164,69 +171,120 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
             proc.kill()
 
 
+def guarded_chunk(srcs: tuple[SourceFile, ...], timeout_s: float, task: Task = process_file
+                  ) -> list[FileResult]:
+    """``guarded_process`` over a few files in a row, each under its own time limit."""
+    out = []
+    for src in srcs:
+        try:
+            out.append(guarded_process(src, timeout_s, task))
+        except FileTimeout:  # the alarm rang as the file finished
+            out.append(timed_out(src, timeout_s))
+    return out
+
+
+class ChunkSizer:
+    """How many files the next task holds: 1 until a few files were timed, then as many as
+    take about ``TARGET_TASK_S`` at the mean time per file so far, and never more than a fair
+    share of what is left (so the last tasks do not leave a worker idle)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.files = 0
+        self.seconds = 0.0
+
+    def observe(self, res: FileResult) -> None:
+        self.files += 1
+        self.seconds += res.seconds
+
+    def size(self, remaining: int) -> int:
+        if self.files < 2 * self.workers or remaining <= 0:
+            return 1
+        mean = self.seconds / self.files
+        by_time = int(TARGET_TASK_S / mean) if mean > 0 else MAX_CHUNK
+        fair = remaining // (2 * self.workers * QUEUED_PER_WORKER)
+        return max(1, min(MAX_CHUNK, by_time, fair))
+
+
 def _run_pool(files: list[SourceFile], workers: int, limits: Limits,
-              on_result: Callable[[FileResult], None], task: Task,
-              death: Any) -> list[SourceFile]:
-    """Run files in one pool; return the files lost when a worker died."""
-    lost: list[SourceFile] = []
-    # enough queued work that the workers keep busy while this process commits a batch
-    max_pending = QUEUED_PER_WORKER * workers
-    queue = iter(files)
-    pending: dict[Future[FileResult], SourceFile] = {}
+              on_result: Callable[[FileResult], None], task: Task, death: Any,
+              serial: bool = False) -> tuple[list[SourceFile], list[SourceFile]]:
+    """Run files in one pool until done or a worker dies.
+
+    Returns the files in flight when a worker died (one of them killed it) and the files not
+    handed out yet. ``serial``: one file at a time, so the file in flight is the culprit.
+    """
+    suspects: list[SourceFile] = []
+    max_pending = 1 if serial else QUEUED_PER_WORKER * workers
+    todo = files[::-1]  # popped from the end
+    sizer = ChunkSizer(workers)
+    pending: dict[Future[list[FileResult]], tuple[SourceFile, ...]] = {}
     pool = _pool(workers, limits, death)
     try:
         broken = False
         while True:
-            while not broken and len(pending) < max_pending:
-                src = next(queue, None)
-                if src is None:
-                    break
+            while not broken and todo and len(pending) < max_pending:
+                n = 1 if serial else sizer.size(len(todo))
+                chunk = tuple(todo.pop() for _ in range(min(n, len(todo))))
                 try:
-                    pending[pool.submit(guarded_process, src, limits.timeout_s, task)] = src
+                    pending[pool.submit(guarded_chunk, chunk, limits.timeout_s, task)] = chunk
                 except BrokenProcessPool:
-                    lost.append(src)
+                    suspects.extend(chunk)
                     broken = True
             if not pending:
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                src = pending.pop(fut)
+                chunk = pending.pop(fut)
                 try:
-                    res = fut.result()
+                    results = fut.result()
                 except BrokenProcessPool:
-                    lost.append(src)
+                    suspects.extend(chunk)
                     broken = True
                     continue
-                except FileTimeout:  # the alarm rang as the file finished
-                    res = timed_out(src, limits.timeout_s)
-                on_result(res)
-        if broken:
-            lost.extend(queue)
+                for res in results:
+                    sizer.observe(res)
+                    on_result(res)
     except BaseException:
         _kill_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True, cancel_futures=True)
-    return lost
+    return suspects, todo[::-1]
+
+
+def _retry_one_by_one(suspects: list[SourceFile], limits: Limits,
+                      on_result: Callable[[FileResult], None], task: Task) -> None:
+    """Redo the files that were in flight when a worker died, one at a time in a pool of one
+    worker: a file that kills its worker again is the culprit and gets a ``failed`` row."""
+    ctx = mp.get_context("fork")
+    rest = suspects
+    while rest:
+        death: Any = ctx.Array("c", 16)  # the value the watchdog sets before it kills
+        culprits, rest = _run_pool(rest, 1, limits, on_result, task, death, serial=True)
+        for src in culprits:
+            log.warning("%s: its worker died again; marked failed", src.rel_path)
+            on_result(died(src, limits, death.value))
 
 
 def run_local(files: Iterable[SourceFile], workers: int, limits: Limits,
               on_result: Callable[[FileResult], None], task: Task = process_file) -> None:
     """Call ``on_result`` once per file; ``workers=0`` runs in this process without limits."""
-    files = list(files)
+    todo = list(files)
     if workers <= 0:
-        for src in files:
+        for src in todo:
             t0 = time.perf_counter()
             res = task(src)
             res.seconds = time.perf_counter() - t0
             on_result(checked(res))
         return
     ctx = mp.get_context("fork")
-    lost = _run_pool(files, workers, limits, on_result, task, ctx.Array("c", 16))
-    if lost:
-        log.warning("a worker died; retrying %d file(s) one at a time", len(lost))
-    for src in lost:
-        death: Any = ctx.Array("c", 16)  # the value the watchdog sets before it kills
-        if _run_pool([src], 1, limits, on_result, task, death):
-            log.warning("%s: its worker died again; marked failed", src.rel_path)
-            on_result(died(src, limits, death.value))
+    while todo:
+        before = len(todo)
+        suspects, todo = _run_pool(todo, workers, limits, on_result, task, ctx.Array("c", 16))
+        if not suspects and len(todo) == before:  # a worker died before taking a file:
+            suspects, todo = todo[:1], todo[1:]  # the next file goes alone, so the loop ends
+        if suspects:
+            log.warning("a worker died; retrying the %d file(s) it may have held one at a "
+                        "time, then going on with %d more", len(suspects), len(todo))
+            _retry_one_by_one(suspects, limits, on_result, task)

@@ -42,10 +42,12 @@ def test_second_run_does_nothing_and_touches_no_part(corpus: Path, tmp_path: Pat
     assert first.processed == 17
     assert first.report["batches"] >= 4
     before = part_stamps(out)
+    manifest = (out / "_manifest.parquet").stat().st_mtime_ns
     second = run(RunConfig(corpus, out, workers=0))
     assert second.processed == 0
     assert second.report["plan"] == {"unchanged": 17, "deleted": 0, "touched": 0}
     assert part_stamps(out) == before
+    assert (out / "_manifest.parquet").stat().st_mtime_ns == manifest  # nothing to record
 
 
 def test_changes_deletions_and_additions(corpus: Path, tmp_path: Path):

@@ -112,3 +112,29 @@ def test_run_writes_the_indicator_review_file(report_folder: Path, tmp_path: Pat
     assert rows
     assert {r["raw_name"] for r in rows} <= names
     assert all(r["reason"] and r["candidate_1"] for r in rows)
+
+
+def test_review_is_redone_only_when_output_or_overrides_change(report_folder: Path,
+                                                              tmp_path: Path, monkeypatch):
+    from pipeline import review
+    from pipeline.manifest import load_manifest
+
+    out = tmp_path / "out"
+    run(RunConfig(report_folder, out, workers=0))
+    written: list[int] = []
+    real = review.write_review
+    monkeypatch.setattr(review, "write_review",
+                        lambda *a, **k: written.append(1) or real(*a, **k))
+    run(RunConfig(report_folder, out, workers=0))  # nothing changed
+    assert written == []
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text("raw_name,canonical,note\nЧисло чего-то,,не показатель\n",
+                         encoding="utf-8")
+    version = load_manifest(out).meta["data_version"]
+    review.write_indicator_review(out, version, overrides)  # the overrides changed
+    assert written == [1]
+    review.write_indicator_review(out, version, overrides)
+    assert written == [1]
+    shutil.copy(report_folder / "report.docx", report_folder / "copy.docx")
+    run(RunConfig(report_folder, out, workers=0))  # the output changed
+    assert written == [1, 1]
