@@ -22,6 +22,10 @@ _PARTIAL_AFTER_RE = re.compile(
     r"[\s,%]*(?:частично|не\s+в\s+полном\s+объеме|не\s+полностью)(?![а-я])")
 _NEGATION_BEFORE_RE = re.compile(r"(?<![а-я])не\s+$")
 _FUTURE_BEFORE_RE = re.compile(r"(?<![а-я])(?:будет|будут|планируется|должно\s+быть)\s+(?:не\s+)?$")
+# How far before a status form the two patterns above look: far enough for either, and the
+# search stays linear in the text (a search from the start of a long text for every form
+# found in it would be quadratic).
+_BEFORE_WINDOW = 80
 
 
 @cache
@@ -44,7 +48,7 @@ def _qualified(folded: str, m: re.Match[str], status: Status) -> tuple[Status, i
         return status, start, end
     if q := _PARTIAL_AFTER_RE.match(folded, end):
         return Status.PARTIALLY_DONE, start, q.end()
-    if n := _NEGATION_BEFORE_RE.search(folded, 0, start):
+    if n := _NEGATION_BEFORE_RE.search(folded, max(0, start - _BEFORE_WINDOW), start):
         return Status.NOT_DONE, n.start(), end
     return status, start, end
 
@@ -52,7 +56,8 @@ def _qualified(folded: str, m: re.Match[str], status: Status) -> tuple[Status, i
 def _first(regex: re.Pattern[str], folded: str) -> re.Match[str] | None:
     """The first match not in the future tense ("будет выполнено" is a plan, not a status)."""
     return next((m for m in regex.finditer(folded)
-                 if not _FUTURE_BEFORE_RE.search(folded, 0, m.start())), None)
+                 if not _FUTURE_BEFORE_RE.search(folded, max(0, m.start() - _BEFORE_WINDOW),
+                                                 m.start())), None)
 
 
 def _resolve(folded: str, m: re.Match[str], forms: tuple[StatusForm, ...]

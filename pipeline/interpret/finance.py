@@ -39,6 +39,9 @@ SPENT_WORDS = re.compile(r"освоен|израсходован|кассов|и
                          re.IGNORECASE)
 CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+|\s+и\s+(?=\d)")
 NOT_SPENT = re.compile(r"не\s+освоен|неосвоен|остат", re.IGNORECASE)
+# The text of a finance row gathers the sentences that restate its figures, up to this length
+# (a note that repeats itself would otherwise make the text, and the time, grow without end).
+TEXT_MAX = 2000
 
 
 def source_of(text: str) -> FinanceSource | None:
@@ -122,6 +125,6 @@ def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
             })
             if row[kind] is None:
                 row[kind] = value
-            else:
-                row["text"] = norm(f"{row['text']} {sentence}")
+            elif len(row["text"]) < TEXT_MAX and (said := norm(sentence)) not in row["text"]:
+                row["text"] = f"{row['text']} {said}"
     return list(found.values())

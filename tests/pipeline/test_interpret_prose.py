@@ -88,3 +88,19 @@ def test_unspent_remainder_is_not_taken_for_spending():
     ), default_year=2020)
     assert [(r["source"], r["planned_rub"], r["spent_rub"]) for r in rows] == [
         ("regional", 2002000.0, 1201874.0)]
+
+
+def test_a_note_repeating_its_figures_keeps_one_row_and_a_bounded_text():
+    planned = ("На 2020 год на реализацию муниципального проекта выделено 2 002,000 тыс. руб. "
+               "из областного бюджета.")
+    spent = "За 2020 год освоено 1 201,874 тыс. руб. из областного бюджета."
+    restated = "Из областного бюджета на 2020 год выделено 2 002,000 тыс. руб. (раздел {})."
+    sentences = [planned, spent] + [restated.format(i) for i in range(500)] + [spent] * 50
+    rows = finance_from_sentences(paras(*sentences), default_year=2020)
+    assert [(r["source"], r["planned_rub"], r["spent_rub"]) for r in rows] == [
+        ("regional", 2002000.0, 1201874.0)]
+    text = rows[0]["text"]
+    assert text.startswith(planned)
+    assert text.count("освоено 1 201,874") <= 1  # a sentence said again is not added again
+    assert "(раздел 0)" in text
+    assert len(text) < 2000 + len(restated) + 10  # not all 500 restatements
