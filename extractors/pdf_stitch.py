@@ -4,7 +4,8 @@
 merged cells appear once with their spans. A table at the top of page N+1 continues the table
 at the bottom of page N when both have the same number of columns at similar x positions;
 header rows repeated on the continuation are dropped, every row keeps the page it was printed
-on, and rows split by the page break are not merged. All functions are pure.
+on. A row broken by the page break stays two rows here (the second with the page it was
+printed on); the interpreters join a continuation to the row above. All functions are pure.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
 INDICATOR_MARK_RE = re.compile(r"^\s*(целевой\s+)?показател[ьи]\s*:?\s*", re.IGNORECASE)
 ACTIVITY_MARK_RE = re.compile(r"(?:^|\n)\s*мероприяти[еяй]\s*:?", re.IGNORECASE)
 ITEM_SPLIT_RE = re.compile(r"(?:^|\n)\s*(\d{1,2})\.\s+(?=\S)")
+# a compound word wrapped at its hyphen ("естественно-" / "научной"): the line break goes
+WRAPPED_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?=[а-яёa-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +69,13 @@ def strip_item_number(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def join_wrapped(first: str, rest: str) -> str:
+    """Join a text and its continuation (the next line, row or page)."""
+    return WRAPPED_HYPHEN_RE.sub("-", f"{first.rstrip()}\n{rest.lstrip()}")
+
+
 def clean_name(text: str) -> str:
-    t = norm(text)
+    t = norm(WRAPPED_HYPHEN_RE.sub("-", text))
     t = t.strip(" :;")
     if len(t) > 2 and t[0] in "«\"" and t[-1] in "»\"" and t.count("«") == 1:
         t = t[1:-1]

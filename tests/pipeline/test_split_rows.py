@@ -1,0 +1,123 @@
+"""Indicator names broken over two rows: by a page break in a PDF, or typed over two rows."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document as DocxDocument
+from docx.shared import Cm
+
+from extractors import extract
+from extractors.model import Cell, Document, Paragraph, Table
+from pipeline.interpret import interpret
+from pipeline.interpret.cells import clean_name, join_wrapped
+from schemas.enums import Format
+
+HEADER = ["№ п/п", "Наименование показателя", "Единица измерения", "План", "Факт"]
+TITLE = "Отчет о достижении показателей муниципального проекта «Современная школа» за 2022 год"
+
+
+def _doc(rows: list[list[str]], merged_rows: tuple[int, ...] = ()) -> Document:
+    cells = []
+    for r, row in enumerate(rows):
+        if r in merged_rows:
+            cells.append(Cell(r, 0, row[0], 1, len(HEADER)))
+            continue
+        cells += [Cell(r, c, text) for c, text in enumerate(row)]
+    table = Table(len(rows), len(HEADER), tuple(cells), "table 1", tuple([1] * len(rows)))
+    return Document("x.pdf", Format.PDF, (Paragraph(TITLE, "paragraph 1", 1), table), pages=1)
+
+
+@pytest.mark.parametrize(("first", "rest", "joined"), [
+    ("естественно-", "научной", "естественно-научной"),
+    ("центры образования", "естественно-научной", "центры образования\nестественно-научной"),
+    ("по программам –", "дополнительным", "по программам –\nдополнительным"),
+    ("Доля детей-", "Инвалидов", "Доля детей-\nИнвалидов"),  # a capital starts something new
+])
+def test_join_wrapped(first: str, rest: str, joined: str):
+    assert join_wrapped(first, rest) == joined
+
+
+def test_clean_name_unwraps_a_hyphenated_compound():
+    assert clean_name("Число центров естественно-\nнаучной направленности") == (
+        "Число центров естественно-научной направленности")
+
+
+def test_continuations_join_the_name_above_and_sections_stay_sections():
+    rows = [HEADER,
+            ["1", "Доля обучающихся, охваченных обновленными", "процент", "45", "47"],
+            ["", "программами (с учетом требований стандарта)", "", "", ""],  # page break
+            ["", "Федеральный проект «Успех каждого ребенка»", "", "", ""],  # a section
+            ["2", "Число центров естественно-", "единица", "3", "3"],
+            ["", "научной направленности", "", "", ""],
+            ["", "(включая филиалы)", "", "", ""]]
+    got = [(r["indicator_raw"], r["planned_value"], r["actual_value"])
+           for r in interpret(_doc(rows)).indicators]
+    assert got == [
+        ("Доля обучающихся, охваченных обновленными программами (с учетом требований "
+         "стандарта)", 45.0, 47.0),
+        ("Число центров естественно-научной направленности (включая филиалы)", 3.0, 3.0)]
+
+
+def test_a_lower_case_row_without_a_number_column_still_continues():
+    header = HEADER[1:]
+    rows = [header,
+            ["Доля педагогов, прошедших повышение", "процент", "30", "31"],
+            ["квалификации", "", "", ""],
+            ["Раздел 2. Инфраструктура", "", "", ""]]
+    cells = tuple(Cell(r, c, t) for r, row in enumerate(rows) for c, t in enumerate(row))
+    table = Table(len(rows), len(header), cells, "table 1", (1, 1, 2, 2))
+    doc = Document("x.pdf", Format.PDF, (Paragraph(TITLE, "paragraph 1", 1), table), pages=2)
+    got = [r["indicator_raw"] for r in interpret(doc).indicators]
+    assert got == ["Доля педагогов, прошедших повышение квалификации"]
+
+
+def _report_docx(path: Path) -> Path:
+    """Long indicator names in a narrow table, so that rows break across pages."""
+    d = DocxDocument()
+    d.add_paragraph(TITLE)
+    rows = [HEADER]
+    for i in range(1, 13):
+        name = (f"Число общеобразовательных организаций (направление {i}), в которых созданы "
+                "центры образования естественно-научной направленности " +
+                "с учетом требований федерального государственного стандарта " * (3 + i % 3))
+        rows.append([str(i), name.strip(), "единица", str(10 + i), str(11 + i)])
+    table = d.add_table(rows=len(rows), cols=len(HEADER))
+    table.style = "Table Grid"
+    widths = [Cm(1.2), Cm(9.5), Cm(2.4), Cm(1.8), Cm(1.8)]
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+            table.cell(r, c).width = widths[c]
+    d.save(str(path))
+    return path
+
+
+@pytest.mark.soffice
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_rows_broken_by_page_breaks_read_like_the_docx(tmp_path: Path):
+    src = _report_docx(tmp_path / "report.docx")
+    profile = (tmp_path / "profile").resolve().as_uri()
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = extract(tmp_path / "report.pdf")
+    table = pdf.tables[0]
+    grid = table.grid()
+    broken = [r for r in range(1, table.n_rows) if not grid[r][0]]
+    assert broken, "no row crossed a page: the fixture does not test what it should"
+    assert all(table.row_page(r) != table.row_page(r - 1) for r in broken)
+
+    def names(doc: Document) -> list[tuple[str, float, float]]:
+        return [(r["indicator_raw"], r["planned_value"], r["actual_value"])
+                for r in interpret(doc).indicators]
+
+    from_docx = names(extract(src))
+    assert len(from_docx) == 12
+    assert names(pdf) == from_docx
