@@ -6,7 +6,13 @@ from typing import Any
 
 from extractors.model import Table
 from pipeline.grammar.dates import find_dates, parse_date, parse_period
-from pipeline.interpret.cells import data_rows, item_number, strip_item_number
+from pipeline.interpret.cells import (
+    data_rows,
+    item_number,
+    join_wrapped,
+    starts_lower,
+    strip_item_number,
+)
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.values import status_of
 from schemas.enums import Status
@@ -60,23 +66,22 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
     cols = {role: h.first(role) for role in DETAIL_ROLES}
     out: list[Row] = []
     for row in data_rows(table, h.n_rows):
-        if row.is_spanning():
-            continue
         name = row.get(name_col)
         number = item_number(row.get(num_col)) if num_col is not None else None
         if number is None:
             lead, rest = strip_item_number(name)
             if lead:
                 number, name = lead, rest
-        if not number and out:
-            prev = out[-1]  # continuation row: extend the cells of the item above
-            for key, col in (("name", name_col), ("responsible", cols["responsible"]),
-                             ("report", cols["report"])):
-                extra = _text(row.cells, col)
-                if extra and key == "name":
-                    prev[key] = norm(f"{prev[key]} {extra}")
+        if not number and out and (not row.is_spanning() or starts_lower(name)):
+            prev = out[-1]  # continuation row (or page): extend the texts of the item above
+            for key in ("name", "responsible", "report"):
+                extra = _text(row.cells, name_col if key == "name" else cols[key])
+                # other columns only when they go on a text cut off (rows below an item may
+                # repeat its responsible, or hold texts of their own)
+                if extra and (key == "name" or (prev[key] and starts_lower(extra))):
+                    prev[key] = norm(join_wrapped(prev[key], extra)) if prev[key] else extra
             continue
-        if not name.strip():
+        if row.is_spanning() or not name.strip():
             continue
         start = end = None
         if cols["start"] is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from extractors.model import Table
 from pipeline.interpret.headers import norm
+from pipeline.interpret.unwrap import unwrap
 
 NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
@@ -43,8 +44,8 @@ def data_rows(table: Table, n_header: int) -> list[DataRow]:
     filled = table.grid(fill=True)
     out = []
     for r in range(n_header, table.n_rows):
-        cells = [(c or "").strip() for c in grid[r]]
-        fcells = [(c or "").strip() for c in filled[r]]
+        cells = [unwrap(c or "").strip() for c in grid[r]]
+        fcells = [unwrap(c or "").strip() for c in filled[r]]
         if not any(cells):
             continue
         out.append(DataRow(r, cells, fcells, table.row_locator(r), table.row_page(r)))
@@ -71,7 +72,17 @@ def strip_item_number(text: str) -> tuple[str | None, str]:
 
 def join_wrapped(first: str, rest: str) -> str:
     """Join a text and its continuation (the next line, row or page)."""
-    return WRAPPED_HYPHEN_RE.sub("-", f"{first.rstrip()}\n{rest.lstrip()}")
+    return unwrap(WRAPPED_HYPHEN_RE.sub("-", f"{first.rstrip()}\n{rest.lstrip()}"))
+
+
+CONTINUING = "(),;:"  # nor does a name or a sentence start with these
+
+
+def starts_lower(text: str) -> bool:
+    """Names start with a capital or a number: a cell starting in lower case is the rest of the
+    one above (a row broken by a page break, or a text typed over two rows)."""
+    first = text.lstrip()[:1]
+    return (first.isalpha() and first.islower()) or (first != "" and first in CONTINUING)
 
 
 def clean_name(text: str) -> str:

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from extractors.model import Table
+from pipeline.interpret.unwrap import unwrap
 
 YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
 YEAR_ONLY_RE = re.compile(r"^\s*(20[0-4]\d|19[89]\d)\s*(г\.?|год)?\s*$", re.IGNORECASE)
@@ -141,7 +142,7 @@ def analyse(table: Table, n_header: int | None = None) -> Header:
     for k in range(table.n_cols):
         texts: list[str] = []
         for r in range(n):
-            t = norm(grid[r][k])
+            t = norm(unwrap(grid[r][k] or ""))
             if t and (not texts or texts[-1] != t):
                 texts.append(t)
         columns.append(column_of(texts, k))

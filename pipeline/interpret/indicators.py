@@ -13,6 +13,7 @@ from pipeline.interpret.cells import (
     item_number,
     join_wrapped,
     parse_name_cell,
+    starts_lower,
 )
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.values import (
@@ -181,16 +182,6 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
     return out
 
 
-CONTINUING = "(),;:"  # a name does not start with these either
-
-
-def _starts_lower(text: str) -> bool:
-    """A name starts with a capital or a number: text in lower case is the rest of the one
-    above (a row broken by a page break, or a name typed over two rows)."""
-    first = text.lstrip()[:1]
-    return (first.isalpha() and first.islower()) or (first != "" and first in CONTINUING)
-
-
 def _has_values(row: DataRow, groups: list[YearGroup]) -> bool:
     cols = {c for g in groups for c in (g.planned, g.actual) if c is not None}
     return any(row.get(c).strip() for c in cols)
@@ -208,7 +199,7 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
         name_text = row.get(name_col)
         number = item_number(row.get(num_col)) if num_col is not None else None
         bare = bool(last and name_text.strip() and not number and not _has_values(row, groups))
-        if bare and (_starts_lower(name_text) or (num_col is not None and not row.is_spanning())):
+        if bare and (starts_lower(name_text) or (num_col is not None and not row.is_spanning())):
             for r in last:  # a name split over two rows (or two pages): join the continuation
                 r["indicator_raw"] = norm(join_wrapped(r["indicator_raw"], name_text))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +15,8 @@ from extractors import extract
 from extractors.model import Cell, Document, Paragraph, Table
 from pipeline.interpret import interpret
 from pipeline.interpret.cells import clean_name, join_wrapped
+from pipeline.interpret.headers import role_of
+from pipeline.interpret.unwrap import unwrap
 from schemas.enums import Format
 
 HEADER = ["№ п/п", "Наименование показателя", "Единица измерения", "План", "Факт"]
@@ -39,6 +42,37 @@ def _doc(rows: list[list[str]], merged_rows: tuple[int, ...] = ()) -> Document:
 ])
 def test_join_wrapped(first: str, rest: str, joined: str):
     assert join_wrapped(first, rest) == joined
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Управление администра\nции округа", "Управление администрации округа"),
+    ("исполн\nено", "исполнено"),
+    ("Срок\nокончан\nия", "Срок\nокончания"),
+    ("Ответственн\nый\nисполнител\nь", "Ответственный\nисполнитель"),
+    ("01.02.20\n22", "01.02.2022"),
+    ("31.12.\n2022", "31.12.2022"),
+    ("при\nнято", "принято"),  # "нято" is no word
+    ("при\nэтом", "при\nэтом"),  # two words
+    ("не\nисполнено", "не\nисполнено"),
+    ("исполнено\nв срок", "исполнено\nв срок"),
+    ("Доля\nдетей", "Доля\nдетей"),
+    ("01.02.2022 –\n31.12.2022", "01.02.2022 –\n31.12.2022"),
+    ("1.2.\n3", "1.2.\n3"),  # an item number, not a date
+    ("администра\nЦии", "администра\nЦии"),  # a capital starts something new
+    ("", ""),
+])
+def test_unwrap(text: str, expected: str):
+    assert unwrap(text) == expected
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("Срок начала", "start"), ("Плановый срок начала", "start"), ("Дата начала", "start"),
+    ("Срок окончания", "end"), ("Срок завершения", "end"), ("Окончание", "end"),
+    ("Плановый срок окончания реализации", "end"), ("Срок реализации", "period"),
+    ("Срок исполнения", "period"), ("Плановое значение", "planned"),
+])
+def test_start_and_end_columns(text: str, role: str):
+    assert role_of(text) == role
 
 
 def test_clean_name_unwraps_a_hyphenated_compound():
@@ -75,19 +109,12 @@ def test_a_lower_case_row_without_a_number_column_still_continues():
     assert got == ["Доля педагогов, прошедших повышение квалификации"]
 
 
-def _report_docx(path: Path) -> Path:
-    """Long indicator names in a narrow table, so that rows break across pages."""
+def _save_docx(path: Path, title: str, rows: list[list[str]], widths_cm: list[float]) -> Path:
     d = DocxDocument()
-    d.add_paragraph(TITLE)
-    rows = [HEADER]
-    for i in range(1, 13):
-        name = (f"Число общеобразовательных организаций (направление {i}), в которых созданы "
-                "центры образования естественно-научной направленности " +
-                "с учетом требований федерального государственного стандарта " * (3 + i % 3))
-        rows.append([str(i), name.strip(), "единица", str(10 + i), str(11 + i)])
-    table = d.add_table(rows=len(rows), cols=len(HEADER))
+    d.add_paragraph(title)
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = "Table Grid"
-    widths = [Cm(1.2), Cm(9.5), Cm(2.4), Cm(1.8), Cm(1.8)]
+    widths = [Cm(w) for w in widths_cm]
     for c, w in enumerate(widths):
         table.columns[c].width = w
     for r, row in enumerate(rows):
@@ -98,21 +125,56 @@ def _report_docx(path: Path) -> Path:
     return path
 
 
+def _to_pdf(src: Path) -> Path:
+    profile = (src.parent / "profile").resolve().as_uri()
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}",
+                    "--convert-to", "pdf", "--outdir", str(src.parent), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    return src.with_suffix(".pdf")
+
+
+def _report_docx(path: Path) -> Path:
+    """Long indicator names in a narrow table, so that rows break across pages."""
+    rows = [HEADER]
+    for i in range(1, 13):
+        name = (f"Число общеобразовательных организаций (направление {i}), в которых созданы "
+                "центры образования естественно-научной направленности " +
+                "с учетом требований федерального государственного стандарта " * (3 + i % 3))
+        rows.append([str(i), name.strip(), "единица", str(10 + i), str(11 + i)])
+    return _save_docx(path, TITLE, rows, [1.2, 9.5, 2.4, 1.8, 1.8])
+
+
+def _road_map_docx(path: Path) -> Path:
+    """A road map whose date, responsible and status columns are too narrow for their words."""
+    rows = [["№ п/п", "Наименование мероприятия", "Срок начала", "Срок окончания",
+             "Ответственный исполнитель", "Статус"]]
+    for i in range(1, 13):
+        name = (f"Организация и проведение мероприятия {i} по развитию дополнительного "
+                "образования детей " + "в общеобразовательных организациях городского округа "
+                "с привлечением социальных партнеров " * (2 + i % 3))
+        rows.append([f"{i}.", name.strip(), "01.02.2022", "31.12.2022",
+                     "Управление образования администрации городского округа",
+                     "исполнено" if i % 2 else "в работе"])
+    return _save_docx(path, "План мероприятий («дорожная карта») по реализации муниципального "
+                      "проекта «Успех каждого ребенка» на 2022 год", rows,
+                      [1.0, 7.5, 2.2, 2.2, 3.0, 2.0])
+
+
+def _broken_rows(table: Table) -> list[int]:
+    grid = table.grid()
+    broken = [r for r in range(1, table.n_rows) if not grid[r][0]]
+    assert broken, "no row crossed a page: the fixture does not test what it should"
+    assert all(table.row_page(r) != table.row_page(r - 1) for r in broken)
+    return broken
+
+
 @pytest.mark.soffice
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_pdf_rows_broken_by_page_breaks_read_like_the_docx(tmp_path: Path):
     src = _report_docx(tmp_path / "report.docx")
-    profile = (tmp_path / "profile").resolve().as_uri()
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = extract(tmp_path / "report.pdf")
-    table = pdf.tables[0]
-    grid = table.grid()
-    broken = [r for r in range(1, table.n_rows) if not grid[r][0]]
-    assert broken, "no row crossed a page: the fixture does not test what it should"
-    assert all(table.row_page(r) != table.row_page(r - 1) for r in broken)
+    pdf = extract(_to_pdf(src))
+    _broken_rows(pdf.tables[0])
 
     def names(doc: Document) -> list[tuple[str, float, float]]:
         return [(r["indicator_raw"], r["planned_value"], r["actual_value"])
@@ -121,3 +183,23 @@ def test_pdf_rows_broken_by_page_breaks_read_like_the_docx(tmp_path: Path):
     from_docx = names(extract(src))
     assert len(from_docx) == 12
     assert names(pdf) == from_docx
+
+
+@pytest.mark.soffice
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_road_map_with_broken_rows_and_words_reads_like_the_docx(tmp_path: Path):
+    src = _road_map_docx(tmp_path / "road_map.docx")
+    pdf = extract(_to_pdf(src))
+    _broken_rows(pdf.tables[0])
+    assert any("\n" in c.text and c.text.replace("\n", "") == "31.12.2022"
+               for c in pdf.tables[0].cells), "no date was cut in two: the fixture is too wide"
+    fields = ("number", "name", "start_date", "end_date", "responsible", "status")
+
+    def activities(doc: Document) -> list[tuple[object, ...]]:
+        return [tuple(r[f] for f in fields) for r in interpret(doc).activities]
+
+    from_docx = activities(extract(src))
+    assert len(from_docx) == 12
+    assert {r[2:4] for r in from_docx} == {(dt.date(2022, 2, 1), dt.date(2022, 12, 31))}
+    assert activities(pdf) == from_docx
