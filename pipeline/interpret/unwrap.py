@@ -36,6 +36,7 @@ def _close_date(m: re.Match[str]) -> str:
     return whole if WHOLE_DATE_RE.fullmatch(whole) else m.group(0)
 
 
+@lru_cache(maxsize=16384)  # each interpreter reads a table's cells again
 def unwrap(text: str) -> str:
     """``text`` with the words and dates that a line break cut in two made whole again."""
     if "\n" not in text:
