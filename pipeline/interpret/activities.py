@@ -79,7 +79,7 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
                 # other columns only when they go on a text cut off (rows below an item may
                 # repeat its responsible, or hold texts of their own)
                 if extra and (key == "name" or (prev[key] and starts_lower(extra))):
-                    prev[key] = norm(join_wrapped(prev[key], extra)) if prev[key] else extra
+                    prev[key] = norm(join_wrapped(prev[key], extra))
             continue
         if row.is_spanning() or not name.strip():
             continue

@@ -196,6 +196,7 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
     carried: dict[str, str] = {}
     last: list[Row] = []
     for row in data_rows(table, h.n_rows):
+        project = _project(row, h, carried) or ctx.federal_project  # carries project cells down
         name_text = row.get(name_col)
         number = item_number(row.get(num_col)) if num_col is not None else None
         bare = bool(last and name_text.strip() and not number and not _has_values(row, groups))
@@ -205,7 +206,6 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
             continue
         if row.is_spanning() or not name_text.strip():
             continue
-        project = _project(row, h, carried) or ctx.federal_project
         cell = parse_name_cell(name_text)
         if not cell.names:
             continue

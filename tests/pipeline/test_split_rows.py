@@ -168,6 +168,11 @@ def _broken_rows(table: Table) -> list[int]:
     return broken
 
 
+def _rows(doc: Document, table: str, fields: tuple[str, ...]) -> list[tuple[object, ...]]:
+    """The given fields of the rows ``interpret`` reads into ``table`` (an attribute name)."""
+    return [tuple(r[f] for f in fields) for r in getattr(interpret(doc), table)]
+
+
 @pytest.mark.soffice
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -175,14 +180,10 @@ def test_pdf_rows_broken_by_page_breaks_read_like_the_docx(tmp_path: Path):
     src = _report_docx(tmp_path / "report.docx")
     pdf = extract(_to_pdf(src))
     _broken_rows(pdf.tables[0])
-
-    def names(doc: Document) -> list[tuple[str, float, float]]:
-        return [(r["indicator_raw"], r["planned_value"], r["actual_value"])
-                for r in interpret(doc).indicators]
-
-    from_docx = names(extract(src))
+    fields = ("indicator_raw", "planned_value", "actual_value")
+    from_docx = _rows(extract(src), "indicators", fields)
     assert len(from_docx) == 12
-    assert names(pdf) == from_docx
+    assert _rows(pdf, "indicators", fields) == from_docx
 
 
 @pytest.mark.soffice
@@ -195,11 +196,7 @@ def test_pdf_road_map_with_broken_rows_and_words_reads_like_the_docx(tmp_path: P
     assert any("\n" in c.text and c.text.replace("\n", "") == "31.12.2022"
                for c in pdf.tables[0].cells), "no date was cut in two: the fixture is too wide"
     fields = ("number", "name", "start_date", "end_date", "responsible", "status")
-
-    def activities(doc: Document) -> list[tuple[object, ...]]:
-        return [tuple(r[f] for f in fields) for r in interpret(doc).activities]
-
-    from_docx = activities(extract(src))
+    from_docx = _rows(extract(src), "activities", fields)
     assert len(from_docx) == 12
     assert {r[2:4] for r in from_docx} == {(dt.date(2022, 2, 1), dt.date(2022, 12, 31))}
-    assert activities(pdf) == from_docx
+    assert _rows(pdf, "activities", fields) == from_docx
