@@ -200,13 +200,16 @@ def test_the_lock_dies_with_the_run_not_with_its_workers(tmp_path: Path):
         "import os, sys, time\nfrom pathlib import Path\n"
         "from pipeline.run import output_lock\n"
         "with output_lock(Path(sys.argv[1])):\n"
-        "    if os.fork() == 0:\n        time.sleep(20)\n        os._exit(0)\n"
-        "    print('locked', flush=True)\n    time.sleep(60)\n"
+        "    if os.fork() == 0:\n"
+        "        os.write(1, b'worker\\n')\n        time.sleep(20)\n        os._exit(0)\n"
+        "    os.write(1, b'locked\\n')\n    time.sleep(60)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], cwd=REPO,
                             stdout=subprocess.PIPE, start_new_session=True)
     assert proc.stdout is not None
-    assert proc.stdout.readline() == b"locked\n"
+    # Wait for the worker too: its fork handler has run (and dropped the lock) once it prints;
+    # killing the run before the child is even scheduled would test the scheduler instead.
+    assert sorted(proc.stdout.readline() for _ in range(2)) == [b"locked\n", b"worker\n"]
     with pytest.raises(RunError, match="another run"), output_lock(tmp_path):
         pass
     proc.kill()  # the run only: its forked child lives on
