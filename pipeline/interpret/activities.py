@@ -7,6 +7,7 @@ from typing import Any
 from extractors.model import Table
 from pipeline.grammar.dates import find_dates, parse_date, parse_period
 from pipeline.interpret.cells import (
+    DataRow,
     data_rows,
     item_number,
     join_wrapped,
@@ -60,20 +61,30 @@ def _text(row_cells: list[str], col: int | None) -> str | None:
     return norm(row_cells[col]) or None
 
 
+def _numbered(row: DataRow, name_col: int | None, num_col: int | None) -> tuple[str | None, str]:
+    """The item number of a row (its number cell, or leading its name) and its name."""
+    name = row.get(name_col)
+    number = item_number(row.get(num_col)) if num_col is not None else None
+    if number is None:
+        lead, rest = strip_item_number(name)
+        if lead:
+            number, name = lead, rest
+    return number, name
+
+
 def activities_from_table(table: Table, h: Header) -> list[Row]:
     name_col = h.first("activity")
     num_col = h.first("number")
     cols = {role: h.first(role) for role in DETAIL_ROLES}
     out: list[Row] = []
-    for row in data_rows(table, h.n_rows):
-        name = row.get(name_col)
-        number = item_number(row.get(num_col)) if num_col is not None else None
-        if number is None:
-            lead, rest = strip_item_number(name)
-            if lead:
-                number, name = lead, rest
-        if not number and out and (not row.is_spanning() or starts_lower(name)):
-            prev = out[-1]  # continuation row (or page): extend the texts of the item above
+    rows = [(row, *_numbered(row, name_col, num_col)) for row in data_rows(table, h.n_rows)]
+    numbered = any(number for _, number, _ in rows)
+    for row, number, name in rows:
+        cont = not row.is_spanning() if numbered else not name.strip()
+        if not number and out and (cont or starts_lower(name)):
+            # continuation row or page (in a table that numbers its items, any row without
+            # a number): extend the texts of the item above
+            prev = out[-1]
             for key in ("name", "responsible", "report"):
                 extra = _text(row.cells, name_col if key == "name" else cols[key])
                 # other columns only when they go on a text cut off (rows below an item may

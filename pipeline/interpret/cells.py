@@ -63,9 +63,10 @@ def one_line(text: str | None) -> str:
 
 
 def strip_item_number(text: str) -> tuple[str | None, str]:
-    """Split ``1.2. Name`` into ``("1.2", "Name")``."""
+    """Split ``1.2. Name`` into ``("1.2", "Name")``; a bare number before a lowercase word is
+    a quantity, not an item number (``44 лучших учителя ...``)."""
     m = LEADING_NUMBER_RE.match(text)
-    if m:
+    if m and ("." in m.group(0) or not starts_lower(text[m.end():])):
         return m.group(1), text[m.end():]
     return None, text
 

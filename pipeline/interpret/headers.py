@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from extractors.model import Table
 from pipeline.interpret.unwrap import unwrap
@@ -20,6 +21,8 @@ YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
 YEAR_ONLY_RE = re.compile(r"^\s*(20[0-4]\d|19[89]\d)\s*(г\.?|год)?\s*$", re.IGNORECASE)
 ITEM_RE = re.compile(r"^\s*\d{1,2}(\.\d{1,2})*\.?(\s|$)")
 MAX_HEADER_ROWS = 5
+MAX_SUBHEADER_ROWS = 2  # word-only rows between a header band and its row of column numbers
+MAX_CAPTION_ROWS = 10  # title rows a sheet may put above its header (Сведения / за 2017 год)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +66,9 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    n_rows: int
+    n_rows: int  # rows above the first data row: captions and the header band
     columns: tuple[Column, ...]
+    start: int = 0  # first row of the header band (after caption rows)
 
     def cols(self, role: str) -> list[int]:
         return [c.index for c in self.columns if c.role == role]
@@ -102,18 +106,69 @@ def _is_header_row(row: list[str | None]) -> bool:
     return has_role
 
 
-def header_rows(table: Table) -> int:
-    """Number of leading rows that form the header band (0 when none is recognised)."""
-    grid = table.grid()
+def _band(grid: list[list[str | None]], start: int) -> int:
+    """Number of header rows from ``start`` on (0 when none is recognised)."""
     n = 0
-    for row in grid[:MAX_HEADER_ROWS]:
+    for row in grid[start:start + MAX_HEADER_ROWS]:
         if not _is_header_row(row):
             break
         n += 1
     # trailing empty rows are not header
-    while n and not any(norm(c) for c in grid[n - 1]):
+    while n and not any(norm(c) for c in grid[start + n - 1]):
         n -= 1
     return n
+
+
+def _is_caption_row(row: list[str | None]) -> bool:
+    """A title row over the table: at most one text, however many cells it spans."""
+    return len({norm(c) for c in row if norm(c)}) <= 1
+
+
+def _is_numbering_row(row: list[str | None]) -> bool:
+    """The row of column numbers under a header (``1 | 2 | 3 | ...``)."""
+    cells = [norm(c) for c in row if norm(c)]
+    if len(cells) < 3 or not all(c.isdigit() and len(c) <= 2 for c in cells):
+        return False
+    nums = [int(c) for c in cells]
+    return nums[0] <= 2 and all(a < b for a, b in pairwise(nums))
+
+
+def header_band(table: Table) -> tuple[int, int]:
+    """``(start, end)`` of the header band: rows ``start..end-1``, data from ``end`` on.
+
+    The band starts at the top unless the table opens with caption rows (a sheet's title
+    lines: one text each) and only a band further down names two column roles or more. A row
+    of column numbers under the band is not data (``end`` is past it).
+    """
+    grid = table.grid()
+    fill = table.grid(fill=True)
+    first = _band(grid, 0)
+    for start in range(0, min(MAX_CAPTION_ROWS, len(grid) - 1) + 1):
+        if start and not _is_caption_row(fill[start - 1]):
+            break
+        n = first if start == 0 else _band(grid, start)
+        roles = {c.role for c in _columns(fill, table.n_cols, start, start + n)} - {None}
+        if n and len(roles) >= 2:
+            while not any(norm(c) for c in grid[start]):
+                start, n = start + 1, n - 1
+            return start, _past_numbering(grid, start + n)
+    return 0, _past_numbering(grid, first) if first else 0
+
+
+def _past_numbering(grid: list[list[str | None]], end: int) -> int:
+    """Past the row of column numbers when one closes the header (sub-header rows of plain
+    words, ``наступило | не наступило``, may stand between the band and it)."""
+    for j in range(end, min(end + MAX_SUBHEADER_ROWS + 1, len(grid))):
+        if _is_numbering_row(grid[j]):
+            return j + 1
+        if any(re.search(r"\d", c or "") for c in grid[j]):
+            break
+    return end
+
+
+def header_rows(table: Table) -> int:
+    """Number of leading rows above the first data row (0 when no header is recognised)."""
+    return header_band(table)[1]
 
 
 def column_of(texts: list[str], index: int) -> Column:
@@ -134,16 +189,21 @@ def column_of(texts: list[str], index: int) -> Column:
     return Column(index, role, year, tuple(texts))
 
 
-def analyse(table: Table, n_header: int | None = None) -> Header:
-    """Build the column map of ``table`` from its header band."""
-    n = header_rows(table) if n_header is None else n_header
-    grid = table.grid(fill=True)
+def _columns(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> list[Column]:
     columns = []
-    for k in range(table.n_cols):
+    for k in range(n_cols):
         texts: list[str] = []
-        for r in range(n):
-            t = norm(unwrap(grid[r][k] or ""))
+        for r in range(start, end):
+            t = norm(unwrap(fill[r][k] or ""))
             if t and (not texts or texts[-1] != t):
                 texts.append(t)
         columns.append(column_of(texts, k))
-    return Header(n, tuple(columns))
+    return columns
+
+
+def analyse(table: Table, n_header: int | None = None) -> Header:
+    """Build the column map of ``table`` from its header band (the first ``n_header`` rows
+    when given)."""
+    start, end = header_band(table) if n_header is None else (0, n_header)
+    columns = _columns(table.grid(fill=True), table.n_cols, start, end)
+    return Header(end, tuple(columns), start)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from extractors.model import Document, Paragraph, Table
 from pipeline.grammar.dates import parse_date
-from pipeline.interpret.headers import norm
+from pipeline.interpret.headers import header_band, norm
 from pipeline.interpret.prose import quoted
 from schemas.enums import DocType
 
@@ -63,6 +63,13 @@ def _kv_rows(table: Table) -> dict[str, str]:
     return out
 
 
+def _caption_lines(table: Table) -> list[str]:
+    """Texts of the caption rows above a table's header band."""
+    start = header_band(table)[0]
+    grid = table.grid()
+    return [t for r in range(start) for t in dict.fromkeys(norm(c) for c in grid[r]) if t]
+
+
 def lead_of(doc: Document) -> Lead:
     lines: list[str] = []
     all_lines: list[str] = []
@@ -79,6 +86,8 @@ def lead_of(doc: Document) -> Lead:
                     if not seen_table and len(lines) < LEAD_LINES:
                         lines.append(t)
         else:
+            if not seen_table:  # a sheet's title rows over its first table read as lead lines
+                lines.extend(_caption_lines(b)[:max(0, LEAD_LINES - len(lines))])
             if not seen_table or len(cells) < LEAD_CELLS:
                 cells.extend(norm(c.text) for c in b.cells if c.row < LEAD_TABLE_ROWS and c.text)
             seen_table = True

@@ -1,0 +1,133 @@
+"""Tables laid out like regional spreadsheets: title rows above the header, a row of column
+numbers under it, items without numbers, control events with planned and actual dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from extractors import extract
+from extractors.model import Cell, Document, Paragraph, Table
+from pipeline.interpret import interpret
+from pipeline.interpret.cells import strip_item_number
+from pipeline.interpret.headers import analyse
+from schemas.enums import Format
+
+INDICATOR_SHEET = [
+    ["", "", "", "", ""],
+    ["", "Сведения", "", "", ""],
+    ["", "о достижении значений показателей государственной программы", "", "", ""],
+    ["", "за 2021 год", "", "", ""],
+    ["", "", "", "", ""],
+    ["", "Наименование показателя", "Единица измерения", "Значения показателя", ""],
+    ["", "", "", "План", "Факт"],
+    ["", "1", "2", "3", "4"],
+    ["", "Доля детей, охваченных дополнительным образованием", "Процент", "75", "76,2"],
+    ["", "Число созданных мест в детских садах", "Единица", "120", "118"],
+]
+INDICATOR_SPANS = {(1, 1): (1, 4), (2, 1): (1, 4), (3, 1): (1, 4), (5, 1): (2, 1),
+                   (5, 2): (2, 1), (5, 3): (1, 2)}
+
+
+def _table(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]]) -> Table:
+    covered = set()
+    for (r, c), (rs, cs) in spans.items():
+        covered |= {(r + i, c + j) for i in range(rs) for j in range(cs)} - {(r, c)}
+    cells = tuple(Cell(r, c, text, *spans.get((r, c), (1, 1)))
+                  for r, row in enumerate(rows) for c, text in enumerate(row)
+                  if (r, c) not in covered)
+    return Table(len(rows), len(rows[0]), cells, "table 1")
+
+
+def _doc(table: Table) -> Document:
+    return Document("x.xlsx", Format.XLSX, (Paragraph("Лист1", "sheet 1", None), table))
+
+
+def test_title_rows_above_the_header_are_captions_and_column_numbers_are_not_data():
+    h = analyse(_table(INDICATOR_SHEET, INDICATOR_SPANS))
+    assert (h.start, h.n_rows) == (5, 8)  # header rows 5-6, numbers in row 7
+    assert [c.role for c in h.columns] == [None, "indicator", "unit", "planned", "actual"]
+
+
+def test_a_table_whose_first_row_is_its_header_keeps_it():
+    rows = [["Показатели проекта", "", ""],  # one text, but it names a role: header, not caption
+            ["Наименование показателя", "План", "Факт"],
+            ["Доля", "5", "6"]]
+    h = analyse(_table(rows, {(0, 0): (1, 3)}))
+    assert (h.start, h.n_rows) == (0, 2)
+
+
+def test_numbers_row_after_a_sub_header_of_words():
+    rows = [["Мероприятие", "Плановая дата", "Фактическая дата", ""],
+            ["", "", "наступило", "не наступило"],
+            ["1", "2", "3", "4"],
+            ["Введены в эксплуатацию 3 здания школ", "01.09.2020", "01.09.2020", ""]]
+    h = analyse(_table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2)}))
+    assert h.n_rows == 3
+    assert [c.role for c in h.columns][:3] == ["activity", "end", "actual_date"]
+
+
+@pytest.mark.parametrize(("text", "number", "rest"), [
+    ("1.2. Совещание", "1.2", "Совещание"),
+    ("3 Организация конкурса", "3", "Организация конкурса"),
+    ("1.1 проведение совещания", "1.1", "проведение совещания"),
+    ("44 лучших учителя получили поощрение", None, "44 лучших учителя получили поощрение"),
+])
+def test_a_bare_number_before_a_lower_case_word_is_a_quantity(text: str, number: str | None,
+                                                              rest: str):
+    assert strip_item_number(text) == (number, rest)
+
+
+def _sheet(path: Path, rows: list[list[object]], merges: list[str]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def test_xlsx_report_with_title_rows_reads_its_indicators(tmp_path: Path):
+    path = _sheet(tmp_path / "report.xlsx", INDICATOR_SHEET,  # type: ignore[arg-type]
+                  ["B2:E2", "B3:E3", "B4:E4", "B6:B7", "C6:C7", "D6:E6"])
+    result = interpret(extract(path))
+    assert result.meta["report_year"] == 2021  # from the title rows: 'за 2021 год'
+    got = [(r["indicator_raw"], r["year"], r["unit"], r["planned_value"], r["actual_value"])
+           for r in result.indicators]
+    assert got == [
+        ("Доля детей, охваченных дополнительным образованием", 2021, "percent", 75.0, 76.2),
+        ("Число созданных мест в детских садах", 2021, "units", 120.0, 118.0)]
+
+
+def test_xlsx_control_events_are_activities_with_their_deadlines(tmp_path: Path):
+    rows: list[list[object]] = [
+        ["План-график контрольных событий на 2020 год", "", "", ""],
+        ["Наименование контрольного события", "Исполнитель",
+         "Планируемая дата наступления", "Фактическая дата наступления"],
+        ["1", "2", "3", "4"],
+        ["Проведен капитальный ремонт в 20 детских садах", "Департамент образования",
+         dt.datetime(2020, 12, 25), dt.datetime(2020, 12, 20)],
+        ["Распределены субсидии муниципальным районам", "Департамент образования",
+         "30.06.2020", "30.06.2020"],
+        ["Введены в эксплуатацию 3 здания школ: в с. Хреновое и", "Департамент строительства",
+         "01.09.2020", ""],
+        ["в п.г.т. Грибановский", "", "", ""],
+    ]
+    path = _sheet(tmp_path / "events.xlsx", rows, ["A1:D1"])
+    result = interpret(extract(path))
+    assert result.indicators == []
+    got = [(r["name"], r["responsible"], r["end_date"]) for r in result.activities]
+    assert got == [
+        ("Проведен капитальный ремонт в 20 детских садах", "Департамент образования",
+         dt.date(2020, 12, 25)),
+        ("Распределены субсидии муниципальным районам", "Департамент образования",
+         dt.date(2020, 6, 30)),
+        ("Введены в эксплуатацию 3 здания школ: в с. Хреновое и в п.г.т. Грибановский",
+         "Департамент строительства", dt.date(2020, 9, 1)),
+    ]
