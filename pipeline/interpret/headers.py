@@ -21,6 +21,7 @@ YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
 YEAR_ONLY_RE = re.compile(r"^\s*(20[0-4]\d|19[89]\d)\s*(г\.?|год)?\s*$", re.IGNORECASE)
 ITEM_RE = re.compile(r"^\s*\d{1,2}(\.\d{1,2})*\.?(\s|$)")
 MAX_HEADER_ROWS = 5
+DATED = {"planned": "end", "actual": "actual_date"}  # plan / fact under a deadline header
 MAX_SUBHEADER_ROWS = 2  # word-only rows between a header band and its row of column numbers
 MAX_CAPTION_ROWS = 10  # title rows a sheet may put above its header (Сведения / за 2017 год)
 
@@ -186,6 +187,8 @@ def column_of(texts: list[str], index: int) -> Column:
             year = int(m.group(1))
     if role == "year" and any(role_of(t) == "base_value" for t in texts):
         role = "base_value"
+    if role in DATED and any(role_of(t) in {"period", "start", "end"} for t in texts):
+        role = DATED[role]  # 'Срок реализации' over 'план | факт': dates, not values
     return Column(index, role, year, tuple(texts))
 
 

@@ -3,6 +3,7 @@ passports or orders (targets by year). Columns are found by header meaning, neve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from schemas.enums import Unit
 
 Row = dict[str, Any]
 PCT_TOLERANCE = 1.0
+LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +206,8 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
             for r in last:  # a name split over two rows (or two pages): join the continuation
                 r["indicator_raw"] = norm(join_wrapped(r["indicator_raw"], name_text))
             continue
-        if row.is_spanning() or not name_text.strip():
-            continue
+        if row.is_spanning() or not LETTER_RE.search(name_text):
+            continue  # a section row, or a row of column numbers the header band did not end
         cell = parse_name_cell(name_text)
         if not cell.names:
             continue

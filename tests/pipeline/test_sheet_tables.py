@@ -131,3 +131,25 @@ def test_xlsx_control_events_are_activities_with_their_deadlines(tmp_path: Path)
         ("Введены в эксплуатацию 3 здания школ: в с. Хреновое и в п.г.т. Грибановский",
          "Департамент строительства", dt.date(2020, 9, 1)),
     ]
+
+
+def test_plan_and_fact_under_a_deadline_header_are_dates():
+    rows = [["№ п/п", "Наименование контрольной точки", "Срок реализации", "", "Ответственный"],
+            ["", "", "план", "факт/прогноз", ""],
+            ["1.1", "Утверждены документы", "31.08.2019", "05.08.2019", "Мазур М. А."]]
+    t = _table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2), (0, 4): (2, 1)})
+    assert [c.role for c in analyse(t).columns] == [
+        "number", "activity", "end", "actual_date", "responsible"]
+    result = interpret(_doc(t))
+    assert result.indicators == []
+    assert [(r["number"], r["name"], r["end_date"]) for r in result.activities] == [
+        ("1.1", "Утверждены документы", dt.date(2019, 8, 31))]
+
+
+def test_a_name_without_letters_is_not_an_indicator():
+    rows = [["Служебная", "Наименование показателя", "План", "Факт"],
+            ["Тип периода", "3", "4", "8"],  # column numbers the band cannot tell apart
+            ["Год", "Доля выпускников", "51,3", "53,7"]]
+    got = [(r["indicator_raw"], r["planned_value"]) for r in interpret(_doc(_table(rows, {}))
+                                                                        ).indicators]
+    assert got == [("Доля выпускников", 51.3)]
