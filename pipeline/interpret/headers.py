@@ -134,12 +134,12 @@ def _is_numbering_row(row: list[str | None]) -> bool:
     return nums[0] <= 2 and all(a < b for a, b in pairwise(nums))
 
 
-def header_band(table: Table) -> tuple[int, int]:
-    """``(start, end)`` of the header band: rows ``start..end-1``, data from ``end`` on.
+def header_band(table: Table) -> tuple[int, int, int]:
+    """``(start, end, data)``: the header band is rows ``start..end-1``, data from ``data`` on.
 
     The band starts at the top unless the table opens with caption rows (a sheet's title
     lines: one text each) and only a band further down names two column roles or more. A row
-    of column numbers under the band is not data (``end`` is past it).
+    of column numbers under the band is neither header nor data (``data`` is past it).
     """
     grid = table.grid()
     fill = table.grid(fill=True)
@@ -152,8 +152,8 @@ def header_band(table: Table) -> tuple[int, int]:
         if n and len(roles) >= 2:
             while not any(norm(c) for c in grid[start]):
                 start, n = start + 1, n - 1
-            return start, _past_numbering(grid, start + n)
-    return 0, _past_numbering(grid, first) if first else 0
+            return start, start + n, _past_numbering(grid, start + n)
+    return 0, first, _past_numbering(grid, first) if first else 0
 
 
 def _past_numbering(grid: list[list[str | None]], end: int) -> int:
@@ -169,7 +169,7 @@ def _past_numbering(grid: list[list[str | None]], end: int) -> int:
 
 def header_rows(table: Table) -> int:
     """Number of leading rows above the first data row (0 when no header is recognised)."""
-    return header_band(table)[1]
+    return header_band(table)[2]
 
 
 def column_of(texts: list[str], index: int) -> Column:
@@ -207,6 +207,6 @@ def _columns(fill: list[list[str | None]], n_cols: int, start: int, end: int) ->
 def analyse(table: Table, n_header: int | None = None) -> Header:
     """Build the column map of ``table`` from its header band (the first ``n_header`` rows
     when given)."""
-    start, end = header_band(table) if n_header is None else (0, n_header)
+    start, end, data = header_band(table) if n_header is None else (0, n_header, n_header)
     columns = _columns(table.grid(fill=True), table.n_cols, start, end)
-    return Header(end, tuple(columns), start)
+    return Header(data, tuple(columns), start)

@@ -50,6 +50,8 @@ def test_title_rows_above_the_header_are_captions_and_column_numbers_are_not_dat
     h = analyse(_table(INDICATOR_SHEET, INDICATOR_SPANS))
     assert (h.start, h.n_rows) == (5, 8)  # header rows 5-6, numbers in row 7
     assert [c.role for c in h.columns] == [None, "indicator", "unit", "planned", "actual"]
+    assert [c.texts for c in h.columns[3:]] == [("Значения показателя", "План"),
+                                                ("Значения показателя", "Факт")]
 
 
 def test_a_table_whose_first_row_is_its_header_keeps_it():
