@@ -9,6 +9,7 @@ from pipeline.grammar.dates import find_dates, parse_date, parse_period
 from pipeline.interpret.cells import (
     DataRow,
     data_rows,
+    item_level,
     item_number,
     join_wrapped,
     starts_lower,
@@ -61,15 +62,19 @@ def _text(row_cells: list[str], col: int | None) -> str | None:
     return norm(row_cells[col]) or None
 
 
-def _numbered(row: DataRow, name_col: int | None, num_col: int | None) -> tuple[str | None, str]:
-    """The item number of a row (its number cell, or leading its name) and its name."""
+def _numbered(row: DataRow, name_col: int | None, num_col: int | None, level_col: int | None
+              ) -> tuple[str | None, str, bool]:
+    """The item number of a row (its number cell, leading its name, or after its level:
+    ``Мероприятие 1.1.3``), its name and whether a level names it an item of its own."""
     name = row.get(name_col)
     number = item_number(row.get(num_col)) if num_col is not None else None
     if number is None:
         lead, rest = strip_item_number(name)
         if lead:
             number, name = lead, rest
-    return number, name
+    levelled, level_number = item_level(row.get(level_col)) if level_col is not None else (
+        False, None)
+    return number or level_number, name, levelled
 
 
 def activities_from_table(table: Table, h: Header) -> list[Row]:
@@ -77,11 +82,12 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
     num_col = h.first("number")
     cols = {role: h.first(role) for role in DETAIL_ROLES}
     out: list[Row] = []
-    rows = [(row, *_numbered(row, name_col, num_col)) for row in data_rows(table, h.n_rows)]
-    numbered = any(number for _, number, _ in rows)
-    for row, number, name in rows:
+    rows = [(row, *_numbered(row, name_col, num_col, cols["status"]))
+            for row in data_rows(table, h.n_rows)]
+    numbered = any(number for _, number, _, _ in rows)
+    for row, number, name, levelled in rows:
         cont = not row.is_spanning() if numbered else not name.strip()
-        if not number and out and (cont or starts_lower(name)):
+        if not number and not levelled and out and (cont or starts_lower(name)):
             # continuation row or page (in a table that numbers its items, any row without
             # a number): extend the texts of the item above
             prev = out[-1]
@@ -105,7 +111,9 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
         if period_text is None and (cols["start"] is not None or cols["end"] is not None):
             parts = [_text(row.cells, cols["start"]), _text(row.cells, cols["end"])]
             period_text = " – ".join(p for p in parts if p) or None
-        status_raw, status = _status(row.cells, cols["status"], name_col)
+        # a 'Статус' column of levels (Подпрограмма 1, Мероприятие 1.1.3) holds no status
+        status_raw, status = (None, None) if levelled else _status(row.cells, cols["status"],
+                                                                    name_col)
         out.append({
             "number": number,
             "name": norm(name),

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extractors.model import Table
 from pipeline.interpret.headers import norm
 from pipeline.interpret.unwrap import unwrap
+from pipeline.vocab import read_rows
 
 NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
@@ -127,3 +129,18 @@ def parse_name_cell(text: str) -> NameCell:
         _, rest = strip_item_number(body)
         names = [clean_name(rest)]
     return NameCell([n for n in names if n], activity)
+
+
+@cache
+def _level_re() -> re.Pattern[str]:
+    alternatives = "|".join(f"(?:{r['pattern']})" for r in read_rows("item_levels.csv"))
+    return re.compile(rf"^\s*(?:{alternatives})\s*(?P<number>\d{{1,2}}(?:\.\d{{1,2}})*)?\.?\s*$",
+                      re.IGNORECASE)
+
+
+def item_level(text: str | None) -> tuple[bool, str | None]:
+    """``Основное мероприятие 1.2`` -> ``(True, "1.2")``: the level of an item in a plan (as a
+    state programme's 'Статус' column gives it) and the item number it carries."""
+    m = _level_re().match(norm(text))
+    return (True, m.group("number")) if m else (False, None)
+

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from extractors import extract
 from extractors.model import Cell, Document, Paragraph, Table
 from pipeline.interpret import interpret
-from pipeline.interpret.cells import strip_item_number
+from pipeline.interpret.cells import item_level, strip_item_number
 from pipeline.interpret.headers import analyse
 from schemas.enums import Format
 
@@ -155,3 +155,35 @@ def test_a_name_without_letters_is_not_an_indicator():
     got = [(r["indicator_raw"], r["planned_value"]) for r in interpret(_doc(_table(rows, {}))
                                                                         ).indicators]
     assert got == [("Доля выпускников", 51.3)]
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("Государственная программа", (True, None)),
+    ("Подпрограмма 1", (True, "1")),
+    ("Основное мероприятие 1.2", (True, "1.2")),
+    ("Мероприятие 1.1.3", (True, "1.1.3")),
+    ("Контрольное событие 1.1.1.", (True, "1.1.1")),
+    ("Региональный проект 1.5", (True, "1.5")),
+    ("исполнено", (False, None)),
+    ("Мероприятие выполнено в срок", (False, None)),
+    ("", (False, None)),
+])
+def test_item_level(text: str, level: tuple[bool, str | None]):
+    assert item_level(text) == level
+
+
+def test_a_status_column_of_levels_numbers_the_items_and_is_no_status():
+    rows = [["Статус", "Наименование основного мероприятия, мероприятия", "Исполнитель"],
+            ["Государственная программа", "Развитие образования", "Департамент образования"],
+            ["Основное мероприятие 1.1", "Развитие дошкольного образования",
+             "Департамент образования"],
+            ["", "", "Департамент строительства"],  # a second executor of the same item
+            ["Мероприятие 1.1.1", "Строительство детских садов", "Департамент строительства"],
+            ["Государственная программа", "Развитие культуры", "Департамент культуры"]]
+    got = [(r["number"], r["name"], r["responsible"], r["status_raw"])
+           for r in interpret(_doc(_table(rows, {}))).activities]
+    assert got == [
+        (None, "Развитие образования", "Департамент образования", None),
+        ("1.1", "Развитие дошкольного образования", "Департамент образования", None),
+        ("1.1.1", "Строительство детских садов", "Департамент строительства", None),
+        (None, "Развитие культуры", "Департамент культуры", None)]
