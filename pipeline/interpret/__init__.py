@@ -10,6 +10,7 @@ from typing import Any
 from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import metadata as md
 from pipeline.interpret.activities import activities_from_table, is_activity_table
+from pipeline.interpret.budget import budget_from_table, is_budget_table
 from pipeline.interpret.finance import (
     finance_from_sentences,
     finance_from_table,
@@ -85,7 +86,10 @@ def interpret(doc: Document) -> Interpretation:
         has_finance_table |= is_finance_table(h)
         if block.n_rows < 2:
             continue
-        if is_indicator_table(h):
+        if is_budget_table(h):  # money per item: before plan / fact tables of values
+            has_finance_table = True
+            result.finance.extend(budget_from_table(block, h, year))
+        elif is_indicator_table(h):
             result.indicators.extend(indicators_from_table(block, h, ctx))
             for role, name in table_projects(block, h).items():
                 stated.setdefault(role, name)

@@ -148,23 +148,30 @@ def header_band(table: Table) -> tuple[int, int, int]:
         if start and not _is_caption_row(fill[start - 1]):
             break
         n = first if start == 0 else _band(grid, start)
-        roles = {c.role for c in _columns(fill, table.n_cols, start, start + n)} - {None}
-        if n and len(roles) >= 2:
-            while not any(norm(c) for c in grid[start]):
+        if n and len(_roles(fill, table.n_cols, start, start + n)) >= 2:
+            # leading empty rows, and a caption naming a role itself, stay out of the band
+            while not any(norm(c) for c in grid[start]) or (
+                    n > 1 and _is_caption_row(fill[start])
+                    and not set(fill[start]) & set(fill[start + 1]) - {None, ""}  # no tall cell
+                    and len(_roles(fill, table.n_cols, start + 1, start + n)) >= 2):
                 start, n = start + 1, n - 1
-            return start, start + n, _past_numbering(grid, start + n)
-    return 0, first, _past_numbering(grid, first) if first else 0
+            return (start, *_numbered_end(grid, start + n))
+    return (0, *_numbered_end(grid, first)) if first else (0, 0, 0)
 
 
-def _past_numbering(grid: list[list[str | None]], end: int) -> int:
-    """Past the row of column numbers when one closes the header (sub-header rows of plain
-    words, ``наступило | не наступило``, may stand between the band and it)."""
+def _roles(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> set[str]:
+    return {c.role for c in _columns(fill, n_cols, start, end) if c.role}
+
+
+def _numbered_end(grid: list[list[str | None]], end: int) -> tuple[int, int]:
+    """``(end, data)`` once a row of column numbers closes the header: the sub-header rows of
+    plain words above it (``наступило | не наступило``) join the band, the numbers are skipped."""
     for j in range(end, min(end + MAX_SUBHEADER_ROWS + 1, len(grid))):
         if _is_numbering_row(grid[j]):
-            return j + 1
+            return j, j + 1
         if any(re.search(r"\d", c or "") for c in grid[j]):
             break
-    return end
+    return end, end
 
 
 def header_rows(table: Table) -> int:

@@ -54,12 +54,22 @@ def test_title_rows_above_the_header_are_captions_and_column_numbers_are_not_dat
                                                 ("Значения показателя", "Факт")]
 
 
-def test_a_table_whose_first_row_is_its_header_keeps_it():
-    rows = [["Показатели проекта", "", ""],  # one text, but it names a role: header, not caption
+def test_a_caption_naming_a_role_stays_out_of_the_column_texts():
+    rows = [["в разрезе исполнителей", "", ""],  # names a role (исполнител), but spans all
             ["Наименование показателя", "План", "Факт"],
             ["Доля", "5", "6"]]
     h = analyse(_table(rows, {(0, 0): (1, 3)}))
+    assert (h.start, h.n_rows) == (1, 2)
+    assert [c.texts for c in h.columns] == [("Наименование показателя",), ("План",), ("Факт",)]
+
+
+def test_a_one_text_first_row_is_header_when_the_rest_names_too_little():
+    rows = [["Наименование показателя", ""],
+            ["", "2024"],
+            ["Доля", "5"]]
+    h = analyse(_table(rows, {(0, 0): (2, 1)}))
     assert (h.start, h.n_rows) == (0, 2)
+    assert [c.role for c in h.columns] == ["indicator", "year"]
 
 
 def test_numbers_row_after_a_sub_header_of_words():

@@ -1,0 +1,110 @@
+"""Budget tables by item: the money planned and spent on each event of a plan, by source
+(``Мероприятие | Источник финансирования | План, тыс. руб. | Факт``, or a state programme's
+``Бюджетные ассигнования … всего | федеральный бюджет | областной бюджет``, then
+``Кассовое исполнение …`` with the same sources). One finance row per item and source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.model import Table
+from pipeline.grammar.money import parse_money
+from pipeline.grammar.units import money_scale
+from pipeline.interpret.cells import data_rows, strip_item_number
+from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
+from pipeline.interpret.headers import Header, norm
+from schemas.enums import FinanceSource
+
+Row = dict[str, Any]
+MONEY_WORDS = re.compile(r"руб|финансир|ассигнован|бюджет|расход|кассов|израсходован",
+                         re.IGNORECASE)
+# header words of planned money that the prose vocabulary lacks: 'согласно закону о бюджете',
+# 'сводная бюджетная роспись', 'план', 'предусмотрено'
+PLAN_HEADER = re.compile(r"^план|плановы|предусмотр|закон\w* .*бюджет|роспис|лимит",
+                         re.IGNORECASE)
+NOT_MONEY_WORDS = re.compile(r"%|процент|\bкод", re.IGNORECASE)  # shares, budget codes
+LABEL_ROLES = ("responsible", "source")
+LETTER_RE = re.compile(r"[^\W\d_]")
+NAME_ROLES = ("activity", "task_result", "result_name", "indicator")
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyColumn:
+    index: int
+    kind: str  # planned_rub / spent_rub
+    source: FinanceSource | None  # stated by the column's own header (sub-column of sources)
+
+
+def _kind(texts: tuple[str, ...], role: str | None) -> str | None:
+    """planned_rub / spent_rub: the lowest header text that says which wins."""
+    for t in reversed(texts):
+        if SPENT_WORDS.search(t) or re.search(r"^факт|фактическ", t, re.IGNORECASE):
+            return "spent_rub"
+        if PLAN_HEADER.search(t) or PLANNED_WORDS.search(t):
+            return "planned_rub"
+    return {"planned": "planned_rub", "actual": "spent_rub"}.get(role or "")
+
+
+def money_columns(h: Header) -> list[MoneyColumn]:
+    """Value columns whose header speaks of money (planned or spent), with their sources."""
+    out = []
+    for c in h.columns:
+        if c.role in ("source", "year", *NAME_ROLES) or not c.texts:
+            continue
+        if not any(MONEY_WORDS.search(t) for t in c.texts) or any(
+                NOT_MONEY_WORDS.search(t) for t in c.texts):
+            continue
+        kind = _kind(c.texts, c.role)
+        if kind is not None:
+            out.append(MoneyColumn(c.index, kind, source_of(c.texts[-1])))
+    return out
+
+
+def _name_column(h: Header) -> int | None:
+    return next((col for role in NAME_ROLES if (col := h.first(role)) is not None), None)
+
+
+def is_budget_table(h: Header) -> bool:
+    """Money planned or spent per item: every plan / fact column speaks of money."""
+    if h.year_cols() or _name_column(h) is None:
+        return False
+    money = money_columns(h)
+    if not money:
+        return False
+    values = {c.index for c in h.columns if c.role in ("planned", "actual")}
+    return values <= {m.index for m in money}
+
+
+def budget_from_table(table: Table, h: Header, year: int | None) -> list[Row]:
+    scale = money_scale(h.text) or 1.0
+    name_col, source_col = _name_column(h), h.first("source")
+    columns = money_columns(h)
+    label_cols = [c for role in LABEL_ROLES if (c := h.first(role)) is not None]  # who, from what
+    out: list[Row] = []
+    name = ""
+    for row in data_rows(table, h.n_rows):
+        text = norm(strip_item_number(row.get(name_col))[1])
+        if text:
+            name = text
+        if not name or row.is_spanning():
+            continue
+        row_source = source_of(row.get(source_col)) if source_col is not None else None
+        figures: dict[FinanceSource, Row] = {}
+        for col in columns:
+            cell = row.get(col.index)
+            value = parse_money(cell, default_scale=scale) if cell.strip() else None
+            if value is None:
+                continue
+            source = col.source or row_source or FinanceSource.UNKNOWN
+            figure = figures.setdefault(source, {
+                "year": year, "source": source.value, "planned_rub": None, "spent_rub": None,
+                "text": " — ".join(dict.fromkeys(t for t in (name, *(
+                    norm(row.get(c)) for c in label_cols)) if LETTER_RE.search(t))),
+                "page": row.page, "locator": row.locator,
+            })
+            if figure[col.kind] is None:  # the first column of a kind (law before roll)
+                figure[col.kind] = value
+        out.extend(figures.values())
+    return out
