@@ -38,6 +38,9 @@ PLANNED_WORDS = re.compile(
 SPENT_WORDS = re.compile(r"освоен|израсходован|кассов|исполнен\w* расход|профинансирован",
                          re.IGNORECASE)
 CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+|\s+и\s+(?=\d)")
+BUDGET_CONTEXT = re.compile(
+    r"финансир|бюджет|субсиди|субвенци|средств|ассигнован|затрат|расход|выделен|освоен|"
+    r"предусмотрен|запланирован|доведен|направлен|лимит|израсходован|кассов", re.IGNORECASE)
 NOT_SPENT = re.compile(r"не\s+освоен|неосвоен|остат", re.IGNORECASE)
 # The text of a finance row gathers the sentences that restate its figures, up to this length
 # (a note that repeats itself would otherwise make the text, and the time, grow without end).
@@ -100,8 +103,8 @@ def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
         if not MONEY_RE.search(sentence):
             continue
         kind = _kind(sentence)
-        if kind is None:
-            continue
+        if kind is None or not BUDGET_CONTEXT.search(sentence):
+            continue  # 'Объем ВВП составил 21691,1 млрд. рублей' is money, not a budget
         years = [int(y) for y in YEAR_RE.findall(sentence)]
         year = years[0] if years else last_year or default_year
         last_year = year

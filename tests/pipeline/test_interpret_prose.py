@@ -104,3 +104,15 @@ def test_a_note_repeating_its_figures_keeps_one_row_and_a_bounded_text():
     assert text.count("освоено 1 201,874") <= 1  # a sentence said again is not added again
     assert "(раздел 0)" in text
     assert len(text) < 2000 + len(restated) + 10  # not all 500 restatements
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("Объем ВВП России за II квартал 2017 г. составил 21691,1 млрд. рублей.", False),
+    ("Оборот розничной торговли в августе 2017 г. составил 2591,5 млрд. рублей.", False),
+    ("Объем финансирования проекта в 2021 году составил 7 076,739 тыс. руб.", True),
+    ("В 2014 году на ремонт школ запланировано 40 млн. руб.", True),
+    ("Кассовое исполнение за 2022 год составило 1 500,0 тыс. рублей.", True),
+])
+def test_money_in_prose_is_a_budget_figure_only_in_a_budget_context(sentence: str,
+                                                                      found: bool):
+    assert bool(finance_from_sentences(paras(sentence), default_year=None)) is found
