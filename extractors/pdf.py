@@ -22,7 +22,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfplumber.utils import cluster_objects, extract_words
 
-from extractors import pdf_stitch
+from extractors import pdf_stitch, pdf_stream
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -75,6 +75,7 @@ class _PageRead:
     has_text: bool
     blank: bool
     warnings: tuple[str, ...] = ()
+    carry: tuple[float, ...] | None = None  # cell edges of an unruled table ending the page
 
 
 class _PageUnreadable(Exception):
@@ -238,8 +239,9 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     return out
 
 
-def _read_page(page: Any, page_no: int) -> _PageRead:
-    """Read one page into table fragments and paragraphs ordered top to bottom."""
+def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None) -> _PageRead:
+    """Read one page into table fragments and paragraphs ordered top to bottom; ``carry``
+    are the cell edges of an unruled table that ended the page before."""
     bad, total = _damaged_streams(page)
     if bad and bad == total:
         raise _PageUnreadable("its content stream is damaged and cannot be decompressed")
@@ -257,12 +259,17 @@ def _read_page(page: Any, page_no: int) -> _PageRead:
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts
                 items.append(_Item(top=found.bbox[1], frag=frag))
                 chars = rest
+    stream: list[pdf_stream.StreamTable] = []
+    if has_text:
+        stream, chars = pdf_stream.tables(chars, page_no, carry)
+        items.extend(_Item(top=t.top, frag=t.fragment) for t in stream)
     items.extend(_paragraphs(_lines(chars)))
     items.sort(key=lambda it: it.top)
+    ends = [t for t in stream if items and items[-1].frag is t.fragment]  # may go on overleaf
     blank = not (page.images or page.rects or page.lines or page.curves)
     if not has_text and not blank:
         notes.append(f"page {page_no} has no text layer (scanned image?)")
-    return _PageRead(tuple(items), has_text, blank, tuple(notes))
+    return _PageRead(tuple(items), has_text, blank, tuple(notes), ends[0].xs if ends else None)
 
 
 def _describe(exc: BaseException) -> str:
@@ -311,8 +318,9 @@ def _read_pages(
                 f"reading the PDF used more than its budget of {budget_s:g} s of CPU time "
                 f"(stopped before page {page_no} of {n})",
             )
+        carry = reads[-1][1].carry if reads and reads[-1][0] == page_no - 1 else None
         try:
-            read = _read_page(page, page_no)
+            read = _read_page(page, page_no, carry)
         except Exception as exc:  # one bad page must not lose the others
             log.warning("%s: page %d unreadable: %r", path, page_no, exc)
             warnings.append(f"page {page_no} could not be read: {_describe(exc)}")

@@ -107,11 +107,24 @@ def _is_header_row(row: list[str | None]) -> bool:
     return has_role
 
 
+def _lower(text: str) -> bool:
+    first = text[:1]
+    return first.isalpha() and first.islower()
+
+
+def _wraps_header(above: list[str | None], row: list[str | None]) -> bool:
+    """A row of header words wrapped from the cells right above it (``Единица`` /
+    ``измерения``, a narrow cell's ``Наименован`` / ``ие``): lower case, no digits."""
+    cells = [(k, norm(c)) for k, c in enumerate(row) if norm(c)]
+    return bool(cells) and all(
+        _lower(t) and not re.search(r"\d", t) and norm(above[k]) for k, t in cells)
+
+
 def _band(grid: list[list[str | None]], start: int) -> int:
     """Number of header rows from ``start`` on (0 when none is recognised)."""
     n = 0
-    for row in grid[start:start + MAX_HEADER_ROWS]:
-        if not _is_header_row(row):
+    for r in range(start, min(start + MAX_HEADER_ROWS, len(grid))):
+        if not _is_header_row(grid[r]) and not (n and _wraps_header(grid[r - 1], grid[r])):
             break
         n += 1
     # trailing empty rows are not header
@@ -199,14 +212,38 @@ def column_of(texts: list[str], index: int) -> Column:
     return Column(index, role, year, tuple(texts))
 
 
+def _spans_columns(row: list[str | None], k: int) -> bool:
+    t = row[k]
+    return bool(t) and any(0 <= j < len(row) and row[j] == t for j in (k - 1, k + 1))
+
+
+def _wrapped(upper: str, lower: str) -> str | None:
+    """``upper`` and ``lower`` read as one header text (lower continues upper's words),
+    or None when ``lower`` is a sub-header of its own (``План`` under ``Значение``)."""
+    if not _lower(norm(lower)):
+        return None
+    joined = norm(unwrap(f"{upper}\n{lower}"))
+    role = role_of(lower)
+    return joined if role is None or (role_of(upper) is None and role_of(joined) == role) else None
+
+
 def _columns(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> list[Column]:
     columns = []
     for k in range(n_cols):
         texts: list[str] = []
+        raw, last_row = "", -1
         for r in range(start, end):
-            t = norm(unwrap(fill[r][k] or ""))
-            if t and (not texts or texts[-1] != t):
+            cell = fill[r][k] or ""
+            t = norm(unwrap(cell))
+            if not t or (texts and texts[-1] == t):
+                continue
+            if texts and last_row == r - 1 and not _spans_columns(fill[r - 1], k) and (
+                    joined := _wrapped(raw, cell)):
+                texts[-1], raw = joined, f"{raw}\n{cell}"
+            else:
                 texts.append(t)
+                raw = cell
+            last_row = r
         columns.append(column_of(texts, k))
     return columns
 

@@ -197,3 +197,22 @@ def test_a_status_column_of_levels_numbers_the_items_and_is_no_status():
         ("1.1", "Развитие дошкольного образования", "Департамент образования", None),
         ("1.1.1", "Строительство детских садов", "Департамент строительства", None),
         (None, "Развитие культуры", "Департамент культуры", None)]
+
+
+def test_header_words_wrapped_in_their_cells_are_one_header_text():
+    rows = [["№", "Наименован", "Единица", "План", "Факт"],  # lines of an unruled PDF table
+            ["", "ие", "измерения", "", ""],
+            ["", "показателя", "", "", ""],
+            ["1", "Доля педагогов", "процент", "5", "6"]]
+    h = analyse(_table(rows, {}))
+    assert h.n_rows == 3
+    assert [c.role for c in h.columns] == ["number", "indicator", "unit", "planned", "actual"]
+    assert h.columns[1].texts == ("Наименование показателя",)
+
+
+def test_a_sub_header_with_a_role_of_its_own_is_not_wrapped_into_the_text_above():
+    rows = [["Наименование показателя", "Значения", "Срок реализации"],
+            ["", "план", "план"],
+            ["Доля педагогов", "5", "31.12.2022"]]
+    h = analyse(_table(rows, {(0, 0): (2, 1)}))
+    assert [c.role for c in h.columns] == ["indicator", "planned", "end"]

@@ -59,6 +59,9 @@ def test_join_wrapped(first: str, rest: str, joined: str):
     ("01.02.2022 –\n31.12.2022", "01.02.2022 –\n31.12.2022"),
     ("1.2.\n3", "1.2.\n3"),  # an item number, not a date
     ("администра\nЦии", "администра\nЦии"),  # a capital starts something new
+    ("Единица\nизмерен\nия", "Единица\nизмерения"),  # "ия" is no word, whatever pymorphy says
+    ("Наименован\nие", "Наименование"),
+    ("программам\nи с учетом", "программам\nи с учетом"),  # "и" is a word
     ("", ""),
 ])
 def test_unwrap(text: str, expected: str):
