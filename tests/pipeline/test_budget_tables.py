@@ -3,23 +3,14 @@ never indicators with money for values."""
 
 from __future__ import annotations
 
-from extractors.model import Cell, Document, Paragraph, Table
+from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import interpret
 from pipeline.interpret.budget import is_budget_table
 from pipeline.interpret.headers import analyse
 from schemas.enums import Format
+from tests.pipeline.grids import grid_table
 
 TITLE = "Отчет о реализации муниципальной программы «Развитие образования» за 2023 год"
-
-
-def _table(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]]) -> Table:
-    covered = set()
-    for (r, c), (rs, cs) in spans.items():
-        covered |= {(r + i, c + j) for i in range(rs) for j in range(cs)} - {(r, c)}
-    cells = tuple(Cell(r, c, text, *spans.get((r, c), (1, 1)))
-                  for r, row in enumerate(rows) for c, text in enumerate(row)
-                  if (r, c) not in covered)
-    return Table(len(rows), len(rows[0]), cells, "table 1")
 
 
 def _interpret(table: Table):  # type: ignore[no-untyped-def]
@@ -37,7 +28,7 @@ def test_source_rows_under_plan_and_fact_money_columns():
             ["1", "Создание центров «Точка роста»", "областной бюджет", "2 002,000", "1 201,874"],
             ["", "", "местный бюджет", "150,0", "150,0"],
             ["2", "Оснащение кабинетов", "федеральный бюджет", "500", "-"]]
-    table = _table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1), (0, 3): (1, 2)})
+    table = grid_table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1), (0, 3): (1, 2)})
     result = _interpret(table)
     assert result.indicators == []
     assert _figures(result.finance) == [
@@ -61,7 +52,7 @@ def test_sources_as_sub_columns_of_allocations_and_cash_execution():
              "1 000,5", "200", "800,5", "900", "200", "700", "90"]]
     spans = {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1), (0, 3): (1, 3), (0, 6): (1, 3),
              (0, 9): (2, 1)}
-    table = _table(rows, spans)
+    table = grid_table(rows, spans)
     assert is_budget_table(analyse(table))
     result = _interpret(table)
     assert result.indicators == []
@@ -75,7 +66,7 @@ def test_sources_as_sub_columns_of_allocations_and_cash_execution():
 def test_money_per_item_without_a_source_is_of_unknown_source():
     rows = [["Наименование мероприятия", "Предусмотрено, тыс. руб.", "Освоено, тыс. руб."],
             ["Ремонт спортивного зала", "1 250,0", "1 250,0"]]
-    result = _interpret(_table(rows, {}))
+    result = _interpret(grid_table(rows, {}))
     assert _figures(result.finance) == [
         (2023, "unknown", 1250000.0, 1250000.0, "Ремонт спортивного зала")]
 
@@ -83,7 +74,7 @@ def test_money_per_item_without_a_source_is_of_unknown_source():
 def test_plan_and_fact_without_money_words_stay_indicators():
     rows = [["Наименование показателя", "Единица измерения", "План", "Факт"],
             ["Доля обучающихся в центрах", "процент", "45", "47"]]
-    table = _table(rows, {})
+    table = grid_table(rows, {})
     assert not is_budget_table(analyse(table))
     result = _interpret(table)
     assert result.finance == []

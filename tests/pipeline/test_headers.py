@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.model import Cell, Table
 from pipeline.interpret.cells import item_number, parse_name_cell
 from pipeline.interpret.headers import analyse, role_of
-
-
-def table(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]] | None = None
-          ) -> Table:
-    spans = spans or {}
-    covered = set()
-    for (r, c), (rs, cs) in spans.items():
-        covered |= {(r + i, c + j) for i in range(rs) for j in range(cs)} - {(r, c)}
-    cells = tuple(
-        Cell(r, c, text, *spans.get((r, c), (1, 1)))
-        for r, row in enumerate(rows) for c, text in enumerate(row) if (r, c) not in covered
-    )
-    return Table(len(rows), len(rows[0]), cells, "table 1")
+from tests.pipeline.grids import grid_table
 
 
 @pytest.mark.parametrize(("text", "role"), [
@@ -59,7 +46,7 @@ def test_role_vocabulary(text: str, role: str | None):
 
 
 def test_two_row_header_with_year_group():
-    t = table(
+    t = grid_table(
         [["Наименование мероприятия", "Показатели на 2021 год", "", "Процент исполнения"],
          ["", "Плановый", "Фактический", ""],
          ["Показатель: 1. Доля", "5%", "6%", "120%"]],
@@ -72,7 +59,7 @@ def test_two_row_header_with_year_group():
 
 
 def test_passport_header_year_columns_and_base_value():
-    t = table(
+    t = grid_table(
         [["№ п/п", "Наименование показателя", "Базовое значение", "", "Период, год", ""],
          ["", "", "значение", "дата", "2019", "2020"],
          ["1.", "Доля", "9,3", "1.01.2018", "8,4", "7,6"]],
@@ -86,7 +73,7 @@ def test_passport_header_year_columns_and_base_value():
 
 
 def test_section_row_is_not_taken_for_a_header():
-    t = table([["№", "Наименование мероприятия", "Статус"],
+    t = grid_table([["№", "Наименование мероприятия", "Статус"],
                ["1. Организационные мероприятия", "", ""],
                ["1.1.", "Совещание", "исполнено"]], {(1, 0): (1, 3)})
     assert analyse(t).n_rows == 1

@@ -10,11 +10,12 @@ import pytest
 from openpyxl import Workbook
 
 from extractors import extract
-from extractors.model import Cell, Document, Paragraph, Table
+from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import interpret
 from pipeline.interpret.cells import item_level, strip_item_number
 from pipeline.interpret.headers import analyse
 from schemas.enums import Format
+from tests.pipeline.grids import grid_table
 
 INDICATOR_SHEET = [
     ["", "", "", "", ""],
@@ -32,22 +33,12 @@ INDICATOR_SPANS = {(1, 1): (1, 4), (2, 1): (1, 4), (3, 1): (1, 4), (5, 1): (2, 1
                    (5, 2): (2, 1), (5, 3): (1, 2)}
 
 
-def _table(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]]) -> Table:
-    covered = set()
-    for (r, c), (rs, cs) in spans.items():
-        covered |= {(r + i, c + j) for i in range(rs) for j in range(cs)} - {(r, c)}
-    cells = tuple(Cell(r, c, text, *spans.get((r, c), (1, 1)))
-                  for r, row in enumerate(rows) for c, text in enumerate(row)
-                  if (r, c) not in covered)
-    return Table(len(rows), len(rows[0]), cells, "table 1")
-
-
 def _doc(table: Table) -> Document:
     return Document("x.xlsx", Format.XLSX, (Paragraph("Лист1", "sheet 1", None), table))
 
 
 def test_title_rows_above_the_header_are_captions_and_column_numbers_are_not_data():
-    h = analyse(_table(INDICATOR_SHEET, INDICATOR_SPANS))
+    h = analyse(grid_table(INDICATOR_SHEET, INDICATOR_SPANS))
     assert (h.start, h.n_rows) == (5, 8)  # header rows 5-6, numbers in row 7
     assert [c.role for c in h.columns] == [None, "indicator", "unit", "planned", "actual"]
     assert [c.texts for c in h.columns[3:]] == [("Значения показателя", "План"),
@@ -58,7 +49,7 @@ def test_a_caption_naming_a_role_stays_out_of_the_column_texts():
     rows = [["в разрезе исполнителей", "", ""],  # names a role (исполнител), but spans all
             ["Наименование показателя", "План", "Факт"],
             ["Доля", "5", "6"]]
-    h = analyse(_table(rows, {(0, 0): (1, 3)}))
+    h = analyse(grid_table(rows, {(0, 0): (1, 3)}))
     assert (h.start, h.n_rows) == (1, 2)
     assert [c.texts for c in h.columns] == [("Наименование показателя",), ("План",), ("Факт",)]
 
@@ -67,7 +58,7 @@ def test_a_one_text_first_row_is_header_when_the_rest_names_too_little():
     rows = [["Наименование показателя", ""],
             ["", "2024"],
             ["Доля", "5"]]
-    h = analyse(_table(rows, {(0, 0): (2, 1)}))
+    h = analyse(grid_table(rows, {(0, 0): (2, 1)}))
     assert (h.start, h.n_rows) == (0, 2)
     assert [c.role for c in h.columns] == ["indicator", "year"]
 
@@ -77,7 +68,7 @@ def test_numbers_row_after_a_sub_header_of_words():
             ["", "", "наступило", "не наступило"],
             ["1", "2", "3", "4"],
             ["Введены в эксплуатацию 3 здания школ", "01.09.2020", "01.09.2020", ""]]
-    h = analyse(_table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2)}))
+    h = analyse(grid_table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2)}))
     assert h.n_rows == 3
     assert [c.role for c in h.columns][:3] == ["activity", "end", "actual_date"]
 
@@ -149,7 +140,7 @@ def test_plan_and_fact_under_a_deadline_header_are_dates():
     rows = [["№ п/п", "Наименование контрольной точки", "Срок реализации", "", "Ответственный"],
             ["", "", "план", "факт/прогноз", ""],
             ["1.1", "Утверждены документы", "31.08.2019", "05.08.2019", "Мазур М. А."]]
-    t = _table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2), (0, 4): (2, 1)})
+    t = grid_table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2), (0, 4): (2, 1)})
     assert [c.role for c in analyse(t).columns] == [
         "number", "activity", "end", "actual_date", "responsible"]
     result = interpret(_doc(t))
@@ -162,7 +153,7 @@ def test_a_name_without_letters_is_not_an_indicator():
     rows = [["Служебная", "Наименование показателя", "План", "Факт"],
             ["Тип периода", "3", "4", "8"],  # column numbers the band cannot tell apart
             ["Год", "Доля выпускников", "51,3", "53,7"]]
-    got = [(r["indicator_raw"], r["planned_value"]) for r in interpret(_doc(_table(rows, {}))
+    got = [(r["indicator_raw"], r["planned_value"]) for r in interpret(_doc(grid_table(rows, {}))
                                                                         ).indicators]
     assert got == [("Доля выпускников", 51.3)]
 
@@ -191,7 +182,7 @@ def test_a_status_column_of_levels_numbers_the_items_and_is_no_status():
             ["Мероприятие 1.1.1", "Строительство детских садов", "Департамент строительства"],
             ["Государственная программа", "Развитие культуры", "Департамент культуры"]]
     got = [(r["number"], r["name"], r["responsible"], r["status_raw"])
-           for r in interpret(_doc(_table(rows, {}))).activities]
+           for r in interpret(_doc(grid_table(rows, {}))).activities]
     assert got == [
         (None, "Развитие образования", "Департамент образования", None),
         ("1.1", "Развитие дошкольного образования", "Департамент образования", None),
@@ -204,7 +195,7 @@ def test_header_words_wrapped_in_their_cells_are_one_header_text():
             ["", "ие", "измерения", "", ""],
             ["", "показателя", "", "", ""],
             ["1", "Доля педагогов", "процент", "5", "6"]]
-    h = analyse(_table(rows, {}))
+    h = analyse(grid_table(rows, {}))
     assert h.n_rows == 3
     assert [c.role for c in h.columns] == ["number", "indicator", "unit", "planned", "actual"]
     assert h.columns[1].texts == ("Наименование показателя",)
@@ -214,5 +205,5 @@ def test_a_sub_header_with_a_role_of_its_own_is_not_wrapped_into_the_text_above(
     rows = [["Наименование показателя", "Значения", "Срок реализации"],
             ["", "план", "план"],
             ["Доля педагогов", "5", "31.12.2022"]]
-    h = analyse(_table(rows, {(0, 0): (2, 1)}))
+    h = analyse(grid_table(rows, {(0, 0): (2, 1)}))
     assert [c.role for c in h.columns] == ["indicator", "planned", "end"]
