@@ -20,7 +20,6 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
-from pdfplumber.utils import cluster_objects, extract_words
 
 from extractors import pdf_stitch, pdf_stream
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ResourceLimit
@@ -111,10 +110,8 @@ def _line(words: list[dict[str, Any]]) -> _Line:
     )
 
 
-def _lines(chars: list[Char]) -> list[_Line]:
-    """Group characters into words and words into text lines, top to bottom."""
-    tolerances = {"x_tolerance": DEFAULT_X_TOLERANCE, "y_tolerance": DEFAULT_Y_TOLERANCE}
-    groups = cluster_objects(extract_words(chars, True, **tolerances), "top", DEFAULT_Y_TOLERANCE)
+def _lines(groups: list[list[dict[str, Any]]]) -> list[_Line]:
+    """Text lines, top to bottom, of the word groups ``pdf_stream.word_lines`` made."""
     return sorted((_line(g) for g in groups), key=lambda ln: ln.top)
 
 
@@ -259,11 +256,14 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None) 
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts
                 items.append(_Item(top=found.bbox[1], frag=frag))
                 chars = rest
+    groups = pdf_stream.word_lines(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
     stream: list[pdf_stream.StreamTable] = []
     if has_text:
-        stream, chars = pdf_stream.tables(chars, page_no, carry)
+        stream, chars = pdf_stream.tables(groups, chars, page_no, carry)
         items.extend(_Item(top=t.top, frag=t.fragment) for t in stream)
-    items.extend(_paragraphs(_lines(chars)))
+    if stream:  # their words are gone from the text
+        groups = pdf_stream.word_lines(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
+    items.extend(_paragraphs(_lines(groups)))
     items.sort(key=lambda it: it.top)
     ends = [t for t in stream if items and items[-1].frag is t.fragment]  # may go on overleaf
     blank = not (page.images or page.rects or page.lines or page.curves)

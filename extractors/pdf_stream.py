@@ -26,6 +26,7 @@ from extractors import pdf_stitch
 Char = dict[str, Any]
 Box = tuple[float, float, float, float]
 
+TOLERANCE = 3.0  # points within which chars make one word and words one line
 SEGMENT_GAP = 1.0  # a gap of this many font sizes between words separates two cells
 MIN_SEGMENTS = 3  # cells an anchor line has at least
 MIN_ANCHORS = 3  # anchor lines a table has at least
@@ -56,14 +57,22 @@ class _Line:
         return 1 + sum(b["x0"] - a["x1"] >= gap for a, b in pairwise(self.words))
 
 
-def _lines(chars: list[Char]) -> list[_Line]:
-    words = extract_words(chars, x_tolerance=3, y_tolerance=3, extra_attrs=["size"])
+def word_lines(chars: list[Char], x_tolerance: float = TOLERANCE, y_tolerance: float = TOLERANCE
+               ) -> list[list[dict[str, Any]]]:
+    """The words of ``chars`` (each with its ``chars``) grouped into text lines, each line's
+    words left to right, the lines top to bottom. The PDF extractor's paragraphs read the same
+    lines, so a page with no unruled table groups its words once."""
+    words = extract_words(chars, True, x_tolerance=x_tolerance, y_tolerance=y_tolerance)
+    groups = [sorted(g, key=lambda w: w["x0"]) for g in cluster_objects(words, "top", y_tolerance)]
+    return sorted(groups, key=lambda g: min(w["top"] for w in g))
+
+
+def _lines(groups: list[list[dict[str, Any]]]) -> list[_Line]:
     out = []
-    for group in cluster_objects(words, "top", 3):
-        ws = tuple(sorted(group, key=lambda w: w["x0"]))
-        size = max(float(w["size"]) for w in ws)
-        out.append(_Line(ws, min(w["top"] for w in ws), max(w["bottom"] for w in ws), size))
-    return sorted(out, key=lambda ln: ln.top)
+    for ws in groups:
+        size = max(float(c["size"]) for w in ws for c in w["chars"])
+        out.append(_Line(tuple(ws), min(w["top"] for w in ws), max(w["bottom"] for w in ws), size))
+    return out
 
 
 def _runs(lines: list[_Line]) -> list[tuple[int, int]]:
@@ -215,12 +224,13 @@ def _build(run: Sequence[_Line], xs: list[float], chars: list[Char], page_no: in
     return StreamTable(run[0].top, frag, tuple(xs)), rest
 
 
-def tables(chars: list[Char], page_no: int, carry: Sequence[float] | None = None
-           ) -> tuple[list[StreamTable], list[Char]]:
-    """Unruled tables among ``chars`` and the chars left over. ``carry`` are the cell edges of
-    an unruled table that ended the page before: the lines that go on with it at the top of
-    this page become a fragment with its columns, however few rows they hold."""
-    lines = _lines(chars)
+def tables(groups: list[list[dict[str, Any]]], chars: list[Char], page_no: int,
+           carry: Sequence[float] | None = None) -> tuple[list[StreamTable], list[Char]]:
+    """Unruled tables among ``chars`` (``groups`` are their ``word_lines``) and the chars left
+    over. ``carry`` are the cell edges of an unruled table that ended the page before: the
+    lines that go on with it at the top of this page become a fragment with its columns,
+    however few rows they hold."""
+    lines = _lines(groups)
     found: list[StreamTable] = []
     first = 0
     if carry is not None and lines and (end := _carried(lines, carry)) >= 0:

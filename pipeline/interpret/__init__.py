@@ -54,7 +54,8 @@ def _sentences(paragraphs: list[tuple[str, str, int | None]]) -> list[tuple[str,
 def interpret(doc: Document) -> Interpretation:
     """Read metadata, indicators, activities and finance out of ``doc``."""
     naming = Naming.get()
-    lead = md.lead_of(doc)
+    tables = [(b, analyse(b)) for b in doc.blocks if isinstance(b, Table)]
+    lead = md.lead_of(doc, tables[0][1].start if tables else 0)
     dtype, title = md.doc_type_of(lead)
     year = md.report_year_of(lead, dtype)
     national, federal, municipal = md.projects_of(lead)
@@ -79,10 +80,7 @@ def interpret(doc: Document) -> Interpretation:
                        federal_project=doc_federal)
     stated: dict[str, str] = {}
     has_finance_table = False
-    for block in doc.blocks:
-        if not isinstance(block, Table):
-            continue
-        h = analyse(block)
+    for block, h in tables:
         has_finance_table |= is_finance_table(h)
         if block.n_rows < 2:
             continue

@@ -12,7 +12,7 @@ from typing import Any
 from extractors.model import Table
 from pipeline.grammar.money import parse_money
 from pipeline.grammar.units import money_scale
-from pipeline.interpret.cells import data_rows, strip_item_number
+from pipeline.interpret.cells import LETTER_RE, data_rows, strip_item_number
 from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
 from pipeline.interpret.headers import Header, norm
 from schemas.enums import FinanceSource
@@ -26,8 +26,7 @@ PLAN_HEADER = re.compile(r"^план|плановы|предусмотр|зак�
                          re.IGNORECASE)
 NOT_MONEY_WORDS = re.compile(r"%|процент|\bкод", re.IGNORECASE)  # shares, budget codes
 LABEL_ROLES = ("responsible", "source")
-LETTER_RE = re.compile(r"[^\W\d_]")
-NAME_ROLES = ("activity", "task_result", "result_name", "indicator")
+NAME_ROLES = ("activity", "task_result", "result_name", "indicator")  # items first
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +61,9 @@ def money_columns(h: Header) -> list[MoneyColumn]:
     return out
 
 
-def _name_column(h: Header) -> int | None:
-    return next((col for role in NAME_ROLES if (col := h.first(role)) is not None), None)
-
-
 def is_budget_table(h: Header) -> bool:
     """Money planned or spent per item: every plan / fact column speaks of money."""
-    if h.year_cols() or _name_column(h) is None:
+    if h.year_cols() or h.first_of(NAME_ROLES) is None:
         return False
     money = money_columns(h)
     if not money:
@@ -79,7 +74,7 @@ def is_budget_table(h: Header) -> bool:
 
 def budget_from_table(table: Table, h: Header, year: int | None) -> list[Row]:
     scale = money_scale(h.text) or 1.0
-    name_col, source_col = _name_column(h), h.first("source")
+    name_col, source_col = h.first_of(NAME_ROLES), h.first("source")
     columns = money_columns(h)
     label_cols = [c for role in LABEL_ROLES if (c := h.first(role)) is not None]  # who, from what
     out: list[Row] = []

@@ -16,6 +16,7 @@ NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
 INDICATOR_MARK_RE = re.compile(r"^\s*(целевой\s+)?показател[ьи]\s*:?\s*", re.IGNORECASE)
 ACTIVITY_MARK_RE = re.compile(r"(?:^|\n)\s*мероприяти[еяй]\s*:?", re.IGNORECASE)
+LETTER_RE = re.compile(r"[^\W\d_]")  # any letter, of any script
 ITEM_SPLIT_RE = re.compile(r"(?:^|\n)\s*(\d{1,2})\.\s+(?=\S)")
 # a compound word wrapped at its hyphen ("естественно-" / "научной"): the line break goes
 WRAPPED_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?=[а-яёa-z])")

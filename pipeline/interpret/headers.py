@@ -78,6 +78,10 @@ class Header:
         found = self.cols(role)
         return found[0] if found else None
 
+    def first_of(self, roles: tuple[str, ...]) -> int | None:
+        """The first column of the first of ``roles`` (in priority order) the header has."""
+        return next((col for role in roles if (col := self.first(role)) is not None), None)
+
     def year_cols(self) -> list[Column]:
         """Columns that are a bare year (passport targets by year)."""
         return [c for c in self.columns if c.role == "year"]
@@ -185,11 +189,6 @@ def _numbered_end(grid: list[list[str | None]], end: int) -> tuple[int, int]:
         if any(re.search(r"\d", c or "") for c in grid[j]):
             break
     return end, end
-
-
-def header_rows(table: Table) -> int:
-    """Number of leading rows above the first data row (0 when no header is recognised)."""
-    return header_band(table)[2]
 
 
 def column_of(texts: list[str], index: int) -> Column:

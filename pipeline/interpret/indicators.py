@@ -3,12 +3,12 @@ passports or orders (targets by year). Columns are found by header meaning, neve
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from extractors.model import Table
 from pipeline.interpret.cells import (
+    LETTER_RE,
     DataRow,
     data_rows,
     item_number,
@@ -32,7 +32,7 @@ from schemas.enums import Unit
 
 Row = dict[str, Any]
 PCT_TOLERANCE = 1.0
-LETTER_RE = re.compile(r"[^\W\d_]")
+NAME_ROLES = ("indicator", "activity", "task_result", "result_name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +44,7 @@ class YearGroup:
 
 
 def name_column(h: Header) -> int | None:
-    for role in ("indicator", "activity", "task_result", "result_name"):
-        col = h.first(role)
-        if col is not None:
-            return col
-    return None
+    return h.first_of(NAME_ROLES)
 
 
 def is_indicator_table(h: Header) -> bool:

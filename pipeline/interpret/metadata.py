@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from extractors.model import Document, Paragraph, Table
 from pipeline.grammar.dates import parse_date
-from pipeline.interpret.headers import header_band, norm
+from pipeline.interpret.headers import norm
 from pipeline.interpret.prose import quoted
 from schemas.enums import DocType
 
@@ -63,14 +63,15 @@ def _kv_rows(table: Table) -> dict[str, str]:
     return out
 
 
-def _caption_lines(table: Table) -> list[str]:
-    """Texts of the caption rows above a table's header band."""
-    start = header_band(table)[0]
+def _caption_lines(table: Table, n_rows: int) -> list[str]:
+    """Texts of a table's first ``n_rows`` rows (its captions), each once per row."""
     grid = table.grid()
-    return [t for r in range(start) for t in dict.fromkeys(norm(c) for c in grid[r]) if t]
+    return [t for r in range(n_rows) for t in dict.fromkeys(norm(c) for c in grid[r]) if t]
 
 
-def lead_of(doc: Document) -> Lead:
+def lead_of(doc: Document, caption_rows: int = 0) -> Lead:
+    """The lead of ``doc``; ``caption_rows`` title rows over its first table (the start of
+    that table's header band) read as lead lines too."""
     lines: list[str] = []
     all_lines: list[str] = []
     kv: dict[str, str] = {}
@@ -87,7 +88,7 @@ def lead_of(doc: Document) -> Lead:
                         lines.append(t)
         else:
             if not seen_table:  # a sheet's title rows over its first table read as lead lines
-                lines.extend(_caption_lines(b)[:max(0, LEAD_LINES - len(lines))])
+                lines.extend(_caption_lines(b, caption_rows)[:max(0, LEAD_LINES - len(lines))])
             if not seen_table or len(cells) < LEAD_CELLS:
                 cells.extend(norm(c.text) for c in b.cells if c.row < LEAD_TABLE_ROWS and c.text)
             seen_table = True
