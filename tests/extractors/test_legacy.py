@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from extractors import EXTRACTORS, docx, legacy
 from extractors.errors import ConverterMissing, CorruptFile, ResourceLimit
 from schemas.enums import Format
+from tests.soffice import soffice_convert
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
@@ -23,19 +22,6 @@ MERGED_TABLE = (
      ["", "245 человек", "245"]],
     [(0, 1, 0, 2), (0, 0, 1, 0), (2, 0, 3, 0)],
 )
-
-
-def _soffice_convert(src: Path, fmt: str, out_dir: Path) -> Path:
-    """Make a legacy-format fixture from a DOCX with LibreOffice (own profile, like legacy)."""
-    profile = (out_dir / f"profile-{fmt}").resolve().as_uri()
-    subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation={profile}", "--convert-to", fmt,
-         "--outdir", str(out_dir), str(src)],
-        check=True, capture_output=True, timeout=180,
-    )
-    out = out_dir / f"{src.stem}.{fmt}"
-    assert out.is_file()
-    return out
 
 
 @pytest.fixture
@@ -52,7 +38,7 @@ def report_docx(make_docx):
 @needs_soffice
 @pytest.mark.parametrize("fmt", ["doc", "rtf", "odt"])
 def test_legacy_tables_equal_the_docx_ones(report_docx, tmp_path, fmt):
-    src = _soffice_convert(report_docx, fmt, tmp_path / "in")
+    src = soffice_convert(report_docx, fmt, tmp_path / "in")
     doc = legacy.extract(src)
     original = docx.extract(report_docx)
     assert doc.format == Format(fmt)
@@ -72,7 +58,7 @@ def test_legacy_tables_equal_the_docx_ones(report_docx, tmp_path, fmt):
 @pytest.mark.soffice
 @needs_soffice
 def test_parallel_conversions_do_not_collide(report_docx, tmp_path):
-    sources = [_soffice_convert(report_docx, fmt, tmp_path / fmt) for fmt in ("doc", "rtf")]
+    sources = [soffice_convert(report_docx, fmt, tmp_path / fmt) for fmt in ("doc", "rtf")]
     sources += [shutil.copy(sources[0], tmp_path / "copy.doc")]
     with ThreadPoolExecutor(max_workers=3) as pool:
         docs = list(pool.map(legacy.extract, sources))
@@ -83,7 +69,7 @@ def test_parallel_conversions_do_not_collide(report_docx, tmp_path):
 @pytest.mark.soffice
 @needs_soffice
 def test_timeout_is_a_resource_limit(report_docx, tmp_path):
-    src = _soffice_convert(report_docx, "rtf", tmp_path)
+    src = soffice_convert(report_docx, "rtf", tmp_path)
     with pytest.raises(ResourceLimit, match="longer than"):
         legacy.extract(src, timeout_s=0.05)
 

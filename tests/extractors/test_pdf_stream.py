@@ -4,7 +4,6 @@ for a Word table without borders, with LibreOffice."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from reportlab.platypus import Table as RLTable
 
 from extractors import extract, pdf
 from pipeline.interpret import interpret
+from tests.soffice import soffice_convert
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 pytestmark = pytest.mark.skipif(not FONT.exists(), reason="DejaVuSans is not installed")
@@ -103,13 +103,9 @@ def test_a_word_table_without_borders_reads_like_the_docx(tmp_path: Path):
     d.add_paragraph("Руководитель управления образования И. И. Иванов")
     src = tmp_path / "report.docx"
     d.save(str(src))
-    profile = (tmp_path / "profile").resolve().as_uri()
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180)
+    converted = soffice_convert(src, "pdf", tmp_path)
     fields = ("indicator_raw", "unit", "planned_value", "actual_value")
     from_docx = [tuple(r[f] for f in fields) for r in interpret(extract(src)).indicators]
-    from_pdf = [tuple(r[f] for f in fields)
-                for r in interpret(extract(src.with_suffix(".pdf"))).indicators]
+    from_pdf = [tuple(r[f] for f in fields) for r in interpret(extract(converted)).indicators]
     assert len(from_docx) == 12
     assert [r[1:] for r in from_pdf] == [r[1:] for r in from_docx]

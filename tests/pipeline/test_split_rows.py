@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from pipeline.interpret.cells import clean_name, join_wrapped
 from pipeline.interpret.headers import role_of
 from pipeline.interpret.unwrap import unwrap
 from schemas.enums import Format
+from tests.soffice import soffice_convert
 
 HEADER = ["№ п/п", "Наименование показателя", "Единица измерения", "План", "Факт"]
 TITLE = "Отчет о достижении показателей муниципального проекта «Современная школа» за 2022 год"
@@ -128,14 +128,6 @@ def _save_docx(path: Path, title: str, rows: list[list[str]], widths_cm: list[fl
     return path
 
 
-def _to_pdf(src: Path) -> Path:
-    profile = (src.parent / "profile").resolve().as_uri()
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile}",
-                    "--convert-to", "pdf", "--outdir", str(src.parent), str(src)],
-                   check=True, capture_output=True, timeout=180)
-    return src.with_suffix(".pdf")
-
-
 def _report_docx(path: Path) -> Path:
     """Long indicator names in a narrow table, so that rows break across pages."""
     rows = [HEADER]
@@ -163,12 +155,15 @@ def _road_map_docx(path: Path) -> Path:
                       [1.0, 7.5, 2.2, 2.2, 3.0, 2.0])
 
 
-def _broken_rows(table: Table) -> list[int]:
+def _broken_pdf(src: Path) -> Document:
+    """The PDF LibreOffice makes of ``src``, checked to have table rows broken by pages."""
+    pdf = extract(soffice_convert(src, "pdf", src.parent))
+    table = pdf.tables[0]
     grid = table.grid()
     broken = [r for r in range(1, table.n_rows) if not grid[r][0]]
     assert broken, "no row crossed a page: the fixture does not test what it should"
     assert all(table.row_page(r) != table.row_page(r - 1) for r in broken)
-    return broken
+    return pdf
 
 
 def _rows(doc: Document, table: str, fields: tuple[str, ...]) -> list[tuple[object, ...]]:
@@ -181,8 +176,7 @@ def _rows(doc: Document, table: str, fields: tuple[str, ...]) -> list[tuple[obje
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_pdf_rows_broken_by_page_breaks_read_like_the_docx(tmp_path: Path):
     src = _report_docx(tmp_path / "report.docx")
-    pdf = extract(_to_pdf(src))
-    _broken_rows(pdf.tables[0])
+    pdf = _broken_pdf(src)
     fields = ("indicator_raw", "planned_value", "actual_value")
     from_docx = _rows(extract(src), "indicators", fields)
     assert len(from_docx) == 12
@@ -194,8 +188,7 @@ def test_pdf_rows_broken_by_page_breaks_read_like_the_docx(tmp_path: Path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_pdf_road_map_with_broken_rows_and_words_reads_like_the_docx(tmp_path: Path):
     src = _road_map_docx(tmp_path / "road_map.docx")
-    pdf = extract(_to_pdf(src))
-    _broken_rows(pdf.tables[0])
+    pdf = _broken_pdf(src)
     assert any("\n" in c.text and c.text.replace("\n", "") == "31.12.2022"
                for c in pdf.tables[0].cells), "no date was cut in two: the fixture is too wide"
     fields = ("number", "name", "start_date", "end_date", "responsible", "status")
