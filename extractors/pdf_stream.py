@@ -31,7 +31,7 @@ SEGMENT_GAP = 1.0  # a gap of this many font sizes between words separates two c
 MIN_SEGMENTS = 3  # cells an anchor line has at least
 MIN_ANCHORS = 3  # anchor lines a table has at least
 MAX_PITCH = 2.6  # font sizes between the tops of two lines of one table, at most
-MAX_TAIL = 40  # wrapped lines after the last anchor that still belong to its row
+MAX_WRAPPED = 40  # wrapped lines before the first or after the last anchor that belong to it
 MIN_COL_GAP = 4.0  # points of whitespace a column separator needs
 FULL_ROW = 0.6  # share of the columns a header or data row fills (two such rows at least)
 COVER_SHARE = 0.1  # share of the anchor lines that may touch a separator (spanning rows)
@@ -97,9 +97,8 @@ def _runs(lines: list[_Line]) -> list[tuple[int, int]]:
 def _head(lines: list[_Line], first: int, stop: int) -> int:
     """The first line of the run: wrapped lines of a row begun on the page before (or a
     header's lines that hold fewer cells) go before its first anchor, right of its margin."""
-    start = first
-    left = min(w["x0"] for w in lines[first].words)
-    while (start - 1 > stop and first - start < MAX_TAIL and _close(lines, start - 1, start)
+    start, left = first, lines[first].x0
+    while (start - 1 > stop and first - start < MAX_WRAPPED and _close(lines, start - 1, start)
            and lines[start - 1].x0 > left + 1):
         start -= 1
     return start
@@ -112,9 +111,8 @@ def _close(lines: list[_Line], a: int, b: int) -> bool:
 
 def _tail(lines: list[_Line], last: int, stop: int) -> int:
     """The last line of the run: wrapped lines of the last row follow it closely."""
-    end = last
-    left = min(w["x0"] for w in lines[last].words)
-    while (end + 1 < min(stop, last + 1 + MAX_TAIL) and _close(lines, end, end + 1)
+    end, left = last, lines[last].x0
+    while (end + 1 < min(stop, last + 1 + MAX_WRAPPED) and _close(lines, end, end + 1)
            and lines[end + 1].segments() < MIN_SEGMENTS and lines[end + 1].x0 > left + 1):
         end += 1
     return end

@@ -24,6 +24,7 @@ MONEY_WORDS = re.compile(r"руб|финансир|ассигнован|бюдж
 # 'сводная бюджетная роспись', 'план', 'предусмотрено'
 PLAN_HEADER = re.compile(r"^план|плановы|предусмотр|закон\w* .*бюджет|роспис|лимит",
                          re.IGNORECASE)
+FACT_HEADER = re.compile(r"^факт|фактическ", re.IGNORECASE)
 NOT_MONEY_WORDS = re.compile(r"%|процент|\bкод", re.IGNORECASE)  # shares, budget codes
 LABEL_ROLES = ("responsible", "source")
 NAME_ROLES = ("activity", "task_result", "result_name", "indicator")  # items first
@@ -39,7 +40,7 @@ class MoneyColumn:
 def _kind(texts: tuple[str, ...], role: str | None) -> str | None:
     """planned_rub / spent_rub: the lowest header text that says which wins."""
     for t in reversed(texts):
-        if SPENT_WORDS.search(t) or re.search(r"^факт|фактическ", t, re.IGNORECASE):
+        if SPENT_WORDS.search(t) or FACT_HEADER.search(t):
             return "spent_rub"
         if PLAN_HEADER.search(t) or PLANNED_WORDS.search(t):
             return "planned_rub"
@@ -86,6 +87,8 @@ def budget_from_table(table: Table, h: Header, year: int | None) -> list[Row]:
         if not name or row.is_spanning():
             continue
         row_source = source_of(row.get(source_col)) if source_col is not None else None
+        label = " — ".join(dict.fromkeys(
+            t for t in (name, *(norm(row.get(c)) for c in label_cols)) if LETTER_RE.search(t)))
         figures: dict[FinanceSource, Row] = {}
         for col in columns:
             cell = row.get(col.index)
@@ -95,9 +98,7 @@ def budget_from_table(table: Table, h: Header, year: int | None) -> list[Row]:
             source = col.source or row_source or FinanceSource.UNKNOWN
             figure = figures.setdefault(source, {
                 "year": year, "source": source.value, "planned_rub": None, "spent_rub": None,
-                "text": " — ".join(dict.fromkeys(t for t in (name, *(
-                    norm(row.get(c)) for c in label_cols)) if LETTER_RE.search(t))),
-                "page": row.page, "locator": row.locator,
+                "text": label, "page": row.page, "locator": row.locator,
             })
             if figure[col.kind] is None:  # the first column of a kind (law before roll)
                 figure[col.kind] = value
