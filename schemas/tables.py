@@ -22,6 +22,8 @@ DOCUMENTS = pa.schema(
            "execution_report, explanatory_note, project_passport, roadmap_report, order, other"),
         _f("title", pa.string(), "the document's own title line, as written"),
         _f("municipality", pa.string(), "normalised municipality name"),
+        _f("oktmo", pa.string(),
+           "8-digit OKTMO code of that municipality when the gazetteer knows it, else null"),
         _f("region", pa.string(), "subject of the Russian Federation, null if not inferable"),
         _f("national_project", pa.string(), "canonical national project name"),
         _f("federal_project", pa.string(), "canonical federal/regional project name"),

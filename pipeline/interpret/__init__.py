@@ -68,6 +68,7 @@ def interpret(doc: Document) -> Interpretation:
         "doc_type": dtype.value,
         "title": title,
         "municipality": municipality,
+        "oktmo": naming.oktmo(municipality, region),
         "region": region,
         "national_project": next((c for c in map(naming.national_project, national) if c),
                                  None),

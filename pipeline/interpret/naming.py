@@ -54,6 +54,10 @@ class Naming:
             return muni, region
         return None, None
 
+    def oktmo(self, municipality: str | None, region: str | None) -> str | None:
+        """OKTMO code of the document's municipality, when the gazetteer knows it."""
+        return self.gazetteer.oktmo_of(municipality, region)
+
     def normalise_indicators(self, rows: list[Row], municipality: str | None,
                              region: str | None) -> None:
         """Fill ``indicator_canonical``, ``match_score`` and a canonical ``federal_project``."""

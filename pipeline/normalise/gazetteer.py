@@ -185,6 +185,14 @@ class Gazetteer:
         corpus = [e.region for e in entries if "corpus truth" in e.source]
         return corpus[0] if len(corpus) == 1 else None
 
+    def oktmo_of(self, municipality: str | None, region: str | None) -> str | None:
+        """8-digit OKTMO code of a canonical municipality in ``region``; None when unknown
+        or when the name is ambiguous without its region."""
+        entries = [e for e in self.by_name.get(municipality or "", ())
+                   if e.oktmo and (region is None or e.region == region)]
+        codes = {e.oktmo for e in entries}
+        return codes.pop() if len(codes) == 1 else None
+
     def find_municipality(self, text: str, lead_chars: int | None = DEFAULT_LEAD_CHARS,
                           ) -> MunicipalityMatch | None:
         """The municipality a document is about: most mentioned in its lead, ties earliest."""
