@@ -40,10 +40,11 @@ class Table:
     locator: str
     row_pages: tuple[int | None, ...] = ()
     row_lines: tuple[int | None, ...] = ()
+    first_row: int = 0  # a block cut out of a larger grid keeps the grid's row numbers
 
     def row_locator(self, row: int) -> str:
         """Contract locator of one row, 1-based: ``table 2 row 5`` (``line 41`` added for TXT)."""
-        loc = f"{self.locator} row {row + 1}"
+        loc = f"{self.locator} row {row + self.first_row + 1}"
         if self.row_lines and row < len(self.row_lines) and self.row_lines[row] is not None:
             loc += f" line {self.row_lines[row]}"
         return loc
@@ -64,6 +65,18 @@ class Table:
                     if (r, k) == (c.row, c.col) or fill:
                         out[r][k] = c.text
         return out
+
+    def rows(self, start: int, end: int) -> Table:
+        """Rows ``start..end-1`` as a table of their own (a block of a larger grid); merged
+        cells reaching in from above are cut to the block, keeping their text."""
+        cells = []
+        for c in self.cells:
+            top, bottom = max(c.row, start), min(c.row + c.row_span, end)
+            if top < bottom:
+                cells.append(Cell(top - start, c.col, c.text, bottom - top, c.col_span, c.nested))
+        return Table(end - start, self.n_cols, tuple(cells), self.locator,
+                     self.row_pages[start:end], self.row_lines[start:end],
+                     self.first_row + start)
 
 
 Block = Paragraph | Table

@@ -14,9 +14,11 @@ from pipeline.interpret.budget import budget_from_table, is_budget_table
 from pipeline.interpret.finance import (
     finance_from_sentences,
     finance_from_table,
+    finance_from_year_rows,
     is_finance_table,
+    is_year_rows_finance,
 )
-from pipeline.interpret.headers import analyse
+from pipeline.interpret.blocks import analysed_blocks
 from pipeline.interpret.indicators import (
     TableContext,
     indicators_from_table,
@@ -54,8 +56,8 @@ def _sentences(paragraphs: list[tuple[str, str, int | None]]) -> list[tuple[str,
 def interpret(doc: Document) -> Interpretation:
     """Read metadata, indicators, activities and finance out of ``doc``."""
     naming = Naming.get()
-    tables = [(b, analyse(b)) for b in doc.blocks if isinstance(b, Table)]
-    lead = md.lead_of(doc, tables[0][1].start if tables else 0)
+    tables = analysed_blocks(b for b in doc.blocks if isinstance(b, Table))
+    lead = md.lead_of(doc, md.caption_rows(*tables[0]) if tables else 0)
     dtype, title = md.doc_type_of(lead)
     year = md.report_year_of(lead, dtype)
     national, federal, municipal = md.projects_of(lead)
@@ -96,6 +98,9 @@ def interpret(doc: Document) -> Interpretation:
             result.activities.extend(activities_from_table(block, h))
         elif is_finance_table(h):
             result.finance.extend(finance_from_table(block, h))
+        elif is_year_rows_finance(h):
+            has_finance_table = True
+            result.finance.extend(finance_from_year_rows(block, h))
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year, doc_federal))
     if not has_finance_table:  # budget sentences only where no budget table states the figures

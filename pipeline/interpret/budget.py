@@ -64,8 +64,12 @@ def money_columns(h: Header) -> list[MoneyColumn]:
 
 def is_budget_table(h: Header) -> bool:
     """Money planned or spent per item: every plan / fact column speaks of money."""
-    if h.year_cols() or h.first_of(NAME_ROLES) is None:
+    name_col = h.first_of(NAME_ROLES)
+    if h.year_cols() or name_col is None:
         return False
+    if h.columns[name_col].role == "indicator" and any(
+            c.year for c in h.columns if c.role in ("planned", "actual", "need")):
+        return False  # targets of indicators by year ('… в соответствии с … финансированием')
     money = money_columns(h)
     if not money:
         return False

@@ -14,7 +14,9 @@ from pipeline.vocab import read_rows
 
 NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
-INDICATOR_MARK_RE = re.compile(r"^\s*(целевой\s+)?показател[ьи]\s*:?\s*", re.IGNORECASE)
+# 'Показатель:' over the name(s) in the same cell (not 'Показатель цели 1. …', a name itself)
+INDICATOR_MARK_RE = re.compile(r"^\s*(целевой\s+)?показател[ьи]\s*(?::\s*|\n\s*|$)",
+                               re.IGNORECASE)
 ACTIVITY_MARK_RE = re.compile(r"(?:^|\n)\s*мероприяти[еяй]\s*:?", re.IGNORECASE)
 LETTER_RE = re.compile(r"[^\W\d_]")  # any letter, of any script
 ITEM_SPLIT_RE = re.compile(r"(?:^|\n)\s*(\d{1,2})\.\s+(?=\S)")

@@ -84,6 +84,67 @@ def finance_from_table(table: Table, h: Header) -> list[Row]:
     return out
 
 
+YEAR_CELL_RE = re.compile(r"^\s*((?:19|20)\d\d)\s*(?:г\.?|год)?\s*$", re.IGNORECASE)
+MEASURE_KINDS = {"planned": "planned_rub", "actual": "spent_rub", "need": "need"}
+
+
+def _source_columns(h: Header) -> list[tuple[int, FinanceSource, str, str]]:
+    """(column, source, kind, source header) of a header that names sources across columns
+    (``всего по источникам | местный бюджет | …``), each with its measure under it."""
+    out = []
+    for c in h.columns:
+        if c.role == "source" or c.year is not None:
+            continue
+        found = next(((s, t) for t in c.texts if (s := source_of(t)) is not None), None)
+        if found is None:
+            continue
+        kind = MEASURE_KINDS.get(c.role or "", "planned_rub" if len(c.texts) == 1 else "")
+        if kind:
+            out.append((c.index, found[0], kind, found[1]))
+    return out
+
+
+def is_year_rows_finance(h: Header) -> bool:
+    """A matrix of money by year (rows) and source (columns): ``Годы | всего по источникам:
+    потребность | утверждено | местный бюджет: …``."""
+    if h.year_cols() or {"indicator", "activity", "task_result", "result_name"} & h.roles:
+        return False
+    sources = {s for _, s, _, _ in _source_columns(h)}
+    return len(sources) >= 2 and bool(re.search(r"финанс|бюджет|руб", h.text.lower()))
+
+
+def finance_from_year_rows(table: Table, h: Header) -> list[Row]:
+    """One finance row per year (a row whose own cell is a bare year; totals over all years
+    are not a year) and source: the approved or planned figure, the spend where stated, the
+    need in the text."""
+    scale = money_scale(h.text) or 1.0
+    columns = _source_columns(h)
+    money_cols = {c for c, _, _, _ in columns}
+    out: list[Row] = []
+    for row in data_rows(table, h.n_rows):
+        year = next((int(m.group(1)) for k, c in enumerate(row.cells)
+                     if k not in money_cols and (m := YEAR_CELL_RE.match(c))), None)
+        if year is None:
+            continue
+        figures: dict[FinanceSource, Row] = {}
+        for col, source, kind, label in columns:
+            cell = row.get(col)
+            value = parse_money(cell, default_scale=scale) if cell.strip() else None
+            if value is None:
+                continue
+            f = figures.setdefault(source, {
+                "year": year, "source": source.value, "planned_rub": None, "spent_rub": None,
+                "text": f"{year}: {norm(label)}", "page": row.page, "locator": row.locator})
+            if kind == "need":
+                f["text"] += f"; потребность {norm(cell)}"
+            elif f[kind] is None:
+                f[kind] = value
+                f["text"] += f"; {'факт' if kind == 'spent_rub' else 'план'} {norm(cell)}"
+        out.extend(f for f in figures.values() if f["planned_rub"] is not None
+                   or f["spent_rub"] is not None)
+    return out
+
+
 def _kind(text: str) -> str | None:
     if SPENT_WORDS.search(text):
         return "spent_rub"

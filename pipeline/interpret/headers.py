@@ -124,10 +124,19 @@ def _wraps_header(above: list[str | None], row: list[str | None]) -> bool:
         _lower(t) and not re.search(r"\d", t) and norm(above[k]) for k, t in cells)
 
 
-def _band(grid: list[list[str | None]], start: int) -> int:
+def _is_section_row(row: list[str | None]) -> bool:
+    """One text across the whole row (``Цель: …``, ``Показатели цели.``): a section of the
+    data under a header, never a header row of its own."""
+    return len(row) > 2 and all(row) and len({norm(c) for c in row}) == 1
+
+
+def _band(grid: list[list[str | None]], start: int,
+          fill: list[list[str | None]] | None = None) -> int:
     """Number of header rows from ``start`` on (0 when none is recognised)."""
     n = 0
     for r in range(start, min(start + MAX_HEADER_ROWS, len(grid))):
+        if n and fill is not None and _is_section_row(fill[r]):
+            break
         if not _is_header_row(grid[r]) and not (n and _wraps_header(grid[r - 1], grid[r])):
             break
         n += 1
@@ -160,11 +169,11 @@ def header_band(table: Table) -> tuple[int, int, int]:
     """
     grid = table.grid()
     fill = table.grid(fill=True)
-    first = _band(grid, 0)
+    first = _band(grid, 0, fill)
     for start in range(0, min(MAX_CAPTION_ROWS, len(grid) - 1) + 1):
         if start and not _is_caption_row(fill[start - 1]):
             break
-        n = first if start == 0 else _band(grid, start)
+        n = first if start == 0 else _band(grid, start, fill)
         if n and len(_roles(fill, table.n_cols, start, start + n)) >= 2:
             # leading empty rows, and a caption naming a role itself, stay out of the band
             while not any(norm(c) for c in grid[start]) or (

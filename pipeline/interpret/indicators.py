@@ -3,6 +3,7 @@ passports or orders (targets by year). Columns are found by header meaning, neve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from pipeline.interpret.values import (
     Value,
     find_values,
     is_blank_value,
+    is_no_value,
     parse_percent,
     parse_value,
     rank_comparator,
@@ -33,6 +35,7 @@ from schemas.enums import Unit
 Row = dict[str, Any]
 PCT_TOLERANCE = 1.0
 NAME_ROLES = ("indicator", "activity", "task_result", "result_name")
+FUNDING_HEADER_RE = re.compile(r"финансир|ассигнован", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class YearGroup:
     planned: int | None
     actual: int | None
     completion: int | None
+    need: int | None = None  # the need stated beside the approved target (kept as text)
 
 
 def name_column(h: Header) -> int | None:
@@ -53,11 +57,14 @@ def is_indicator_table(h: Header) -> bool:
         return False
     if {"planned", "actual"} & roles:
         return True
-    return bool(h.year_cols()) and "indicator" in roles
+    # targets by year: of indicators, or of results measured in units (a tasks-and-results
+    # table names its rows 'задачи, результата, мероприятия' but gives each a unit)
+    return bool(h.year_cols()) and bool({"indicator", "unit"} & roles)
 
 
 def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
     planned, actual, completion = h.cols("planned"), h.cols("actual"), h.cols("completion")
+    need = h.cols("need")
     if planned or actual:
         years = sorted({h.columns[c].year for c in planned + actual}, key=lambda y: y or 0)
         groups = []
@@ -68,7 +75,7 @@ def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
                     return same[0]
                 return cols[0] if len(years) == 1 and cols else None
             groups.append(YearGroup(y or default_year, pick(planned), pick(actual),
-                                    pick(completion)))
+                                    pick(completion), pick(need)))
         return groups
     return [YearGroup(c.year, c.index, None, None) for c in h.year_cols()]
 
@@ -127,6 +134,44 @@ def _project(row: DataRow, h: Header, carried: dict[str, str]) -> str | None:
     return carried.get("federal_project")
 
 
+def _cell(row: DataRow, col: int | None) -> str:
+    """A value cell's text; a merged cell's text over every column it spans (``не более 10
+    мин.`` merged over eight years is the target of each)."""
+    if col is None:
+        return ""
+    return row.get(col) or (row.filled[col] if col < len(row.filled) else "")
+
+
+def name_of(row: DataRow, h: Header, name_col: int | None) -> str:
+    """The name cell's text; a sub-row under a parent merged down the name column (``Уровень
+    обеспеченности …, в том числе:`` over ``бассейнами, %``) is named parent + child."""
+    own = row.get(name_col)
+    if name_col is None:
+        return own
+    role = h.columns[name_col].role
+    children = []
+    for c in range(name_col + 1, len(h.columns)):
+        if h.columns[c].role != role:
+            break
+        if LETTER_RE.search(child := row.get(c)):
+            children.append(child)
+    parent = own or (row.filled[name_col] if name_col < len(row.filled) else "")
+    return " ".join([parent, *children]) if children and parent else own
+
+
+def _planned_text(row: DataRow, g: YearGroup) -> str | None:
+    planned = norm(_cell(row, g.planned)) if g.planned is not None else ""
+    if g.need is None:
+        return planned or None
+    need = norm(_cell(row, g.need))
+    return f"потребность: {need or '-'}; утверждено: {planned or '-'}"
+
+
+def _no_values(row: DataRow, g: YearGroup) -> bool:
+    return all(is_no_value(_cell(row, c)) for c in (g.planned, g.actual, g.need, g.completion)
+               if c is not None)
+
+
 def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | None,
                     groups: list[YearGroup], project: str | None) -> list[Row]:
     k = len(names)
@@ -134,14 +179,18 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
     unit_col, activity_col = h.first("unit"), h.first("activity")
     if activity_col is not None and activity_col != name_column(h) and row.get(activity_col):
         activity = norm(row.get(activity_col))
-    stated_unit = unit_of(row.get(unit_col)) if unit_col is not None else None
+    unit_text = row.get(unit_col) if unit_col is not None else ""
+    # a unit stated in its column but outside the enum (час, кв. м) is 'other', not unknown
+    stated_unit = (unit_of(unit_text) or Unit.OTHER) if LETTER_RE.search(unit_text) else None
     base = parse_value(row.get(base_col)).value if base_col is not None else None
     note_texts = _split_texts(row.get(note_col), k)
     status_texts = _split_texts(row.get(status_col), k) if status_col is not None else note_texts
     out: list[Row] = []
     for g in groups:
-        planned = _values(row.get(g.planned), k) if g.planned is not None else [None] * k
-        actual = _values(row.get(g.actual), k) if g.actual is not None else [None] * k
+        if len(groups) > 1 and _no_values(row, g):
+            continue  # a year without a target ('-', 'Показатель введен с …'): no row
+        planned = _values(_cell(row, g.planned), k) if g.planned is not None else [None] * k
+        actual = _values(_cell(row, g.actual), k) if g.actual is not None else [None] * k
         pct_cells = _split_texts(row.get(g.completion), k)
         pcts = [parse_percent(t) if g.completion is not None else None for t in pct_cells]
         if k > 1 and g.completion is not None:
@@ -163,10 +212,11 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
                 "year": g.year,
                 "base_value": base,
                 "planned_value": pv.value if pv else None,
-                "planned_text": norm(row.get(g.planned)) or None if g.planned is not None else None,
+                "planned_text": _planned_text(row, g),
                 "comparator": comparator,
                 "actual_value": av.value if av else None,
-                "actual_text": norm(row.get(g.actual)) or None if g.actual is not None else None,
+                "actual_text": norm(_cell(row, g.actual)) or None if g.actual is not None
+                else None,
                 "unit": unit.value if unit else None,
                 "completion_pct": pcts[i],
                 "status_raw": status_raw if status else None,
@@ -178,6 +228,21 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
             r["flags"] = flags_of(r)
             out.append(r)
     return out
+
+
+def _funding_row(row: DataRow, h: Header, after_funding: bool, number: str | None) -> bool:
+    """A row of money in a table of results whose value columns hold the results' values and
+    the funding of the tasks (``Значение результата, объём финансирования``): the funding
+    (its unit is money) and the rows of its sources under it are not indicators."""
+    unit_col, source_col = h.first("unit"), h.first("source")
+    if unit_col is None or not FUNDING_HEADER_RE.search(h.text):
+        return False
+    if source_col is not None and row.get(source_col).strip():
+        return True  # a source of funds ('МБ', 'всего') is stated: money
+    unit = row.get(unit_col)
+    if unit.strip():
+        return unit_of(unit) == Unit.RUB
+    return after_funding and number is None
 
 
 def _has_values(row: DataRow, groups: list[YearGroup]) -> bool:
@@ -193,10 +258,14 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
     out: list[Row] = []
     carried: dict[str, str] = {}
     last: list[Row] = []
+    funding = False
     for row in data_rows(table, h.n_rows):
         project = _project(row, h, carried) or ctx.federal_project  # carries project cells down
-        name_text = row.get(name_col)
+        name_text = name_of(row, h, name_col)
         number = item_number(row.get(num_col)) if num_col is not None else None
+        if (funding := _funding_row(row, h, funding, number)):
+            last = []
+            continue
         bare = bool(last and name_text.strip() and not number and not _has_values(row, groups))
         if bare and (starts_lower(name_text) or (num_col is not None and not row.is_spanning())):
             for r in last:  # a name split over two rows (or two pages): join the continuation

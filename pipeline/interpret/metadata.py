@@ -5,29 +5,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extractors.model import Document, Paragraph, Table
 from pipeline.grammar.dates import parse_date
-from pipeline.interpret.headers import norm
+from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.prose import quoted
+from pipeline.vocab import read_rows
 from schemas.enums import DocType
 
 LEAD_LINES = 25
 LEAD_CELLS = 40
 LEAD_TABLE_ROWS = 10
-STRONG_TYPE_RULES: tuple[tuple[str, DocType], ...] = (
-    (r"пояснительн\w+\s+записк", DocType.EXPLANATORY_NOTE),
-    (r"дорожн\w+\s+карт", DocType.ROADMAP_REPORT),
-)
-DOC_TYPE_RULES: tuple[tuple[str, DocType], ...] = (
-    (r"^паспорт\b", DocType.PROJECT_PASSPORT),
-    (r"^\d?\.?\s*основные положения", DocType.PROJECT_PASSPORT),
-    (r"отч[её]т\w*\s+(об|о)\s+(исполнени|выполнени|реализаци|ходе)", DocType.EXECUTION_REPORT),
-    (r"^(приказ|постановление|распоряжение)\s*$", DocType.ORDER),
-    (r"^информаци\w+\s+о\s+(ходе|реализаци|выполнени)", DocType.EXECUTION_REPORT),
-)
 YEAR_PHRASE_RE = re.compile(r"\b(?:за|на)\s+(20\d\d)\s*(?:год|г\.?)", re.IGNORECASE)
 PERIOD_RE = re.compile(r"(\d{1,2}\.\d{1,2}\.(20\d\d))\s*[-–—]")
+YEARS_RANGE_RE = re.compile(r"(?<!\d)(20\d\d)\s*(?:г\.?|года?)?\s*[-–—]\s*20\d\d\s*(?:гг|год)",
+                            re.IGNORECASE)
+APPENDIX_MIN_LINES = 3  # lines of an order's own page before the appendix that is the programme
 DATE_LINE_RE = re.compile(
     r"^(?:от\s+)?[«\"]?\d{1,2}[»\"]?[\s.]+(?:\d{1,2}|[а-яё]+)[\s.]+\d{4}\s*(?:г\.?|года)?$",
     re.IGNORECASE)
@@ -69,6 +63,19 @@ def _caption_lines(table: Table, n_rows: int) -> list[str]:
     return [t for r in range(n_rows) for t in dict.fromkeys(norm(c) for c in grid[r]) if t]
 
 
+def caption_rows(table: Table, header: Header) -> int:
+    """Title rows over a table: the rows above its header band, or, when it has none (the
+    top of a sheet that is one big grid), the rows at its top with one text each."""
+    if header.start or header.n_rows:
+        return header.start
+    grid = table.grid(fill=True)
+    n = 0
+    while n < min(len(grid), LEAD_TABLE_ROWS + 2) and len({norm(c) for c in grid[n]
+                                                           if norm(c)}) <= 1:
+        n += 1
+    return n
+
+
 def lead_of(doc: Document, caption_rows: int = 0) -> Lead:
     """The lead of ``doc``; ``caption_rows`` title rows over its first table (the start of
     that table's header band) read as lead lines too."""
@@ -97,16 +104,46 @@ def lead_of(doc: Document, caption_rows: int = 0) -> Lead:
     return Lead(lines, all_lines, kv, cells, "\n".join(all_lines + table_texts))
 
 
+@dataclass(frozen=True, slots=True)
+class TypeRule:
+    strength: str  # strong: anywhere in the lead; title: the earliest line; appendix
+    pattern: re.Pattern[str]
+    doc_type: DocType
+
+
+@cache
+def type_rules() -> tuple[TypeRule, ...]:
+    """Title patterns -> document type (``vocab/doc_types.csv``), in priority order."""
+    return tuple(TypeRule(r["strength"], re.compile(r["pattern"], re.IGNORECASE),
+                          DocType(r["doc_type"])) for r in read_rows("doc_types.csv"))
+
+
+def _appendix_order(lead: Lead) -> tuple[DocType, str] | None:
+    """An order whose own text comes first and whose appendix is the programme: the line
+    «Приложение к постановлению …» after the order's page."""
+    rules = [r for r in type_rules() if r.strength == "appendix"]
+    titles = [r for r in type_rules() if r.strength == "title"]
+    for i, line in enumerate(lead.lines):
+        if any(t.pattern.search(line) for t in titles):
+            return None  # the document's own title comes first
+        if i >= APPENDIX_MIN_LINES and any(r.pattern.search(line) for r in rules):
+            return next(r.doc_type for r in rules if r.pattern.search(line)), line
+    return None
+
+
 def doc_type_of(lead: Lead) -> tuple[DocType, str | None]:
     """Type by the strongest title words of the lead; the earliest line otherwise."""
-    for pattern, dtype in STRONG_TYPE_RULES:
+    rules = type_rules()
+    for rule in (r for r in rules if r.strength == "strong"):
         for line in lead.lines:
-            if re.search(pattern, line, re.IGNORECASE):
-                return dtype, line
+            if rule.pattern.search(line):
+                return rule.doc_type, line
+    if found := _appendix_order(lead):
+        return found
     for line in lead.lines:
-        for pattern, dtype in DOC_TYPE_RULES:
-            if re.search(pattern, line, re.IGNORECASE):
-                return dtype, line
+        for rule in (r for r in rules if r.strength == "title"):
+            if rule.pattern.search(line):
+                return rule.doc_type, line
     return DocType.OTHER, (lead.lines[0] if lead.lines else None)
 
 
@@ -152,6 +189,9 @@ def report_year_of(lead: Lead, dtype: DocType) -> int | None:
         for source in (*kv_periods, *lead.all_lines[:80], *lead.cells):
             if m := PERIOD_RE.search(source):
                 return int(m.group(2))
+        for source in (*lead.lines, *kv_periods, *lead.cells):  # 'на 2015 - 2025 годы'
+            if m := YEARS_RANGE_RE.search(source):
+                return int(m.group(1))
     if dtype == DocType.ORDER:
         return None
     for line in lead.lines:

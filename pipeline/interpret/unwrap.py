@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from pipeline.normalise.lemma import morph
 
-LETTER_BREAK_RE = re.compile(r"([а-яё]+)\n(?=([а-яё]+))", re.IGNORECASE)  # tail not consumed
+HEAD_RE = re.compile(r"[а-яё]+$", re.IGNORECASE)  # the letters a line ends with
+TAIL_RE = re.compile(r"^[а-яё]+", re.IGNORECASE)  # the letters a line starts with
 DATE_BREAK_RE = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{0,3})\n(\d{1,4})(?![\d.])")
 WHOLE_DATE_RE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 # pymorphy3 knows most letter pairs (abbreviations); a cut-off "ия" or "ие" is no word here
@@ -24,6 +25,9 @@ SHORT_WORDS = frozenset((
     "от", "об", "во", "со", "ко", "же", "ли", "бы", "да", "то", "ну", "он", "мы", "вы", "их",
     "ее", "её", "им", "ей", "ею", "ты",
 ))
+
+
+CONJUNCTIONS = frozenset(("а", "и"))  # "проект / а также": a word of its own, never an ending
 
 
 @lru_cache(maxsize=65536)
@@ -36,11 +40,47 @@ def _word(part: str) -> bool:
     return part.lower() in SHORT_WORDS if len(part) <= 2 else _known(part)
 
 
-def _close_word(m: re.Match[str]) -> str:
-    head, tail = m.group(1), m.group(2)
-    if tail[0].isupper() or (_word(head) and _word(tail)) or not _known(head + tail):
-        return m.group(0)
-    return head
+def _joins(head: str, tail: str, whole_line: bool) -> bool:
+    """``head`` / ``tail`` (the letters on both sides of a line break) are one word."""
+    if not head or not tail or tail[0].isupper() or not _known(head + tail):
+        return False
+    # a lone letter cut off a word ("Количеств" / "о"): on a line of its own, or ending a
+    # form of the same word (количеств- is a form of количество, so "о жителей" is its end)
+    if len(tail) == 1 and (whole_line or (tail.lower() not in CONJUNCTIONS
+                                          and _same_word(head, head + tail))):
+        return True
+    return not (_word(head) and _word(tail))
+
+
+@lru_cache(maxsize=65536)
+def _same_word(part: str, whole: str) -> bool:
+    lemmas = {p.normal_form for p in morph().parse(part.lower())}
+    return morph().parse(whole.lower())[0].normal_form in lemmas
+
+
+def _close_words(text: str) -> str:
+    lines = text.split("\n")
+    out = [lines[0]]
+    i = 1
+    while i < len(lines):
+        cur = lines[i]
+        head_m, tail_m = HEAD_RE.search(out[-1]), TAIL_RE.match(cur)
+        head, tail = (head_m.group(0) if head_m else ""), (tail_m.group(0) if tail_m else "")
+        whole = tail == cur
+        if whole and head and i + 1 < len(lines) and (more := TAIL_RE.match(lines[i + 1])):
+            # a word cut twice by a very narrow cell ("финан" / "сиров" / "ания")
+            rest = more.group(0)
+            if (not rest[0].isupper() and not _known(head + tail)
+                    and _known(head + tail + rest) and not _joins(head, tail, whole)):
+                out[-1] += cur + lines[i + 1]
+                i += 2
+                continue
+        if _joins(head, tail, whole):
+            out[-1] += cur
+        else:
+            out.append(cur)
+        i += 1
+    return "\n".join(out)
 
 
 def _close_date(m: re.Match[str]) -> str:
@@ -53,4 +93,4 @@ def unwrap(text: str) -> str:
     """``text`` with the words and dates that a line break cut in two made whole again."""
     if "\n" not in text:
         return text
-    return LETTER_BREAK_RE.sub(_close_word, DATE_BREAK_RE.sub(_close_date, text))
+    return _close_words(DATE_BREAK_RE.sub(_close_date, text))

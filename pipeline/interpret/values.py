@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.grammar.numbers import Value, find_value, parse_number, parse_value
 from pipeline.grammar.percents import parse_percent
 from pipeline.grammar.statuses import status_in_prose, status_of
 from pipeline.grammar.units import unit_of
+from pipeline.vocab import read_rows
 from schemas.enums import Unit
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "find_value",
     "find_values",
     "is_blank_value",
+    "is_no_value",
     "parse_number",
     "parse_percent",
     "parse_value",
@@ -32,6 +35,9 @@ NAME_UNIT_SUFFIX_RE = re.compile(
     r"тыс\.?\s*руб\w*\.?|млн\.?\s*руб\w*\.?|рубл\w*)\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
+# a measure outside the unit enum stated after a comma or in brackets: square metres, hours
+NAME_OTHER_UNIT_RE = re.compile(r"[,(]\s*(кв\.?\s*м|куб\.?\s*м|м2|час\w*)(?![а-яё])",
+                                re.IGNORECASE)
 NAME_HEAD_UNITS: tuple[tuple[str, Unit], ...] = (
     (r"^(доля|удельный вес|охват|процент|укомплектованность)", Unit.PERCENT),
     (r"^(средневзвешенн\w+ место|место|рейтинг)", Unit.RANK),
@@ -43,6 +49,19 @@ NAME_HEAD_UNITS: tuple[tuple[str, Unit], ...] = (
 
 def is_blank_value(text: str | None) -> bool:
     return (text or "").strip().lower() in DASHES
+
+
+@cache
+def _no_value_re() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{r['pattern']})" for r in read_rows("no_value.csv")),
+                      re.IGNORECASE)
+
+
+def is_no_value(text: str | None) -> bool:
+    """A cell that says the year has no target at all (``-``, ``Показатель введен с
+    01.01.2018``, ``показатель не используется``): no row, rather than a row of nothing."""
+    t = (text or "").strip()
+    return is_blank_value(t) or bool(_no_value_re().search(t))
 
 
 def find_values(text: str) -> list[Value]:
@@ -63,6 +82,8 @@ def find_values(text: str) -> list[Value]:
 
 def unit_from_name(name: str) -> Unit | None:
     """Unit stated in an indicator name (``…, процент``) or implied by its head word."""
+    if NAME_OTHER_UNIT_RE.search(name):
+        return Unit.OTHER
     m = NAME_UNIT_SUFFIX_RE.search(name)
     if m:
         u = unit_of(m.group(1))
