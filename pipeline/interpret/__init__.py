@@ -58,7 +58,8 @@ def interpret(doc: Document) -> Interpretation:
     naming = Naming.get()
     tables = analysed_blocks(b for b in doc.blocks if isinstance(b, Table))
     lead = md.lead_of(doc, md.caption_rows(*tables[0]) if tables else 0)
-    dtype, title = md.doc_type_of(lead)
+    dtype, title = md.doc_type_of(lead, [t for b, h in tables[1:]
+                                         for t in md.caption_lines(b, md.caption_rows(b, h))])
     year = md.report_year_of(lead, dtype)
     national, federal, municipal = md.projects_of(lead)
     federal_canon = [c for c in dict.fromkeys(naming.federal_project(f) for f in federal) if c]

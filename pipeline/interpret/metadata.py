@@ -57,7 +57,7 @@ def _kv_rows(table: Table) -> dict[str, str]:
     return out
 
 
-def _caption_lines(table: Table, n_rows: int) -> list[str]:
+def caption_lines(table: Table, n_rows: int) -> list[str]:
     """Texts of a table's first ``n_rows`` rows (its captions), each once per row."""
     grid = table.grid()
     return [t for r in range(n_rows) for t in dict.fromkeys(norm(c) for c in grid[r]) if t]
@@ -95,7 +95,7 @@ def lead_of(doc: Document, caption_rows: int = 0) -> Lead:
                         lines.append(t)
         else:
             if not seen_table:  # a sheet's title rows over its first table read as lead lines
-                lines.extend(_caption_lines(b, caption_rows)[:max(0, LEAD_LINES - len(lines))])
+                lines.extend(caption_lines(b, caption_rows)[:max(0, LEAD_LINES - len(lines))])
             if not seen_table or len(cells) < LEAD_CELLS:
                 cells.extend(norm(c.text) for c in b.cells if c.row < LEAD_TABLE_ROWS and c.text)
             seen_table = True
@@ -131,8 +131,24 @@ def _appendix_order(lead: Lead) -> tuple[DocType, str] | None:
     return None
 
 
-def doc_type_of(lead: Lead) -> tuple[DocType, str | None]:
-    """Type by the strongest title words of the lead; the earliest line otherwise."""
+SPACED_RE = re.compile(r"^(?:[А-ЯЁA-Z] ){2,}[А-ЯЁA-Z]\b")  # 'О Т Ч Е Т'
+
+
+def title_lines(lines: list[str]) -> list[str]:
+    """Lines as a title reads: letter-spaced words closed up (``О Т Ч Е Т`` -> ``ОТЧЕТ``),
+    and each line with the next one (``Отчет`` / ``о ходе реализации …``)."""
+    closed = [SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), t) for t in lines]
+    out: list[str] = []
+    for i, t in enumerate(closed):
+        out.append(t)
+        if i + 1 < len(closed):
+            out.append(f"{t} {closed[i + 1]}")
+    return out
+
+
+def doc_type_of(lead: Lead, more_titles: list[str] | None = None) -> tuple[DocType, str | None]:
+    """Type by the strongest title words of the lead; the earliest line otherwise; then the
+    titles of the document's other tables (a workbook's sheets are the forms of one report)."""
     rules = type_rules()
     for rule in (r for r in rules if r.strength == "strong"):
         for line in lead.lines:
@@ -140,10 +156,12 @@ def doc_type_of(lead: Lead) -> tuple[DocType, str | None]:
                 return rule.doc_type, line
     if found := _appendix_order(lead):
         return found
-    for line in lead.lines:
-        for rule in (r for r in rules if r.strength == "title"):
-            if rule.pattern.search(line):
-                return rule.doc_type, line
+    titles = [r for r in rules if r.strength == "title"]
+    for lines in (lead.lines, more_titles or []):
+        for line in title_lines(lines):
+            for rule in titles:
+                if rule.pattern.search(line):
+                    return rule.doc_type, line
     return DocType.OTHER, (lead.lines[0] if lead.lines else None)
 
 
