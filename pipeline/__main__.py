@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--checksum", action="store_true",
                     help="hash every file to find changes (default: trust unchanged size "
                     "and modification time)")
+    ex.add_argument("--follow-symlinks", action="store_true",
+                    help="also read symbolic links to files outside the input folder "
+                    "(default: such links, loops, dangling links, FIFOs and devices get a "
+                    "failed row and are not read)")
     ex.add_argument("--commit-every", type=int, default=DEFAULT_COMMIT_FILES, metavar="N",
                     help=f"commit results every N files (default: {DEFAULT_COMMIT_FILES})")
     ex.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
@@ -105,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = RunConfig(args.input, args.out, workers=args.workers, timeout_s=args.timeout,
                         memory_mb=args.memory_mb, engine=args.engine, scheduler=args.scheduler,
                         full=args.full, retry_failed=args.retry_failed, checksum=args.checksum,
+                        follow_symlinks=args.follow_symlinks,
                         commit_every=args.commit_every)
         progress = make_progress(args.progress)
         redirect: contextlib.AbstractContextManager[object] = contextlib.nullcontext()

@@ -27,7 +27,7 @@ from pipeline.discover import SourceFile, discover
 from pipeline.engines import ENGINES, make_engine
 from pipeline.load import read_table
 from pipeline.manifest import Manifest, ManifestError, Plan, load_manifest, manifest_path, plan
-from pipeline.process import FileResult, process_file
+from pipeline.process import FileResult, failed_result, process_file
 from pipeline.progress import NullProgress, Progress
 from pipeline.report import (
     REPORT_JSON,
@@ -59,6 +59,7 @@ class RunConfig:
     full: bool = False
     retry_failed: bool = False
     checksum: bool = False
+    follow_symlinks: bool = False  # also read links to files outside the input folder
     commit_every: int = DEFAULT_COMMIT_FILES
 
     def __post_init__(self) -> None:
@@ -203,7 +204,7 @@ def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], lis
 
     out_abs, in_abs = cfg.out.resolve(), cfg.input.resolve()
     exclude = (out_abs,) if out_abs.is_relative_to(in_abs) else ()
-    files, skipped = discover(cfg.input, known, exclude)
+    files, skipped = discover(cfg.input, known, exclude, cfg.follow_symlinks)
     if not files and manifest.entries and not cfg.full:
         raise RunError(f"no reports found under {cfg.input}, but the output holds "
                        f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
@@ -232,12 +233,16 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
     engine = make_engine(cfg.engine, cfg.workers, Limits(cfg.timeout_s, cfg.memory_mb),
                          cfg.scheduler, task)
     progress.start(len(todo.to_process))
+    readable = [src for src in todo.to_process if src.refused is None]
     try:
-        if todo.to_process:
+        for src in todo.to_process:  # not regular files: their row needs no worker
+            if src.refused is not None:
+                on_result(failed_result(src, src.refused))
+        if readable:
             t1 = time.perf_counter()
             engine.prepare()
             t2 = time.perf_counter()
-            engine.run(todo.to_process, on_result)
+            engine.run(readable, on_result)
             timings.update(warm_up=t2 - t1, process=time.perf_counter() - t2)
     except BaseException:
         dropped = committer.abandon_incomplete()
