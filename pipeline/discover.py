@@ -50,6 +50,13 @@ class NotRegularFile(OSError):
     descriptor, so a file swapped for a FIFO after listing is caught too)."""
 
 
+def stored_name(rel: str) -> str:
+    """``rel`` as it is stored (valid UTF-8): bytes of a name that are not UTF-8 (decoded by
+    Python as lone surrogates) become ``\\xe9`` escapes. The file is still read by its real
+    bytes, from ``SourceFile.path``."""
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
 def _kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "special file")
 
@@ -153,12 +160,13 @@ def discover(root: Path, known: Known | None = None, exclude: tuple[Path, ...] =
     else:
         found, base = [root.name], root.parent
     hashed = 0
-    for rel in found:
+    for raw in found:
+        rel = stored_name(raw)
         if Path(rel).suffix.lower() not in INPUT_SUFFIXES:
             skipped.append(rel)
             continue
         try:
-            path, st, refused = classify(base / rel, base, follow_outside)
+            path, st, refused = classify(base / raw, base, follow_outside)
             if refused is not None:
                 log.warning("%s: %s", rel, refused)
                 files.append(SourceFile(path, rel, refused_id(rel, refused), st.st_size,
@@ -173,7 +181,7 @@ def discover(root: Path, known: Known | None = None, exclude: tuple[Path, ...] =
         except NotRegularFile as exc:  # swapped for a FIFO or device since it was listed
             refused = f"{exc.strerror}: not read"
             log.warning("%s: %s", rel, refused)
-            files.append(SourceFile(base / rel, rel, refused_id(rel, refused), 0, 0.0, refused))
+            files.append(SourceFile(base / raw, rel, refused_id(rel, refused), 0, 0.0, refused))
             continue
         except OSError as exc:  # vanished or unreadable between listing and reading
             log.warning("cannot read %s: %s", rel, exc)

@@ -23,7 +23,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.commit import DEFAULT_COMMIT_FILES, Committer, recover
-from pipeline.discover import SourceFile, discover
+from pipeline.discover import SourceFile, discover, stored_name
 from pipeline.engines import ENGINES, make_engine
 from pipeline.load import read_table
 from pipeline.manifest import Manifest, ManifestError, Plan, load_manifest, manifest_path, plan
@@ -210,9 +210,9 @@ def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], lis
                        f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
                        "input folder mounted?); pass --full to empty the output")
     previous_input = manifest.meta.get("input")
-    if previous_input and previous_input != str(in_abs):
+    if previous_input and previous_input != stored_name(str(in_abs)):
         log.warning("the output was built from %s; files not under %s are removed from it",
-                    previous_input, in_abs)
+                    previous_input, stored_name(str(in_abs)))
     return files, skipped
 
 
@@ -272,7 +272,8 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
 
     committer = Committer(cfg.out, manifest, run_seq, __version__, todo.groups(),
                           cfg.commit_every)
-    committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=str(cfg.input.resolve()),
+    in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)
+    committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=in_name,
                        pipeline_version=__version__, state="running")
     if cfg.full:  # recorded at once, so a plain run finishes a --full run that was killed
         committer.set_meta(rebuild_before=str(run_seq))
@@ -299,7 +300,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3), "pipeline_version": __version__,
         "schema_version": SCHEMA_VERSION, "engine": cfg.engine, "workers": cfg.workers,
-        "input": str(cfg.input.resolve()), "out": str(cfg.out.resolve()),
+        "input": in_name, "out": stored_name(str(cfg.out.resolve())),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
         "batches": committer.batches, "data_version": data_version,
         "timings": {k: round(v, 3) for k, v in {"discover": discover_s, **timings}.items()},

@@ -130,3 +130,46 @@ def test_a_fifo_given_as_the_input_gets_a_row(tmp_path: Path):
     files, _ = discover(fifo)
     assert [(f.rel_path, f.refused) for f in files] == [
         ("pipe.txt", "a named pipe (FIFO), not a regular file: not read")]
+
+
+def _bad_name_folder(tmp_path: Path) -> Path:
+    """Files whose names are cp1251 / latin-1 bytes, not UTF-8, in a folder of that kind too."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.fsencode(folder)
+    os.mkdir(raw + b"/\xd0\xe0\xe9\xee\xed")  # "Район" in cp1251
+    with open(raw + b"/r\xe9port.txt", "w", encoding="utf-8") as fh:
+        fh.write(REPORT)
+    with open(raw + b"/\xd0\xe0\xe9\xee\xed/empty.txt", "wb"):
+        pass
+    (folder / "plain.txt").write_text(REPORT, encoding="utf-8")
+    return folder
+
+
+def test_names_that_are_not_utf8_are_stored_escaped_and_read(tmp_path: Path):
+    folder = _bad_name_folder(tmp_path)
+    out = tmp_path / "out"
+    summary = run(RunConfig(folder, out, workers=1))
+    docs = _docs(out)
+    assert set(docs) == {"r\\xe9port.txt", "\\xd0\\xe0\\xe9\\xee\\xed/empty.txt", "plain.txt"}
+    assert docs["r\\xe9port.txt"]["status"] != "failed"  # read by its real bytes
+    assert docs["r\\xe9port.txt"]["doc_id"] == docs["plain.txt"]["doc_id"]
+    assert docs["\\xd0\\xe0\\xe9\\xee\\xed/empty.txt"]["status"] == "failed"
+    assert summary.processed == 3
+    again = run(RunConfig(folder, out, workers=1))  # the manifest keys match: nothing to do
+    assert again.processed == 0
+    assert again.report["plan"]["unchanged"] == 3
+
+
+def test_an_input_folder_whose_name_is_not_utf8_runs(tmp_path: Path):
+    raw = os.fsencode(tmp_path) + b"/\xe9in"
+    os.mkdir(raw)
+    folder = Path(os.fsdecode(raw))
+    (folder / "plain.txt").write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", raw, "--out",
+                           str(out), "--progress", "none"], cwd=REPO, capture_output=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert set(_docs(out)) == {"plain.txt"}
+    assert load_manifest(out).meta["input"].endswith("/\\xe9in")
