@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors.legacy import reap_stale_conversions
 from pipeline import __version__
 from pipeline.commit import DEFAULT_COMMIT_FILES, Committer, recover
 from pipeline.discover import SourceFile, discover, stored_name
@@ -252,6 +253,7 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
         raise
     finally:
         progress.close()
+        reap_stale_conversions()  # converters of workers killed mid-file, or interrupted
     if committer.abandon_incomplete():
         log.warning("some files sharing content with others got no result; next run redoes them")
     return records, timings
@@ -261,6 +263,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    reap_stale_conversions()  # left by runs that were killed
     manifest = _open_manifest(cfg)
     was_complete = (manifest.meta.get("state") == "complete"
                     and "rebuild_before" not in manifest.meta and not cfg.full)
