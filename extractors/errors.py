@@ -36,6 +36,10 @@ class ResourceLimit(ExtractionError):
     """The file would exceed a size, memory or time budget (e.g. a decompression bomb)."""
 
 
+class UnsafeXML(ExtractionError):
+    """The file's XML declares a DTD or entities (a possible "billion laughs"); not read."""
+
+
 class NoTextLayer(ExtractionError):
     """A PDF whose pages are images and OCR is unavailable."""
 

@@ -46,6 +46,58 @@ IMPORT_FILTERS = {
 }
 
 
+TMP_PREFIX = "natproj-soffice-"  # + the worker's pid + "-": its conversions' folders
+PGID_FILE = "pgid"  # in a conversion's folder: the converter's process group
+STALE_ORPHAN_S = 24 * 3600.0  # a folder of the old naming (no pid) is removed after a day
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _folder_owner(folder: Path) -> int | None:
+    head = folder.name.removeprefix(TMP_PREFIX).split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def reap_stale_conversions(tmpdir: Path | None = None) -> int:
+    """Kill the converter process groups left by workers that died (killed mid-conversion,
+    or an interrupted run) and remove their folders; return how many folders went.
+
+    A conversion's folder is ``<tmp>/natproj-soffice-<worker pid>-*`` and records the
+    converter's process group; the folder is stale once its worker is gone.
+    """
+    base = tmpdir or Path(tempfile.gettempdir())
+    reaped = 0
+    for folder in base.glob(f"{TMP_PREFIX}*"):
+        owner = _folder_owner(folder)
+        try:
+            if owner is not None and _pid_alive(owner):
+                continue
+            if owner is None and time.time() - folder.stat().st_mtime < STALE_ORPHAN_S:
+                continue
+            pgid = int((folder / PGID_FILE).read_text() or 0)
+        except FileNotFoundError:
+            pgid = 0
+        except (OSError, ValueError) as exc:
+            log.warning("stale converter folder %s: %s", folder, exc)
+            pgid = 0
+        if pgid > 1:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
+        reaped += 1
+    if reaped:
+        log.info("removed %d converter folder(s) left by stopped workers", reaped)
+    return reaped
+
+
 def soffice_binary() -> str | None:
     """Path of the LibreOffice launcher on PATH, or None."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -58,7 +110,8 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def run_bounded(
-    cmd: list[str], path: Path, timeout_s: float, what: str, env: dict[str, str] | None = None
+    cmd: list[str], path: Path, timeout_s: float, what: str, env: dict[str, str] | None = None,
+    pgid_file: Path | None = None,
 ) -> tuple[int, bytes, bytes]:
     """Run an external converter in its own process group; return (returncode, stdout,
     stderr). On timeout the whole group is killed (``soffice`` forks ``soffice.bin``).
@@ -70,6 +123,8 @@ def run_bounded(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
         start_new_session=True, env=env,
     )
+    if pgid_file is not None:  # so the group can be killed if this worker dies
+        pgid_file.write_text(str(proc.pid))
     try:
         out, err = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -113,7 +168,8 @@ def convert_to_docx(
                f"--infilter={infilter}", "--convert-to", "docx",
                "--outdir", str(target.parent), str(src)]
         remaining = max(deadline - time.monotonic(), 0.01)
-        _, out, err = run_bounded(cmd, path, remaining, "LibreOffice conversion")
+        _, out, err = run_bounded(cmd, path, remaining, "LibreOffice conversion",
+                                  pgid_file=out_dir / PGID_FILE)
         output = (out + err).decode("utf-8", "replace")
         if target.is_file() and target.stat().st_size > 0:
             log.debug("soffice converted %s with %r", path, infilter)
@@ -142,7 +198,7 @@ def extract(path: Path, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S) -> Documen
         )
     if fmt is Format.ODT:
         check_zip(path)
-    with tempfile.TemporaryDirectory(prefix="natproj-soffice-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{TMP_PREFIX}{os.getpid()}-") as tmp:
         converted = convert_to_docx(path, Path(tmp), fmt, timeout_s)
         try:
             doc = docx.extract(converted)

@@ -292,6 +292,16 @@ def _open(path: Path) -> Any:
     return pdf
 
 
+def _close(pdf: Any) -> None:
+    """Close the pages already built and the file, without ``pdf.close()``: that walks the
+    page tree again through ``pdf.pages``, which on a self-referencing tree loops after the
+    time limit has already stopped the first walk."""
+    for page in getattr(pdf, "_pages", ()):
+        page.close()
+    if not pdf.stream_is_external:
+        pdf.stream.close()
+
+
 def _page_count(path: Path, pdf: Any, max_pages: int) -> int:
     try:
         n = len(pdf.pages)
@@ -370,9 +380,12 @@ def extract(
     """
     if path.stat().st_size == 0:
         raise EmptyFile(str(path), "empty file (0 bytes)")
-    with _open(path) as pdf:
+    pdf = _open(path)
+    try:
         n = _page_count(path, pdf, max_pages)
         reads, warnings = _read_pages(path, pdf, n, time_budget_s)
+    finally:
+        _close(pdf)
     if not reads:
         raise CorruptFile(str(path), f"broken PDF: none of its {n} page(s) could be read")
     if not any(r.has_text for _, r in reads):

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from pipeline.report import REPORT_HTML, REPORT_JSON, format_summary
 from pipeline.run import RunConfig, RunError, run
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
-EXIT_OK, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_OK, EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 2, 130, 143
 
 EPILOG = f"""\
 incremental runs:
@@ -38,7 +39,18 @@ exit codes:
        unreadable manifest (use --full), Dask scheduler unreachable or its workers on
        another pipeline version
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C): committed batches are kept; run again to finish
+  {EXIT_TERMINATED}  terminated (SIGTERM): the same; workers and converters are stopped first
 """
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so it takes the Ctrl-C path: workers are stopped,
+    what was committed stays, the run ends with ``EXIT_TERMINATED``."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the run at once
+    raise Terminated()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--checksum", action="store_true",
                     help="hash every file to find changes (default: trust unchanged size "
                     "and modification time)")
+    ex.add_argument("--follow-symlinks", action="store_true",
+                    help="also read symbolic links to files outside the input folder "
+                    "(default: such links, loops, dangling links, FIFOs and devices get a "
+                    "failed row and are not read)")
     ex.add_argument("--commit-every", type=int, default=DEFAULT_COMMIT_FILES, metavar="N",
                     help=f"commit results every N files (default: {DEFAULT_COMMIT_FILES})")
     ex.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
@@ -101,10 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:  # Dask's own start/stop chatter
         logging.getLogger("distributed").setLevel(logging.WARNING)
     log = logging.getLogger("pipeline")
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cfg = RunConfig(args.input, args.out, workers=args.workers, timeout_s=args.timeout,
                         memory_mb=args.memory_mb, engine=args.engine, scheduler=args.scheduler,
                         full=args.full, retry_failed=args.retry_failed, checksum=args.checksum,
+                        follow_symlinks=args.follow_symlinks,
                         commit_every=args.commit_every)
         progress = make_progress(args.progress)
         redirect: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
@@ -120,9 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # e.g. the disk filled up: committed batches are kept
         log.error("reading or writing failed: %s", exc)
         return EXIT_CANNOT_RUN
+    except Terminated:
+        log.error("terminated (SIGTERM); workers stopped, committed results are kept, run "
+                  "again to finish")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         log.error("interrupted; committed results are kept, run again to finish")
         return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if args.json:
         sys.stdout.write(json.dumps(summary.report, ensure_ascii=False, indent=1) + "\n")
     else:

@@ -140,11 +140,36 @@ def _entry_from_row(row: Mapping[str, Any]) -> Entry:
     )
 
 
+def part_path_problem(table: str, rel: Any) -> str | None:
+    """Why ``rel`` is not a part path of ``table`` as this pipeline writes them
+    (``<table>/year_part=<value>/<name>.parquet``, relative, normalised), else None. A
+    manifest holding anything else was edited by hand: its paths are never opened or deleted."""
+    if not isinstance(rel, str):
+        return f"part path {rel!r} is not a string"
+    pieces = rel.split("/")
+    if (len(pieces) != 3 or pieces[0] != table or not pieces[1].startswith("year_part=")
+            or not pieces[2].endswith(".parquet") or pieces[2].startswith(".")
+            or "\\" in rel or "\0" in rel):
+        return (f"part path {rel!r} of table {table} is not a relative path "
+                f"{table}/year_part=<value>/<name>.parquet inside the output folder")
+    return None
+
+
+def _check_entry(path: Path, entry: Entry) -> None:
+    for table, rels in entry.parts.items():
+        for rel in rels:
+            problem = part_path_problem(table, rel)
+            if problem is not None:
+                raise ManifestError(str(path), f"{problem} (entry {entry.rel_path!r}); the "
+                                    "manifest was edited by hand: rerun with --full")
+
+
 def load_manifest(out: Path) -> Manifest:
     """Read ``<out>/_manifest.parquet``; an empty Manifest when there is none.
 
     Raises:
-        ManifestError: the file exists but is unreadable or of an unknown manifest version.
+        ManifestError: the file exists but is unreadable, of an unknown manifest version, or
+            names a part outside the output folder (``part_path_problem``).
     """
     path = manifest_path(out)
     if not path.exists():
@@ -164,6 +189,8 @@ def load_manifest(out: Path) -> Manifest:
     rows = (dict(zip(columns, values, strict=True)) for values in zip(*columns.values(),
                                                                       strict=True))
     entries = {row["rel_path"]: _entry_from_row(row) for row in rows}
+    for entry in entries.values():
+        _check_entry(path, entry)
     return Manifest(entries, meta)
 
 

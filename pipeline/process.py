@@ -93,6 +93,8 @@ def document_to_result(src: SourceFile, doc: Document, seconds: float) -> FileRe
 def process_file(src: SourceFile) -> FileResult:
     """Extract and interpret one file; bad input and bugs both become a ``failed`` row."""
     t0 = time.perf_counter()
+    if src.refused is not None:  # not a regular file (see pipeline.discover): never opened
+        return failed_result(src, src.refused)
     try:
         doc = extract(src.path)
         return document_to_result(src, doc, time.perf_counter() - t0)

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors.legacy import reap_stale_conversions
 from pipeline import __version__
 from pipeline.commit import DEFAULT_COMMIT_FILES, Committer, recover
-from pipeline.discover import SourceFile, discover
+from pipeline.discover import SourceFile, discover, stored_name
 from pipeline.engines import ENGINES, make_engine
 from pipeline.load import read_table
 from pipeline.manifest import Manifest, ManifestError, Plan, load_manifest, manifest_path, plan
-from pipeline.process import FileResult, process_file
+from pipeline.process import FileResult, failed_result, process_file
 from pipeline.progress import NullProgress, Progress
 from pipeline.report import (
     REPORT_JSON,
@@ -59,6 +60,7 @@ class RunConfig:
     full: bool = False
     retry_failed: bool = False
     checksum: bool = False
+    follow_symlinks: bool = False  # also read links to files outside the input folder
     commit_every: int = DEFAULT_COMMIT_FILES
 
     def __post_init__(self) -> None:
@@ -203,15 +205,15 @@ def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], lis
 
     out_abs, in_abs = cfg.out.resolve(), cfg.input.resolve()
     exclude = (out_abs,) if out_abs.is_relative_to(in_abs) else ()
-    files, skipped = discover(cfg.input, known, exclude)
+    files, skipped = discover(cfg.input, known, exclude, cfg.follow_symlinks)
     if not files and manifest.entries and not cfg.full:
         raise RunError(f"no reports found under {cfg.input}, but the output holds "
                        f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
                        "input folder mounted?); pass --full to empty the output")
     previous_input = manifest.meta.get("input")
-    if previous_input and previous_input != str(in_abs):
+    if previous_input and previous_input != stored_name(str(in_abs)):
         log.warning("the output was built from %s; files not under %s are removed from it",
-                    previous_input, in_abs)
+                    previous_input, stored_name(str(in_abs)))
     return files, skipped
 
 
@@ -232,12 +234,16 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
     engine = make_engine(cfg.engine, cfg.workers, Limits(cfg.timeout_s, cfg.memory_mb),
                          cfg.scheduler, task)
     progress.start(len(todo.to_process))
+    readable = [src for src in todo.to_process if src.refused is None]
     try:
-        if todo.to_process:
+        for src in todo.to_process:  # not regular files: their row needs no worker
+            if src.refused is not None:
+                on_result(failed_result(src, src.refused))
+        if readable:
             t1 = time.perf_counter()
             engine.prepare()
             t2 = time.perf_counter()
-            engine.run(todo.to_process, on_result)
+            engine.run(readable, on_result)
             timings.update(warm_up=t2 - t1, process=time.perf_counter() - t2)
     except BaseException:
         dropped = committer.abandon_incomplete()
@@ -247,6 +253,7 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
         raise
     finally:
         progress.close()
+        reap_stale_conversions()  # converters of workers killed mid-file, or interrupted
     if committer.abandon_incomplete():
         log.warning("some files sharing content with others got no result; next run redoes them")
     return records, timings
@@ -256,6 +263,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    reap_stale_conversions()  # left by runs that were killed
     manifest = _open_manifest(cfg)
     was_complete = (manifest.meta.get("state") == "complete"
                     and "rebuild_before" not in manifest.meta and not cfg.full)
@@ -267,7 +275,8 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
 
     committer = Committer(cfg.out, manifest, run_seq, __version__, todo.groups(),
                           cfg.commit_every)
-    committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=str(cfg.input.resolve()),
+    in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)
+    committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=in_name,
                        pipeline_version=__version__, state="running")
     if cfg.full:  # recorded at once, so a plain run finishes a --full run that was killed
         committer.set_meta(rebuild_before=str(run_seq))
@@ -294,7 +303,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3), "pipeline_version": __version__,
         "schema_version": SCHEMA_VERSION, "engine": cfg.engine, "workers": cfg.workers,
-        "input": str(cfg.input.resolve()), "out": str(cfg.out.resolve()),
+        "input": in_name, "out": stored_name(str(cfg.out.resolve())),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
         "batches": committer.batches, "data_version": data_version,
         "timings": {k: round(v, 3) for k, v in {"discover": discover_s, **timings}.items()},

@@ -10,10 +10,12 @@ parent's cost per task does not eat into the workers' cores.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -73,8 +75,19 @@ class FileTimeout(BaseException):
 _task_started: list[float] = [0.0]
 
 
+_task_file: list[str] = [""]  # the file in flight, named by the watchdog when it kills
+ALARM_REPEAT_S = 2.0  # the alarm rings again until the file is abandoned
+DEATH_BYTES = 4200  # cause, ":" and the file's stored path (PATH_MAX is 4096)
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     raise FileTimeout()
+
+
+def death_note(value: bytes) -> tuple[bytes, str | None]:
+    """(cause, stored path of the file in flight or None) from what a watchdog left."""
+    cause, _, rel = value.partition(b":")
+    return cause, rel.decode("utf-8", "replace") or None
 
 
 def _watchdog(limits: Limits, death: Any) -> None:
@@ -84,16 +97,38 @@ def _watchdog(limits: Limits, death: Any) -> None:
     while True:
         time.sleep(WATCH_INTERVAL_S)
         started = _task_started[0]
+        culprit = _task_file[0].encode("utf-8", "replace")[:DEATH_BYTES - 16]
         if proc.memory_info().rss > limit:
-            death.value = MEMORY
+            death.value = MEMORY + b":" + culprit
             os._exit(70)
         if started and time.monotonic() - started > limits.timeout_s + limits.grace_s:
-            death.value = STUCK
+            death.value = STUCK + b":" + culprit
             os._exit(71)
 
 
-def _init_worker(limits: Limits, death: Any) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux ``prctl``), so a
+    worker is never left running, orphaned, after its run was killed; elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+    except (OSError, AttributeError) as exc:  # no libc or no prctl in it
+        log.warning("cannot ask to die with the parent process: %s", exc)
+        return
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(72)
+
+
+def _init_worker(limits: Limits, death: Any, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
     signal.signal(signal.SIGALRM, _on_alarm)
     threading.Thread(target=_watchdog, args=(limits, death), daemon=True).start()
 
@@ -119,8 +154,11 @@ def checked(res: FileResult) -> FileResult:
 
 def guarded_process(src: SourceFile, timeout_s: float, task: Task = process_file) -> FileResult:
     """``task(src)`` under a SIGALRM time limit (worker main thread only)."""
+    _task_file[0] = src.rel_path
     _task_started[0] = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    # repeating: an alarm swallowed by the reader (a broad except, a cleanup that loops)
+    # is followed by another, so the file is abandoned, not left to the watchdog
+    signal.setitimer(signal.ITIMER_REAL, timeout_s, ALARM_REPEAT_S)
     t0 = time.perf_counter()
     try:
         res = task(src)
@@ -131,6 +169,7 @@ def guarded_process(src: SourceFile, timeout_s: float, task: Task = process_file
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         _task_started[0] = 0.0
+        _task_file[0] = ""
 
 
 def timed_out(src: SourceFile, timeout_s: float, seconds: float = 0.0) -> FileResult:
@@ -142,6 +181,7 @@ def timed_out(src: SourceFile, timeout_s: float, seconds: float = 0.0) -> FileRe
 
 def died(src: SourceFile, limits: Limits, cause: bytes = b"") -> FileResult:
     """The ``failed`` row of a file whose worker process died."""
+    cause = death_note(cause)[0]
     if cause == MEMORY:
         reason = (f"reading this file took more than the memory limit of {limits.memory_mb} "
                   "MiB; its worker was stopped")
@@ -160,7 +200,7 @@ def died(src: SourceFile, limits: Limits, cause: bytes = b"") -> FileResult:
 def _pool(workers: int, limits: Limits, death: Any) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=mp.get_context("fork"),
-        initializer=_init_worker, initargs=(limits, death),
+        initializer=_init_worker, initargs=(limits, death, os.getpid()),
     )
 
 
@@ -260,11 +300,26 @@ def _retry_one_by_one(suspects: list[SourceFile], limits: Limits,
     ctx = mp.get_context("fork")
     rest = suspects
     while rest:
-        death: Any = ctx.Array("c", 16)  # the value the watchdog sets before it kills
+        death: Any = ctx.Array("c", DEATH_BYTES)  # what the watchdog sets before it kills
         culprits, rest = _run_pool(rest, 1, limits, on_result, task, death, serial=True)
         for src in culprits:
             log.warning("%s: its worker died again; marked failed", src.rel_path)
             on_result(died(src, limits, death.value))
+
+
+def _fail_named_culprit(suspects: list[SourceFile], note: bytes, limits: Limits,
+                        on_result: Callable[[FileResult], None]) -> list[SourceFile]:
+    """The suspects but the file a watchdog named when it killed its worker (stuck or over
+    memory): that one is marked failed at once, not retried at the full cost again."""
+    cause, rel = death_note(note)
+    if cause not in (MEMORY, STUCK) or rel is None:
+        return suspects
+    culprits = [s for s in suspects if s.rel_path == rel]
+    for src in culprits:
+        log.warning("%s: its worker was stopped (%s); marked failed without a retry",
+                    src.rel_path, cause.decode())
+        on_result(died(src, limits, cause))
+    return [s for s in suspects if s.rel_path != rel]
 
 
 def run_local(files: Iterable[SourceFile], workers: int, limits: Limits,
@@ -281,7 +336,9 @@ def run_local(files: Iterable[SourceFile], workers: int, limits: Limits,
     ctx = mp.get_context("fork")
     while todo:
         before = len(todo)
-        suspects, todo = _run_pool(todo, workers, limits, on_result, task, ctx.Array("c", 16))
+        death: Any = ctx.Array("c", DEATH_BYTES)
+        suspects, todo = _run_pool(todo, workers, limits, on_result, task, death)
+        suspects = _fail_named_culprit(suspects, death.value, limits, on_result)
         if not suspects and len(todo) == before:  # a worker died before taking a file:
             suspects, todo = todo[:1], todo[1:]  # the next file goes alone, so the loop ends
         if suspects:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import uuid
 from collections import defaultdict
@@ -36,6 +37,7 @@ PARTITION_SOURCE = {"documents": "report_year", "indicators": "year",
                     "activities": "end_date, else start_date", "finance": "year"}
 
 Row = Mapping[str, Any]
+log = logging.getLogger(__name__)
 
 
 def file_schema(name: str) -> pa.Schema:
@@ -180,8 +182,12 @@ def ensure_schema_parts(out: Path) -> list[str]:
 
 
 def remove_part(out: Path, rel: str) -> None:
-    """Delete a part and the partition folder it leaves empty."""
+    """Delete a part and the partition folder it leaves empty; never a file outside ``out``
+    (a path that leads out, e.g. through a linked folder, is left alone with a warning)."""
     path = out / rel
+    if not path.resolve().is_relative_to(out.resolve()):
+        log.warning("not deleting %s: it lies outside the output folder %s", rel, out)
+        return
     path.unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # not empty: other parts live in this partition
         path.parent.rmdir()

@@ -7,7 +7,7 @@ import pytest
 
 from extractors import docx
 from extractors.detect import sniff_format
-from extractors.errors import CorruptFile, ResourceLimit, UnsupportedFormat
+from extractors.errors import CorruptFile, ResourceLimit, UnsafeXML, UnsupportedFormat
 from extractors.model import Paragraph, Table
 from schemas.enums import Format
 
@@ -132,5 +132,5 @@ def test_xml_entities_are_never_expanded(make_docx, tmp_path):
         for item in zin.infolist():
             data = payload if item.filename == "word/document.xml" else zin.read(item.filename)
             zout.writestr(item, data)
-    with pytest.raises(CorruptFile, match="entities"):
+    with pytest.raises(UnsafeXML, match="declares a DTD or XML entities"):
         docx.extract(evil)

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from extractors import EXTRACTORS, extract, xlsx
-from extractors.errors import CorruptFile, EmptyFile, ResourceLimit
+from extractors.errors import CorruptFile, EmptyFile, ResourceLimit, UnsafeXML
 from extractors.model import Paragraph
 from schemas.enums import Format
 
@@ -130,5 +130,5 @@ def test_entity_declarations_refused(workbook, tmp_path):
                 data = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
                         b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' + body)
             dst.writestr(info, data)
-    with pytest.raises(CorruptFile, match="entities"):
+    with pytest.raises(UnsafeXML, match="declares a DTD or XML entities"):
         xlsx.extract(evil)
