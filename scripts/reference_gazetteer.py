@@ -118,11 +118,12 @@ def hflabs_districts(hflabs: list[Row]) -> dict[str, str]:
 
 
 def add_forms(rows: list[Row], forms: dict[str, list[str]], tag: str) -> int:
-    """Append the written forms known for a version's code to its aliases; count added."""
+    """Append the written forms known for a version's code to its aliases (not a bare
+    one-word name: ``Кировский`` alone is no place name); count added."""
     added = 0
     for r in rows:
         have = {r["name"], *r["aliases"].split("|")}
-        new = [f for f in forms.get(r["oktmo"], ()) if f not in have]
+        new = [f for f in forms.get(r["oktmo"], ()) if f not in have and " " in f]
         if new:
             r["aliases"] = "|".join(a for a in (r["aliases"], *new) if a)
             r["source"] += f"; {tag}"

@@ -221,9 +221,9 @@ def own_mentions(text: str, mentions: list[Mention],
     """Mentions that may name the document's own place: not a district right before a city
     (``Кировского района Города Томска`` is a part of the city), not in an address line."""
     out = []
-    for i, m in enumerate(mentions):
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if (nxt is not None and m.value.endswith(" район")
+    for m in mentions:
+        nxt = next((x for x in mentions if x.start >= m.end), None)
+        if (nxt is not None and words(text[m.start:m.end])[-1].startswith("район")
                 and nxt.start - m.end <= CITY_PARTS_GAP and not text[m.end: nxt.start].strip()
                 and any(e.kind == "city_okrug" for e in by_name.get(nxt.value, ()))):
             continue
