@@ -1,6 +1,6 @@
 """Regenerate the normalisation CSVs in pipeline/vocab/ from /work/shared/reference.
 
-Usage: .venv/bin/python scripts/build_reference.py [--reference DIR] [--corpus DIR] [--out DIR]
+Usage: .venv/bin/python scripts/build_reference.py [--reference DIR] [--out DIR]
 
 The committed CSVs are the runtime source; this script documents and reproduces them.
 """
@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reference_gazetteer import HEADER as MUNICIPALITY_HEADER  # noqa: E402
+from reference_gazetteer import municipality_rows  # noqa: E402
 
 log = logging.getLogger("build_reference")
 Row = dict[str, str]
 
 SHORT_FP_NAMES = {"EВ": "Патриотическое воспитание"}  # the corpus truth (dev/120) uses it
 TRAILING_PAREN_RE = re.compile(r"\s*\((?!.*\().*\)\s*$")
-OKTMO_LINE_RE = re.compile(r"^(\d\d) (\d)(\d\d) 000\s*$")
-ADJ_END_RE = re.compile(r"(?:ий|ый|ой)$")
-HFLABS_KIND = {"р-н": "район", "у": "улус"}
 
 R, K, OB = "republic", "krai", "oblast"
 SUBJECTS: list[tuple[str, str, str, str]] = [  # name, kind, OKTMO prefix, aliases
@@ -151,7 +152,9 @@ def short_fp_name(code: str, name: str) -> str:
 
 
 def federal_rows(ref: Path) -> list[Row]:
-    """Federal projects with ids (budget code, else ``fpNN``) and short canonical names."""
+    """Federal projects with ids (budget code, else ``fpNN``) and short canonical names: the
+    curated catalog first, then every sourced row of ``external/federal_projects_all.csv``
+    (one row per name and national project; a row already there gains the other source)."""
     out = []
     for i, r in enumerate(read_csv(ref / "federal_projects.csv"), 1):
         canonical = short_fp_name(r["code"], r["name"])
@@ -160,6 +163,39 @@ def federal_rows(ref: Path) -> list[Row]:
             aliases.insert(0, r["name"])
         out.append({**r, "id": r["code"] or f"fp{i:02d}", "canonical": canonical,
                     "aliases": "|".join(dict.fromkeys(aliases))})
+    return out + all_federal_rows(ref / "external" / "federal_projects_all.csv", out)
+
+
+def all_federal_rows(path: Path, known: list[Row]) -> list[Row]:
+    """Rows of the all-projects list that the curated catalog lacks; sources added to those
+    it has. Codes only where the list gives them."""
+    by_key = {(r["national_project"], name): r for r in known
+              for name in (r["canonical"], r["name"])}
+    ids = {r["id"] for r in known}
+    number = max(int(i[2:]) for i in ids if re.fullmatch(r"fp\d+", i))
+    out = []
+    for r in read_csv(path):
+        canonical = short_fp_name(r["code"], r["federal_project"])
+        source = f"federal_projects_all.csv: {r['source']}"
+        old = (by_key.get((r["national_project"], canonical))
+               or by_key.get((r["national_project"], r["federal_project"])))
+        if old is not None:
+            old["source"] = f"{old['source']}; {source}"
+            old["code"] = old["code"] or r["code"]
+            continue
+        if r["code"] and r["code"] not in ids:
+            new_id = r["code"]
+        else:
+            number += 1
+            new_id = f"fp{number:02d}"
+        ids.add(new_id)
+        aliases = [r["federal_project"]] if canonical != r["federal_project"] else []
+        row = {"id": new_id, "code": r["code"], "name": r["federal_project"],
+               "canonical": canonical, "national_project": r["national_project"],
+               "period": r["period"], "aliases": "|".join(aliases),
+               "confidence": r["confidence"], "source": source}
+        by_key[(r["national_project"], canonical)] = row
+        out.append(row)
     return out
 
 
@@ -209,95 +245,13 @@ def hflabs_region(row: Row) -> str:
     raise ValueError(f"hflabs region not mapped: {rtype} {region}")
 
 
-def oktmo_lines(path: Path, encoding: str) -> list[tuple[str, str, str]]:
-    """``(8-digit code, level digit, name)`` of the municipal-level lines of an OKTMO extract."""
-    out = []
-    with path.open(encoding=encoding) as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split(";")
-            m = OKTMO_LINE_RE.match(parts[0]) if len(parts) > 2 else None
-            if m and m.group(3) != "00":
-                code = parts[0].replace(" ", "")
-                out.append((code, m.group(2), " ".join(parts[2].split())))
-    return out
-
-
-def oktmo_name(level: str, name: str) -> tuple[str, str] | None:
-    """Canonical name and kind of an OKTMO municipal line, or None for a header."""
-    if level == "6" and name.endswith("муниципальный район"):
-        return name.replace(" муниципальный район", " район"), "district"
-    if level == "8" and name.endswith("муниципальный округ"):
-        return name, "municipal_okrug"
-    if level == "7" and name.startswith("- "):
-        rest = name[2:].replace("город-курорт", "город").replace("город-герой", "город")
-        if ADJ_END_RE.search(rest) and " " not in rest:
-            return f"{rest} городской округ", "urban_okrug"
-        return f"городской округ {rest}", "city_okrug"
-    return None
-
-
-def oktmo_rows(ext: Path, by_code: dict[str, str]) -> list[Row]:
-    """Municipal districts and okrugs of the OKTMO vol3 (utf-8) and vol5 (cp1251) extracts."""
-    files = [("oktmo_vol3_south_municipalities.csv", "utf-8", "oktmo_vol3"),
-             ("oktmo_vol5_volga_municipalities_cp1251.csv", "cp1251", "oktmo_vol5")]
-    out = []
-    for fname, enc, tag in files:
-        for code, level, raw in oktmo_lines(ext / fname, enc):
-            named = oktmo_name(level, raw)
-            if named is None:
-                continue
-            out.append({"name": named[0], "kind": named[1], "region": by_code[code[:2]],
-                        "oktmo": code, "source": f"{tag}: {raw}"})
-    return out
-
-
-def hflabs_rows(hflabs: list[Row]) -> list[Row]:
-    """Districts (``area`` column, types р-н and у) of hflabs/city."""
-    out = []
-    for r in hflabs:
-        noun = HFLABS_KIND.get(r["area_type"])
-        if noun and r["area"]:
-            out.append({"name": f"{r['area']} {noun}", "kind": "district",
-                        "region": hflabs_region(r), "oktmo": r["oktmo"][:5] + "000",
-                        "source": "hflabs_city.csv area column"})
-    return out
-
-
-def kind_of(name: str) -> str:
-    """Municipality kind from the end of its canonical name."""
-    if name.endswith("муниципальный округ"):
-        return "municipal_okrug"
-    if name.startswith("городской округ"):
-        return "city_okrug"
-    return "urban_okrug" if name.endswith("городской округ") else "district"
-
-
-def corpus_rows(corpus: Path) -> list[Row]:
-    """Municipalities named in the corpus truth (seeds and dev)."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for path in sorted(corpus.glob("*/*.truth.json")):
-        doc = json.loads(path.read_text(encoding="utf-8")).get("document") or {}
-        if doc.get("municipality") and doc.get("region"):
-            key = (doc["municipality"], doc["region"])
-            found.setdefault(key, []).append(path.parent.name + "/" + path.name.split("_")[0])
-    return [{"name": n, "kind": kind_of(n), "region": reg, "oktmo": "",
-             "source": "corpus truth " + " ".join(files)} for (n, reg), files in found.items()]
-
-
-def merge_municipalities(groups: list[list[Row]]) -> list[Row]:
-    """One row per (name, region), sources joined, earlier groups first."""
-    merged: dict[tuple[str, str], Row] = {}
-    for rows in groups:
-        for r in rows:
-            key = (r["name"], r["region"])
-            if key in merged:
-                old = merged[key]
-                if r["source"] not in old["source"]:
-                    old["source"] += "; " + r["source"]
-                old["oktmo"] = old["oktmo"] or r["oktmo"]
-            else:
-                merged[key] = dict(r)
-    return sorted(merged.values(), key=lambda r: (r["region"], r["name"]))
+def subject_of(name: str) -> str:
+    """Canonical subject of a region name as the municipal directory writes it."""
+    by_name = {n: n for n, *_ in SUBJECTS}
+    by_name.update({a: n for n, _, _, aliases in SUBJECTS for a in aliases.split("|") if a})
+    if name in by_name:
+        return by_name[name]
+    raise ValueError(f"region not mapped: {name}")
 
 
 def check_codes(hflabs: list[Row]) -> None:
@@ -313,7 +267,6 @@ def main(argv: list[str] | None = None) -> int:
     """Build every CSV of the normalisation catalog and gazetteer."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", type=Path, default=Path("/work/shared/reference"))
-    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus"))
     ap.add_argument("--out", type=Path, default=ROOT / "pipeline" / "vocab")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -323,7 +276,6 @@ def main(argv: list[str] | None = None) -> int:
     indicators = indicator_rows(ref, federal, national)
     hflabs = read_csv(ext / "hflabs_city.csv")
     check_codes(hflabs)
-    by_code = {oktmo: name for name, _, oktmo, _ in SUBJECTS if len(oktmo) == 2}
     out = args.out
     write_csv(out / "catalog_national_projects.csv",
               ["id", "code", "name", "period", "aliases", "confidence", "source"], national)
@@ -336,10 +288,8 @@ def main(argv: list[str] | None = None) -> int:
               indicators)
     write_csv(out / "gazetteer_regions.csv", ["name", "kind", "oktmo", "aliases", "source"],
               region_rows(hflabs))
-    munis = merge_municipalities([corpus_rows(args.corpus), oktmo_rows(ext, by_code),
-                                  hflabs_rows(hflabs)])
-    write_csv(out / "gazetteer_municipalities.csv",
-              ["name", "kind", "region", "oktmo", "source"], munis)
+    munis = municipality_rows(ext, hflabs, subject_of, hflabs_region)
+    write_csv(out / "gazetteer_municipalities.csv", MUNICIPALITY_HEADER, munis)
     return 0
 
 

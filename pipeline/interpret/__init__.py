@@ -63,15 +63,17 @@ def interpret(doc: Document) -> Interpretation:
     year = md.report_year_of(lead, dtype)
     national, federal, municipal = md.projects_of(lead)
     federal_canon = [c for c in dict.fromkeys(naming.federal_project(f) for f in federal) if c]
-    doc_federal = federal_canon[0] if len(federal_canon) == 1 else None
     lead_text = "\n".join(lead.lines + list(lead.kv.values()))
+    if not federal:  # a title naming the project without «региональный проект»
+        federal_canon = [c for c in [naming.federal_named(lead_text)] if c]
+    doc_federal = federal_canon[0] if len(federal_canon) == 1 else None
     municipality, region = naming.place(lead_text, "\n".join(lead.all_lines[:60]),
-                                        lead.full_text)
+                                        lead.full_text, year)
     result = Interpretation(meta={
         "doc_type": dtype.value,
         "title": title,
         "municipality": municipality,
-        "oktmo": naming.oktmo(municipality, region),
+        "oktmo": naming.oktmo(municipality, region, year),
         "region": region,
         "national_project": next((c for c in map(naming.national_project, national) if c),
                                  None),
@@ -117,5 +119,6 @@ def interpret(doc: Document) -> Interpretation:
     if meta["national_project"] is None:  # implied by the projects of stated or matched names
         implied = [*federal_canon, *(r["federal_project"] for r in result.indicators
                                      if r["federal_project"])]
-        meta["national_project"] = naming.national_of(implied)
+        meta["national_project"] = (naming.national_of(implied, year)
+                                    or naming.national_named(lead.full_text))
     return result

@@ -3,6 +3,7 @@ and indicator names matched against the reference catalog (``pipeline.normalise`
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -10,6 +11,8 @@ from pipeline.normalise import Normaliser, default_gazetteer
 
 Row = dict[str, Any]
 QUOTES = '«»"“” '
+NATIONAL_NAMED_RE = re.compile(r"национальн\w+\s+проект\w*\s*[«\"“][^«»\"“”]{2,120}[»\"”]",
+                               re.IGNORECASE)
 
 
 class Naming:
@@ -39,24 +42,42 @@ class Naming:
         return (self.normaliser.match_national_project(text)
                 or self.normaliser.match_national_project(f"национальный проект «{bare}»"))
 
-    def national_of(self, federal: list[str]) -> str | None:
-        return self.normaliser.national_of(federal)
+    def national_of(self, federal: list[str], year: int | None = None) -> str | None:
+        return self.normaliser.national_of(federal, year)
 
-    def place(self, lead: str, wider: str, full: str) -> tuple[str | None, str | None]:
+    def federal_named(self, text: str) -> str | None:
+        """The one federal project whose catalog name ``text`` contains (a title such as
+        ``(A1-20) … («Культурная среда»)``); None when it names none or several."""
+        found = self.normaliser.projects.federal_projects(text)
+        return found[0] if len(found) == 1 else None
+
+    def national_named(self, text: str) -> str | None:
+        """The national project ``text`` names as such (``национального проекта «…»``)."""
+        for m in NATIONAL_NAMED_RE.finditer(text):
+            if found := self.national_project(m.group(0)):
+                return found
+        return None
+
+    def place(self, lead: str, wider: str, full: str, year: int | None = None,
+              ) -> tuple[str | None, str | None]:
         """(municipality, region) from the lead, then the first pages; the whole text only
-        counts when it names a municipality (a region mentioned in passing is no place)."""
+        counts when it names a municipality (a region mentioned in passing is no place).
+        A municipality whose name several subjects have takes the subject the document
+        names; with none named it stays without region. ``year`` picks the version of a
+        renamed municipality."""
         for text, need_municipality in ((lead, False), (wider, False), (full, True)):
-            muni, region = self.gazetteer.find_place(text)
+            muni, region = self.gazetteer.find_place(text, year)
             if muni is None and (need_municipality or region is None):
                 continue
             if region is None and muni:
-                region = self.gazetteer.region_of(muni)
+                region = self.gazetteer.region_of(muni, full)
             return muni, region
         return None, None
 
-    def oktmo(self, municipality: str | None, region: str | None) -> str | None:
+    def oktmo(self, municipality: str | None, region: str | None,
+              year: int | None = None) -> str | None:
         """OKTMO code of the document's municipality, when the gazetteer knows it."""
-        return self.gazetteer.oktmo_of(municipality, region)
+        return self.gazetteer.oktmo_of(municipality, region, year)
 
     def normalise_indicators(self, rows: list[Row], municipality: str | None,
                              region: str | None) -> None:

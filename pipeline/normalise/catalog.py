@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,7 @@ INDICATOR_FILE = "catalog_indicators.csv"
 KINDS = frozenset({"indicator", "result"})
 LEVELS = frozenset({"federal", "regional", "municipal", "national_project"})
 Row = dict[str, str]
+YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 class CatalogError(ValueError):
@@ -56,6 +58,12 @@ class FederalProject:
     national_project: str
     aliases: tuple[str, ...]
     source: str
+    period: str = ""
+
+    def years(self) -> tuple[int, int] | None:
+        """First and last year of ``period`` (``2019-2020 (folded …)`` -> 2019, 2020)."""
+        found = [int(y) for y in YEAR_RE.findall(self.period)]
+        return (min(found), max(found)) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +159,11 @@ def parse_federal(rows: list[tuple[int, Row]], nationals: set[str]) -> tuple[Fed
         _need(FEDERAL_FILE, n, r, "id", "name", "canonical", "national_project")
         _enum(FEDERAL_FILE, n, "national_project", r["national_project"], nationals)
     _unique(FEDERAL_FILE, rows, lambda r: r["id"], "id")
-    _unique(FEDERAL_FILE, rows, lambda r: r["canonical"], "canonical name")
+    _unique(FEDERAL_FILE, rows, lambda r: f"{r['canonical']} in {r['national_project']}",
+            "canonical name")
     return tuple(FederalProject(r["id"], r.get("code") or None, r["name"], r["canonical"],
                                 r["national_project"], split_aliases(r.get("aliases", "")),
-                                r.get("source", "")) for _, r in rows)
+                                r.get("source", ""), r.get("period", "")) for _, r in rows)
 
 
 def _indicator(n: int, r: Row, fps: dict[str, FederalProject], nationals: set[str]) -> Indicator:

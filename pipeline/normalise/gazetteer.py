@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.normalise.catalog import CatalogError, read_rows, split_aliases, vocab_dir
-from pipeline.normalise.forms import phrase_forms, word_spans, words
+from pipeline.normalise.forms import words
+from pipeline.normalise.index_cache import cached
+from pipeline.normalise.phrases import Mention, PhraseIndex, pick
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +20,12 @@ REGION_FILE = "gazetteer_regions.csv"
 MUNICIPALITY_FILE = "gazetteer_municipalities.csv"
 REGION_KINDS = frozenset({"republic", "krai", "oblast", "federal_city", "autonomous_oblast",
                           "autonomous_okrug"})
-MUNICIPALITY_KINDS = frozenset({"district", "urban_okrug", "municipal_okrug", "city_okrug"})
+MUNICIPALITY_KINDS = frozenset({"district", "urban_okrug", "municipal_okrug", "city_okrug",
+                                "zato", "intra_city"})
 DEFAULT_LEAD_CHARS = 2000
 ABBREVIATIONS = ((" область", " обл"), ("Республика ", "Респ "), (" автономный округ", " АО"))
 MO_PREFIX_RE = re.compile(r"(?:\bМО|муниципальн\w+\s+образовани\w+)\s*[«\"]\s*$", re.IGNORECASE)
 MO_SUFFIX_RE = re.compile(r"^\s*[»\"]")
-Key = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +41,29 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Municipality:
-    """One municipal district or okrug with its subject."""
+    """One version of an upper-level municipality: its name, subject and OKTMO code in the
+    years ``valid_from`` (included) to ``valid_to`` (excluded; None while still valid)."""
 
     name: str
     kind: str
     region: str
     oktmo: str
     source: str
+    valid_from: int | None = None
+    valid_to: int | None = None
+    territory: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def valid_in(self, year: int) -> bool:
+        """True when this version was the municipality's one in ``year``."""
+        return ((self.valid_from is None or self.valid_from <= year)
+                and (self.valid_to is None or year < self.valid_to))
 
 
 @dataclass(frozen=True, slots=True)
 class MunicipalityMatch:
-    """The municipality a text is about: canonical name, region and the chosen mention."""
+    """The municipality a text is about: canonical name, region, OKTMO code (when the
+    version is known) and the chosen mention."""
 
     name: str
     region: str | None
@@ -61,26 +73,21 @@ class MunicipalityMatch:
     end: int
     mentions: int
     method: str = "gazetteer"
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One occurrence of an index key in a text."""
-
-    value: str
-    start: int
-    end: int
+    oktmo: str | None = None
 
 
 def municipality_variants(m: Municipality) -> list[str]:
-    """Written variants of a municipality name (``муниципальный район``, ``р-н``, ``ГО``)."""
-    name = m.name
+    """Written variants of a municipality name (``муниципальный район``, ``р-н``, ``ГО``,
+    ``г. Томск``) and the directory's own wordings."""
+    name, out = m.name, [m.name]
     if m.kind == "district" and name.endswith(" район"):
         stem = name[: -len(" район")]
-        return [name, f"{stem} муниципальный район", f"{stem} р-н", f"{stem} МР"]
-    if m.kind == "urban_okrug" and name.endswith(" городской округ"):
-        return [name, name.replace(" городской округ", " ГО")]
-    return [name]
+        out += [f"{stem} муниципальный район", f"{stem} р-н", f"{stem} МР"]
+    elif m.kind == "urban_okrug" and name.endswith(" городской округ"):
+        out.append(name.replace(" городской округ", " ГО"))
+    elif m.kind == "city_okrug" and name.startswith("город "):
+        out.append("г. " + name[len("город "):])
+    return [*out, *m.aliases]
 
 
 def region_variants(r: Region) -> list[str]:
@@ -92,56 +99,6 @@ def region_variants(r: Region) -> list[str]:
 
 
 @dataclass(frozen=True)
-class PhraseIndex:
-    """Token tuples of every case form -> canonical names, scanned longest-first."""
-
-    keys: dict[Key, tuple[str, ...]]
-    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, forms: list[tuple[str, str]]) -> PhraseIndex:
-        """Index ``(written variant, canonical)`` pairs by all their case forms."""
-        keys: dict[Key, dict[str, None]] = {}
-        for variant, canonical in forms:
-            for key in phrase_forms(variant):
-                keys.setdefault(key, {})[canonical] = None
-        lengths: dict[str, set[int]] = {}
-        for key in keys:
-            lengths.setdefault(key[0], set()).add(len(key))
-        return cls({k: tuple(v) for k, v in keys.items()},
-                   {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()})
-
-    def scan(self, text: str) -> list[tuple[Key, Mention]]:
-        """Every non-overlapping mention in ``text``, left to right, longest key first."""
-        spans = word_spans(text)
-        toks = [s.word for s in spans]
-        out, i = [], 0
-        while i < len(toks):
-            step = 1
-            for n in self.lengths.get(toks[i], ()):
-                key = tuple(toks[i: i + n])
-                if len(key) == n and key in self.keys:
-                    for value in self.keys[key]:
-                        out.append((key, Mention(value, spans[i].start, spans[i + n - 1].end)))
-                    step = n
-                    break
-            i += step
-        return out
-
-
-def _pick(mentions: list[Mention], lead_chars: int | None) -> str | None:
-    """Most frequent value among those mentioned in the lead (ties: earliest), else overall."""
-    if not mentions:
-        return None
-    lead = [m for m in mentions if lead_chars is None or m.start < lead_chars] or mentions
-    counts = Counter(m.value for m in mentions)
-    first: dict[str, int] = {}
-    for m in mentions:
-        first.setdefault(m.value, m.start)
-    return max({m.value for m in lead}, key=lambda v: (counts[v], -first[v]))
-
-
-@dataclass(frozen=True)
 class Gazetteer:
     """Subjects and municipalities with case-insensitive, all-case phrase lookup."""
 
@@ -150,6 +107,7 @@ class Gazetteer:
     region_index: PhraseIndex
     municipality_index: PhraseIndex
     by_name: dict[str, tuple[Municipality, ...]]
+    by_territory: dict[str, tuple[Municipality, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, regions: tuple[Region, ...], munis: tuple[Municipality, ...]) -> Gazetteer:
@@ -157,10 +115,16 @@ class Gazetteer:
         region_forms = [(v, r.name) for r in regions for v in region_variants(r)]
         muni_forms = [(v, m.name) for m in munis for v in municipality_variants(m)]
         by_name: dict[str, list[Municipality]] = {}
+        by_territory: dict[str, list[Municipality]] = {}
         for m in munis:
             by_name.setdefault(m.name, []).append(m)
-        return cls(regions, munis, PhraseIndex.build(region_forms),
-                   PhraseIndex.build(muni_forms), {k: tuple(v) for k, v in by_name.items()})
+            by_territory.setdefault(m.territory or f"{m.region}/{m.name}", []).append(m)
+        region_index, muni_index = cached(
+            "gazetteer", (region_forms, muni_forms),
+            lambda: (PhraseIndex.build(region_forms), PhraseIndex.build(muni_forms)))
+        return cls(regions, munis, region_index, muni_index,
+                   {k: tuple(v) for k, v in by_name.items()},
+                   {k: tuple(v) for k, v in by_territory.items()})
 
     def region_mentions(self, text: str) -> list[Mention]:
         """Subject mentions; bare one-word forms and federal cities only when nothing else."""
@@ -171,48 +135,103 @@ class Gazetteer:
 
     def find_region(self, text: str, lead_chars: int | None = None) -> str | None:
         """Canonical subject most mentioned in ``text`` (``Томской области`` -> Томская)."""
-        return _pick(self.region_mentions(text), lead_chars)
+        return pick(self.region_mentions(text), lead_chars)
 
-    def region_of(self, municipality: str, text_region: str | None = None) -> str | None:
-        """Subject of a municipality (canonical or any written form); None when ambiguous."""
+    def regions_of(self, municipality: str) -> list[str]:
+        """Subjects that have a municipality of this name (canonical or any written form)."""
         entries = self.by_name.get(municipality)
         if entries is None:
             found = self.municipality_index.scan(municipality)
             entries = self.by_name.get(found[0][1].value, ()) if found else ()
-        regions = list(dict.fromkeys(e.region for e in entries))
-        if text_region in regions or len(regions) == 1:
-            return text_region if text_region in regions else regions[0]
-        corpus = [e.region for e in entries if "corpus truth" in e.source]
-        return corpus[0] if len(corpus) == 1 else None
+        return list(dict.fromkeys(e.region for e in entries))
 
-    def oktmo_of(self, municipality: str | None, region: str | None) -> str | None:
-        """8-digit OKTMO code of a canonical municipality in ``region``; None when unknown
-        or when the name is ambiguous without its region."""
-        entries = [e for e in self.by_name.get(municipality or "", ())
-                   if e.oktmo and (region is None or e.region == region)]
-        codes = {e.oktmo for e in entries}
-        return codes.pop() if len(codes) == 1 else None
+    def region_of(self, municipality: str, text: str | None = None) -> str | None:
+        """Subject of a municipality: the only one that has the name, else the one of them
+        that ``text`` names most; None when the name is ambiguous and the text names none."""
+        regions = self.regions_of(municipality)
+        if len(regions) == 1:
+            return regions[0]
+        named = [m for m in self.region_mentions(text or "") if m.value in regions]
+        return pick(named, None)
+
+    def version(self, municipality: str, region: str | None, year: int | None = None,
+                ) -> Municipality | None:
+        """The version of a named municipality in ``region`` valid in ``year`` (its current
+        name may differ: a district that became a municipal okrug); the named version when
+        no year is given or none is valid; None when unknown or ambiguous."""
+        entries = [e for e in self.by_name.get(municipality or "", ()) if e.region == region]
+        territories = list(dict.fromkeys(e.territory for e in entries))
+        if len(territories) != 1:
+            return None
+        named = max(entries, key=lambda e: e.valid_from or 0)
+        if year is None:
+            return named
+        valid = [v for v in self.by_territory.get(named.territory, ()) if v.valid_in(year)]
+        return valid[-1] if valid else named
+
+    def oktmo_of(self, municipality: str | None, region: str | None,
+                 year: int | None = None) -> str | None:
+        """8-digit OKTMO code of a canonical municipality in ``region`` (the version of
+        ``year`` when given); None when unknown or when the name is ambiguous."""
+        if region is None and municipality:
+            regions = self.regions_of(municipality)
+            region = regions[0] if len(regions) == 1 else None
+        found = self.version(municipality or "", region, year)
+        return found.oktmo if found and found.oktmo else None
 
     def find_municipality(self, text: str, lead_chars: int | None = DEFAULT_LEAD_CHARS,
-                          ) -> MunicipalityMatch | None:
-        """The municipality a document is about: most mentioned in its lead, ties earliest."""
-        mentions = [m for _, m in self.municipality_index.scan(text)]
-        name = _pick(mentions, lead_chars)
+                          year: int | None = None) -> MunicipalityMatch | None:
+        """The municipality a document is about: most mentioned in its lead, ties earliest.
+        Districts of a city (``Кировского района Города Томска``) and address lines are not
+        candidates; a subject named in the lead narrows the candidates to its own."""
+        region = self.find_region(text, lead_chars)
+        mentions = own_mentions(text, [m for _, m in self.municipality_index.scan(text)],
+                                self.by_name)
+        if region is not None:
+            mentions = [m for m in mentions if region in self.regions_of(m.value)] or mentions
+        name = pick(mentions, lead_chars)
         if name is None:
-            return pattern_municipality(text, self.find_region(text, lead_chars))
+            return pattern_municipality(text, region)
         chosen = next(m for m in mentions if m.value == name)
         start, end = _extend_mo(text, chosen.start, chosen.end)
-        region = self.region_of(name, self.find_region(text, lead_chars))
-        return MunicipalityMatch(name, region, self.by_name[name][0].kind, text[start:end],
-                                 start, end, sum(m.value == name for m in mentions))
+        candidates = self.regions_of(name)
+        if region is None or region not in candidates:
+            region = region or self.region_of(name, text)
+        found = self.version(name, region, year)
+        kind = found.kind if found else self.by_name[name][0].kind
+        return MunicipalityMatch(found.name if found else name, region, kind, text[start:end],
+                                 start, end, sum(m.value == name for m in mentions),
+                                 oktmo=(found.oktmo or None) if found else None)
 
-    def find_place(self, text: str) -> tuple[str | None, str | None]:
+    def find_place(self, text: str, year: int | None = None) -> tuple[str | None, str | None]:
         """``(municipality, region)`` of a document lead; region falls back to the gazetteer."""
-        muni = self.find_municipality(text)
+        muni = self.find_municipality(text, year=year)
         region = self.find_region(text, DEFAULT_LEAD_CHARS)
         if muni is None:
             return None, region
         return muni.name, muni.region or region
+
+
+ADDRESS_RE = re.compile(r"\b\d{6}\b")
+CITY_PARTS_GAP = 3
+
+
+def own_mentions(text: str, mentions: list[Mention],
+                 by_name: dict[str, tuple[Municipality, ...]]) -> list[Mention]:
+    """Mentions that may name the document's own place: not a district right before a city
+    (``Кировского района Города Томска`` is a part of the city), not in an address line."""
+    out = []
+    for m in mentions:
+        nxt = next((x for x in mentions if x.start >= m.end), None)
+        if (nxt is not None and words(text[m.start:m.end])[-1].startswith("район")
+                and nxt.start - m.end <= CITY_PARTS_GAP and not text[m.end: nxt.start].strip()
+                and any(e.kind == "city_okrug" for e in by_name.get(nxt.value, ()))):
+            continue
+        line_start = text.rfind("\n", 0, m.start) + 1
+        if ADDRESS_RE.search(text, line_start, m.start):
+            continue
+        out.append(m)
+    return out
 
 
 def _extend_mo(text: str, start: int, end: int) -> tuple[int, int]:
@@ -264,10 +283,19 @@ def parse_regions(rows: list[tuple[int, dict[str, str]]]) -> tuple[Region, ...]:
     return tuple(out)
 
 
+def _year(file_row: int, col: str, value: str) -> int | None:
+    if not value:
+        return None
+    if not (value.isdigit() and len(value) == 4):
+        raise CatalogError(MUNICIPALITY_FILE, file_row, f"{col} {value!r} is not a year")
+    return int(value)
+
+
 def parse_municipalities(rows: list[tuple[int, dict[str, str]]],
                          regions: set[str]) -> tuple[Municipality, ...]:
-    """Municipalities from their CSV rows: known kind and subject, unique per subject."""
-    seen: dict[tuple[str, str], int] = {}
+    """Municipalities from their CSV rows: known kind and subject, one version of a name per
+    subject and first year, OKTMO codes of 8 digits."""
+    seen: dict[tuple[str, str, str], int] = {}
     out = []
     for n, r in rows:
         if r["kind"] not in MUNICIPALITY_KINDS:
@@ -276,13 +304,18 @@ def parse_municipalities(rows: list[tuple[int, dict[str, str]]],
         if r["region"] not in regions:
             raise CatalogError(MUNICIPALITY_FILE, n, f"region {r['region']!r} is not in "
                                f"{REGION_FILE}")
-        key = (r["name"], r["region"])
+        oktmo = r.get("oktmo", "")
+        if oktmo and not (oktmo.isdigit() and len(oktmo) == 8):
+            raise CatalogError(MUNICIPALITY_FILE, n, f"oktmo {oktmo!r} is not 8 digits")
+        key = (r["name"], r["region"], r.get("valid_from", ""))
         if key in seen:
             raise CatalogError(MUNICIPALITY_FILE, n, f"duplicate {r['name']!r} in "
                                f"{r['region']} (first at row {seen[key]})")
         seen[key] = n
-        out.append(Municipality(r["name"], r["kind"], r["region"], r.get("oktmo", ""),
-                                r.get("source", "")))
+        out.append(Municipality(r["name"], r["kind"], r["region"], oktmo, r.get("source", ""),
+                                _year(n, "valid_from", r.get("valid_from", "")),
+                                _year(n, "valid_to", r.get("valid_to", "")),
+                                r.get("territory", ""), split_aliases(r.get("aliases", ""))))
     return tuple(out)
 
 
@@ -313,6 +346,7 @@ def find_region(text: str) -> str | None:
     return default_gazetteer().find_region(text)
 
 
-def region_of(municipality: str) -> str | None:
-    """The subject of a municipality, or None when unknown or ambiguous."""
-    return default_gazetteer().region_of(municipality)
+def region_of(municipality: str, text: str | None = None) -> str | None:
+    """The subject of a municipality, or None when unknown or ambiguous (see
+    ``Gazetteer.region_of``)."""
+    return default_gazetteer().region_of(municipality, text)

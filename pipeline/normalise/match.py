@@ -191,7 +191,9 @@ class Normaliser:
         """Canonical national project named in ``text`` (``НП «Образование»``), or None."""
         return self.projects.national_project(text)
 
-    def national_of(self, federal_projects: Sequence[str]) -> str | None:
-        """National project owning the first of the given canonical federal projects."""
-        owners = [self.projects.national_of_federal.get(f) for f in federal_projects]
+    def national_of(self, federal_projects: Sequence[str], year: int | None = None,
+                    ) -> str | None:
+        """National project owning the first of the given canonical federal projects (of
+        ``year`` for a name two national projects use)."""
+        owners = [self.projects.owner(f, year) for f in federal_projects]
         return next((o for o in owners if o), None)

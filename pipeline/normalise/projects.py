@@ -42,13 +42,16 @@ def _occurrences(seq: tuple[str, ...], phrase: tuple[str, ...]) -> list[int]:
     return [i for i, w in enumerate(seq) if w == first and seq[i: i + n] == phrase]
 
 
+Hit = tuple[int, int, bool, str]  # start token, -length, is_alias, canonical
+
+
 @dataclass(frozen=True)
 class ProjectMatcher:
     """Lemma-phrase lookup of national and federal project names and aliases."""
 
     national: tuple[Phrase, ...]
     federal: tuple[Phrase, ...]
-    national_of_federal: dict[str, str]
+    owners: dict[str, tuple[tuple[str, tuple[int, int] | None], ...]]
 
     @classmethod
     def build(cls, catalog: Catalog) -> ProjectMatcher:
@@ -58,20 +61,47 @@ class ProjectMatcher:
         fed = [(p.canonical, p.canonical, False) for p in catalog.federal_projects]
         fed += [(p.name, p.canonical, False) for p in catalog.federal_projects]
         fed += [(a, p.canonical, True) for p in catalog.federal_projects for a in p.aliases]
-        owner = {p.canonical: p.national_project for p in catalog.federal_projects}
-        return cls(_phrases(nat), _phrases(fed), owner)
+        owners: dict[str, list[tuple[str, tuple[int, int] | None]]] = {}
+        for p in catalog.federal_projects:
+            owners.setdefault(p.canonical, []).append((p.national_project, p.years()))
+        return cls(_phrases(nat), _phrases(fed), {k: tuple(v) for k, v in owners.items()})
 
-    def _find(self, phrases: tuple[Phrase, ...], text: str) -> list[str]:
-        """Canonical names mentioned in ``text``, in order; single words need context."""
-        seq = lemma_tuple(text)
-        quoted = {lemma_tuple(q) for q in QUOTED_RE.findall(text)}
-        hits: list[tuple[int, int, bool, str]] = []
+    @property
+    def national_of_federal(self) -> dict[str, str]:
+        """Canonical federal project -> its national project, for names with one owner."""
+        return {k: v[0][0] for k, v in self.owners.items() if len({o for o, _ in v}) == 1}
+
+    def owner(self, federal: str, year: int | None = None) -> str | None:
+        """National project of a canonical federal project; a name that two national
+        projects use (``Чистый воздух``) takes the one of ``year``, else None."""
+        owners = self.owners.get(federal, ())
+        if year is not None and len(owners) > 1:
+            owners = tuple(o for o in owners if o[1] is None or o[1][0] <= year <= o[1][1])
+        names = {o for o, _ in owners}
+        return names.pop() if len(names) == 1 else None
+
+    def _hits(self, phrases: tuple[Phrase, ...], seq: tuple[str, ...],
+              quoted: set[tuple[str, ...]]) -> list[Hit]:
+        hits: list[Hit] = []
         for ph in phrases:
             for i in _occurrences(seq, ph.lemmas):
                 if len(ph.lemmas) == 1 and not _has_context(seq, i, ph.lemmas, quoted):
                     continue
                 hits.append((i, -len(ph.lemmas), ph.is_alias, ph.canonical))
-        return list(dict.fromkeys(h[3] for h in sorted(hits)))
+        return hits
+
+    def _find(self, phrases: tuple[Phrase, ...], text: str) -> list[str]:
+        """Canonical names mentioned in ``text``, in order; single words need context. A name
+        inside a longer project name of either kind (``Жилье`` in «Жилье и городская среда»,
+        ``Дорожная сеть`` in «Региональная и местная дорожная сеть») does not count."""
+        seq = lemma_tuple(text)
+        quoted = {lemma_tuple(q) for q in QUOTED_RE.findall(text)}
+        hits = self._hits(phrases, seq, quoted)
+        other = self.federal if phrases is self.national else self.national
+        spans = [(i, i - n) for i, n, _, _ in (*hits, *self._hits(other, seq, quoted))]
+        kept = [h for h in hits if not any(a <= h[0] and h[0] - h[1] <= b and b - a > -h[1]
+                                           for a, b in spans)]
+        return list(dict.fromkeys(h[3] for h in sorted(kept)))
 
     def federal_projects(self, text: str) -> list[str]:
         """Every federal project named in ``text``, in order of first mention."""

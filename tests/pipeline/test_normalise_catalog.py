@@ -44,7 +44,7 @@ def edit_row(path: Path, row: int, **changes: str) -> None:
 def test_packaged_catalog_loads():
     cat = load_catalog()
     assert len(cat.national_projects) == 32
-    assert len(cat.federal_projects) == 27
+    assert len(cat.federal_projects) == 69  # 27 curated + 42 from federal_projects_all.csv
     assert len(cat.indicators) == 43
     assert all(isinstance(i.unit_enum, Unit) for i in cat.indicators)
     teacher = cat.indicator("Доля учителей в возрасте до 35 лет, вовлеченных в различные формы "
