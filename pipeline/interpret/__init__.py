@@ -10,6 +10,7 @@ from typing import Any
 from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import metadata as md
 from pipeline.interpret.activities import activities_from_table, is_activity_table
+from pipeline.interpret.blocks import analysed_blocks
 from pipeline.interpret.budget import budget_from_table, is_budget_table
 from pipeline.interpret.finance import (
     finance_from_sentences,
@@ -18,7 +19,7 @@ from pipeline.interpret.finance import (
     is_finance_table,
     is_year_rows_finance,
 )
-from pipeline.interpret.blocks import analysed_blocks
+from pipeline.interpret.headers import Header
 from pipeline.interpret.indicators import (
     TableContext,
     indicators_from_table,
@@ -53,6 +54,32 @@ def _sentences(paragraphs: list[tuple[str, str, int | None]]) -> list[tuple[str,
     return out
 
 
+def _read_tables(tables: list[tuple[Table, Header]], result: Interpretation,
+                 ctx: TableContext, year: int | None, stated: dict[str, str]) -> bool:
+    """Rows of every table block by what its columns mean; True when a table states money
+    (then budget sentences in the prose are not read again)."""
+    has_finance_table = False
+    for block, h in tables:
+        has_finance_table |= is_finance_table(h)
+        if block.n_rows < 2 and not (h.roles and not h.n_rows):  # one row continuing a table
+            continue
+        if is_budget_table(h):  # money per item: before plan / fact tables of values
+            has_finance_table = True
+            result.finance.extend(budget_from_table(block, h, year))
+        elif is_indicator_table(h):
+            result.indicators.extend(indicators_from_table(block, h, ctx))
+            for role, name in table_projects(block, h).items():
+                stated.setdefault(role, name)
+        elif is_activity_table(h):
+            result.activities.extend(activities_from_table(block, h))
+        elif is_finance_table(h):
+            result.finance.extend(finance_from_table(block, h))
+        elif is_year_rows_finance(h):
+            has_finance_table = True
+            result.finance.extend(finance_from_year_rows(block, h))
+    return has_finance_table
+
+
 def interpret(doc: Document) -> Interpretation:
     """Read metadata, indicators, activities and finance out of ``doc``."""
     naming = Naming.get()
@@ -85,25 +112,7 @@ def interpret(doc: Document) -> Interpretation:
     ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None,
                        federal_project=doc_federal)
     stated: dict[str, str] = {}
-    has_finance_table = False
-    for block, h in tables:
-        has_finance_table |= is_finance_table(h)
-        if block.n_rows < 2:
-            continue
-        if is_budget_table(h):  # money per item: before plan / fact tables of values
-            has_finance_table = True
-            result.finance.extend(budget_from_table(block, h, year))
-        elif is_indicator_table(h):
-            result.indicators.extend(indicators_from_table(block, h, ctx))
-            for role, name in table_projects(block, h).items():
-                stated.setdefault(role, name)
-        elif is_activity_table(h):
-            result.activities.extend(activities_from_table(block, h))
-        elif is_finance_table(h):
-            result.finance.extend(finance_from_table(block, h))
-        elif is_year_rows_finance(h):
-            has_finance_table = True
-            result.finance.extend(finance_from_year_rows(block, h))
+    has_finance_table = _read_tables(tables, result, ctx, year, stated)
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year, doc_federal))
     if not has_finance_table:  # budget sentences only where no budget table states the figures

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 from extractors.model import Table
-from pipeline.interpret.headers import Header, _band, _columns, analyse, header_band
+from pipeline.interpret.headers import Header, analyse, band_rows, columns_in, header_band
 
 NAME_ROLES = frozenset({"indicator", "activity", "task_result", "result_name", "source"})
 VALUE_ROLES = frozenset({"year", "planned", "actual", "base_value", "total", "need",
@@ -27,10 +28,10 @@ def _opens_block(table: Table, grid: list[list[str | None]], fill: list[list[str
     block: a band that names a column of names (or sources) and a column of values."""
     if any(c and NUMERIC_CELL_RE.match(c.strip()) and len(c.strip()) != 4 for c in grid[r]):
         return 0, False  # a row of data (cheap test first: most rows of a big sheet are data)
-    n = _band(grid, r, fill)
+    n = band_rows(grid, r, fill)
     if not n:
         return 0, False
-    roles = {c.role for c in _columns(fill, table.n_cols, r, r + n) if c.role}
+    roles = {c.role for c in columns_in(fill, table.n_cols, r, r + n) if c.role}
     return n, bool(roles & NAME_ROLES and roles & VALUE_ROLES)
 
 
@@ -54,7 +55,7 @@ def split_blocks(table: Table) -> list[Table]:
     if not starts or (len(starts) == 1 and starts[0] <= header_band(table)[0]):
         return [table]
     cuts = ([0] if starts[0] > 0 else []) + starts + [table.n_rows]
-    return [table.rows(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [table.rows(a, b) for a, b in pairwise(cuts) if b > a]
 
 
 def analysed_blocks(tables: Iterable[Table]) -> list[tuple[Table, Header]]:

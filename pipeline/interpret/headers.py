@@ -130,7 +130,7 @@ def _is_section_row(row: list[str | None]) -> bool:
     return len(row) > 2 and all(row) and len({norm(c) for c in row}) == 1
 
 
-def _band(grid: list[list[str | None]], start: int,
+def band_rows(grid: list[list[str | None]], start: int,
           fill: list[list[str | None]] | None = None) -> int:
     """Number of header rows from ``start`` on (0 when none is recognised)."""
     n = 0
@@ -169,11 +169,11 @@ def header_band(table: Table) -> tuple[int, int, int]:
     """
     grid = table.grid()
     fill = table.grid(fill=True)
-    first = _band(grid, 0, fill)
+    first = band_rows(grid, 0, fill)
     for start in range(0, min(MAX_CAPTION_ROWS, len(grid) - 1) + 1):
         if start and not _is_caption_row(fill[start - 1]):
             break
-        n = first if start == 0 else _band(grid, start, fill)
+        n = first if start == 0 else band_rows(grid, start, fill)
         if n and len(_roles(fill, table.n_cols, start, start + n)) >= 2:
             # leading empty rows, and a caption naming a role itself, stay out of the band
             while not any(norm(c) for c in grid[start]) or (
@@ -186,7 +186,7 @@ def header_band(table: Table) -> tuple[int, int, int]:
 
 
 def _roles(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> set[str]:
-    return {c.role for c in _columns(fill, n_cols, start, end) if c.role}
+    return {c.role for c in columns_in(fill, n_cols, start, end) if c.role}
 
 
 def _numbered_end(grid: list[list[str | None]], end: int) -> tuple[int, int]:
@@ -235,7 +235,7 @@ def _wrapped(upper: str, lower: str) -> str | None:
     return joined if role is None or (role_of(upper) is None and role_of(joined) == role) else None
 
 
-def _columns(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> list[Column]:
+def columns_in(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> list[Column]:
     columns = []
     for k in range(n_cols):
         texts: list[str] = []
@@ -260,5 +260,5 @@ def analyse(table: Table, n_header: int | None = None) -> Header:
     """Build the column map of ``table`` from its header band (the first ``n_header`` rows
     when given)."""
     start, end, data = header_band(table) if n_header is None else (0, n_header, n_header)
-    columns = _columns(table.grid(fill=True), table.n_cols, start, end)
+    columns = columns_in(table.grid(fill=True), table.n_cols, start, end)
     return Header(data, tuple(columns), start)
