@@ -134,12 +134,22 @@ def _project(row: DataRow, h: Header, carried: dict[str, str]) -> str | None:
     return carried.get("federal_project")
 
 
-def _cell(row: DataRow, col: int | None) -> str:
+VALUE_ROLES = frozenset({"planned", "actual", "need", "completion", "base_value", "year"})
+
+
+def _cell(row: DataRow, col: int | None, h: Header) -> str:
     """A value cell's text; a merged cell's text over every column it spans (``не более 10
-    мин.`` merged over eight years is the target of each)."""
+    мин.`` merged over eight years is the target of each), when the merged cell starts in a
+    value column (a section title merged from the name column over the row is no value)."""
     if col is None:
         return ""
-    return row.get(col) or (row.filled[col] if col < len(row.filled) else "")
+    if own := row.get(col):
+        return own
+    text = row.filled[col] if col < len(row.filled) else ""
+    origin = col
+    while origin > 0 and row.filled[origin - 1] == text and not row.cells[origin]:
+        origin -= 1
+    return text if text and h.columns[origin].role in VALUE_ROLES else ""
 
 
 def name_of(row: DataRow, h: Header, name_col: int | None) -> str:
@@ -159,16 +169,16 @@ def name_of(row: DataRow, h: Header, name_col: int | None) -> str:
     return " ".join([parent, *children]) if children and parent else own
 
 
-def _planned_text(row: DataRow, g: YearGroup) -> str | None:
-    planned = norm(_cell(row, g.planned)) if g.planned is not None else ""
+def _planned_text(row: DataRow, g: YearGroup, h: Header) -> str | None:
+    planned = norm(_cell(row, g.planned, h)) if g.planned is not None else ""
     if g.need is None:
         return planned or None
-    need = norm(_cell(row, g.need))
+    need = norm(_cell(row, g.need, h))
     return f"потребность: {need or '-'}; утверждено: {planned or '-'}"
 
 
-def _no_values(row: DataRow, g: YearGroup) -> bool:
-    return all(is_no_value(_cell(row, c)) for c in (g.planned, g.actual, g.need, g.completion)
+def _no_values(row: DataRow, g: YearGroup, h: Header) -> bool:
+    return all(is_no_value(_cell(row, c, h)) for c in (g.planned, g.actual, g.need, g.completion)
                if c is not None)
 
 
@@ -187,10 +197,10 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
     status_texts = _split_texts(row.get(status_col), k) if status_col is not None else note_texts
     out: list[Row] = []
     for g in groups:
-        if len(groups) > 1 and _no_values(row, g):
+        if len(groups) > 1 and _no_values(row, g, h):
             continue  # a year without a target ('-', 'Показатель введен с …'): no row
-        planned = _values(_cell(row, g.planned), k) if g.planned is not None else [None] * k
-        actual = _values(_cell(row, g.actual), k) if g.actual is not None else [None] * k
+        planned = _values(_cell(row, g.planned, h), k) if g.planned is not None else [None] * k
+        actual = _values(_cell(row, g.actual, h), k) if g.actual is not None else [None] * k
         pct_cells = _split_texts(row.get(g.completion), k)
         pcts = [parse_percent(t) if g.completion is not None else None for t in pct_cells]
         if k > 1 and g.completion is not None:
@@ -212,10 +222,10 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
                 "year": g.year,
                 "base_value": base,
                 "planned_value": pv.value if pv else None,
-                "planned_text": _planned_text(row, g),
+                "planned_text": _planned_text(row, g, h),
                 "comparator": comparator,
                 "actual_value": av.value if av else None,
-                "actual_text": norm(_cell(row, g.actual)) or None if g.actual is not None
+                "actual_text": norm(_cell(row, g.actual, h)) or None if g.actual is not None
                 else None,
                 "unit": unit.value if unit else None,
                 "completion_pct": pcts[i],

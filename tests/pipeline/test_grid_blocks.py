@@ -192,3 +192,14 @@ def test_doc_types_from_titles(lines: list[str], more: list[str], dtype: DocType
 
 def test_title_lines_close_letter_spacing_and_join_the_next_line():
     assert title_lines(["О Т Ч Е Т", "о ходе"]) == ["ОТЧЕТ", "ОТЧЕТ о ходе", "о ходе"]
+
+
+def test_a_title_merged_from_the_name_over_the_years_is_no_value():
+    t = grid_table([
+        ["Наименование показателя", "2022", "2023", "Единица измерения"],
+        ["СЦ1. Развитие человеческого капитала", "", "", "ед."],
+        ["Количество школ", "10", "12", "ед."],
+    ], {(1, 0): (1, 3)})
+    rows = [(r["indicator_raw"], r["year"], r["planned_value"])
+            for r in interpret(_doc(t)).indicators]
+    assert rows == [("Количество школ", 2022, 10.0), ("Количество школ", 2023, 12.0)]
