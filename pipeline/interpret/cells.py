@@ -39,9 +39,10 @@ class DataRow:
         return [c for c in self.cells if c.strip()]
 
     def is_spanning(self) -> bool:
-        """A section / group row: one text spread over (nearly) the whole row."""
+        """A section / group row: one text spread over (nearly) the whole row, merged or
+        written again in every cell (a sheet that repeats a section title across it)."""
         texts = {c for c in self.filled if c.strip()}
-        return len(self.non_empty()) == 1 and len(texts) == 1 and len(self.cells) > 2
+        return len(texts) == 1 and len(self.cells) > 2
 
 
 def data_rows(table: Table, n_header: int) -> list[DataRow]:

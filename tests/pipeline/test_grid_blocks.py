@@ -203,3 +203,13 @@ def test_a_title_merged_from_the_name_over_the_years_is_no_value():
     rows = [(r["indicator_raw"], r["year"], r["planned_value"])
             for r in interpret(_doc(t)).indicators]
     assert rows == [("Количество школ", 2022, 10.0), ("Количество школ", 2023, 12.0)]
+
+
+def test_a_section_title_written_in_every_cell_is_no_indicator():
+    title = "СЦ1. Развитие человеческого капитала"
+    t = grid_table([
+        ["Наименование показателя", "2022", "2023", "Единица измерения"],
+        [title, title, title, title],
+        ["Количество школ", "10", "12", "ед."],
+    ])
+    assert [r["indicator_raw"] for r in interpret(_doc(t)).indicators] == ["Количество школ"] * 2
