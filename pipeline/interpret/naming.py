@@ -10,6 +10,12 @@ from typing import Any
 from pipeline.normalise import Normaliser, default_gazetteer
 
 Row = dict[str, Any]
+QUOTED_RE = re.compile(r"[«\"“]([^«»\"“”]{3,120})[»\"”]")
+# an act of the federal centre (its lead says so): the places it names are not its author
+FEDERAL_AUTHOR_RE = re.compile(
+    r"(президент\w*|правительств\w*|министерств\w*)\s+российской\s+федерации", re.IGNORECASE)
+AUTHOR_LINES = 3  # the heading lines that name who issued the document
+MIN_FULL_TEXT_MENTIONS = 2  # a place named only deep in the text must be named twice
 QUOTES = '«»"“” '
 NATIONAL_NAMED_RE = re.compile(r"национальн\w+\s+проект\w*\s*[«\"“][^«»\"“”]{2,120}[»\"”]",
                                re.IGNORECASE)
@@ -48,7 +54,8 @@ class Naming:
     def federal_named(self, text: str) -> str | None:
         """The one federal project whose catalog name ``text`` contains (a title such as
         ``(A1-20) … («Культурная среда»)``); None when it names none or several."""
-        found = self.normaliser.projects.federal_projects(text)
+        quoted_names = " ; ".join(QUOTED_RE.findall(text))  # named as a name, in quotes
+        found = self.normaliser.projects.federal_projects(quoted_names) if quoted_names else []
         return found[0] if len(found) == 1 else None
 
     def national_named(self, text: str) -> str | None:
@@ -65,14 +72,29 @@ class Naming:
         A municipality whose name several subjects have takes the subject the document
         names; with none named it stays without region. ``year`` picks the version of a
         renamed municipality."""
-        for text, need_municipality in ((lead, False), (wider, False), (full, True)):
+        passes = [(lead, False), (wider, False), (full, True)]
+        heading = lead.splitlines()[:AUTHOR_LINES] + wider.splitlines()[:AUTHOR_LINES]
+        if FEDERAL_AUTHOR_RE.search("\n".join(heading)):
+            passes = passes[:1]  # an act of the federal centre: the places it names are not it
+        for text, need_municipality in passes:
             muni, region = self.gazetteer.find_place(text, year)
             if muni is None and (need_municipality or region is None):
                 continue
+            if need_municipality and not self._named_again(text, year):
+                continue  # one of several places named deep in the text
             if region is None and muni:
                 region = self.gazetteer.region_of(muni, full)
             return muni, region
         return None, None
+
+    def _named_again(self, text: str, year: int | None) -> bool:
+        """The municipality found deep in the text is the document's own: named twice, or
+        the only one named (not one of a list of cities)."""
+        found = self.gazetteer.find_municipality(text, None, year)
+        if found is None or found.mentions >= MIN_FULL_TEXT_MENTIONS:
+            return found is not None
+        named = {m.value for _, m in self.gazetteer.municipality_index.scan(text)}
+        return len(named) <= 1
 
     def oktmo(self, municipality: str | None, region: str | None,
               year: int | None = None) -> str | None:

@@ -81,6 +81,9 @@ def test_place_resolution(text: str, year: int | None,
     # nothing in the lead: a subject the document names elsewhere settles the name
     ("Отчёт", "Рыбинского муниципального района … спорта Ярославской области",
      ("Рыбинский район", "Ярославская область")),
+    # a city named once deep in a federal text (a list of cities) is not its author
+    ("УКАЗ\nПРЕЗИДЕНТА РОССИЙСКОЙ ФЕДЕРАЦИИ", "снижение выбросов, включая города Братск",
+     (None, None)),
     # a regional report that lists the subject's districts is about the subject
     ("Отчёт о ходе реализации регионального проекта (Воронежская область)",
      "Информация администрации Павловского муниципального района Воронежской области",
