@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -26,9 +27,44 @@ MAX_SUBHEADER_ROWS = 2  # word-only rows between a header band and its row of co
 MAX_CAPTION_ROWS = 10  # title rows a sheet may put above its header (Сведения / за 2017 год)
 
 
+class HeaderRole(StrEnum):
+    """What a column holds, as its header names it (``vocab/header_roles.csv``)."""
+
+    NUMBER = "number"
+    START = "start"
+    END = "end"
+    ACTUAL_DATE = "actual_date"
+    NATIONAL_PROJECT = "national_project"
+    FEDERAL_PROJECT = "federal_project"
+    MUNICIPAL_PROJECT = "municipal_project"
+    INDICATOR_TYPE = "indicator_type"
+    BASE_VALUE = "base_value"
+    BASE_DATE = "base_date"
+    COMPLETION = "completion"
+    NEED = "need"
+    PLANNED = "planned"
+    ACTUAL = "actual"
+    STATUS = "status"
+    NOTE = "note"
+    REPORT = "report"
+    PERIOD = "period"
+    RESPONSIBLE = "responsible"
+    RESULT_FORM = "result_form"
+    EXPECTED = "expected"
+    CONTROL_LEVEL = "control_level"
+    UNIT = "unit"
+    TOTAL = "total"
+    TASK_RESULT = "task_result"
+    ACTIVITY = "activity"
+    RESULT_NAME = "result_name"
+    SOURCE = "source"
+    INDICATOR = "indicator"
+    YEAR = "year"  # a bare year over a column (not in the vocabulary: read by YEAR_ONLY_RE)
+
+
 @dataclass(frozen=True, slots=True)
 class Role:
-    role: str
+    role: HeaderRole
     pattern: re.Pattern[str]
 
 
@@ -37,7 +73,7 @@ def role_vocab() -> tuple[Role, ...]:
     """Header vocabulary, in priority order."""
     text = resources.files("pipeline.vocab").joinpath("header_roles.csv").read_text("utf-8")
     return tuple(
-        Role(r["role"], re.compile(r["pattern"], re.IGNORECASE))
+        Role(HeaderRole(r["role"]), re.compile(r["pattern"], re.IGNORECASE))
         for r in csv.DictReader(text.splitlines())
     )
 

@@ -213,3 +213,16 @@ def test_a_section_title_written_in_every_cell_is_no_indicator():
         ["Количество школ", "10", "12", "ед."],
     ])
     assert [r["indicator_raw"] for r in interpret(_doc(t)).indicators] == ["Количество школ"] * 2
+
+
+def test_every_header_role_of_the_vocabulary_is_a_member_of_the_enum():
+    import csv
+    from importlib import resources
+
+    from pipeline.interpret.headers import HeaderRole, role_vocab
+
+    text = resources.files("pipeline.vocab").joinpath("header_roles.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert {r["role"] for r in rows} <= {m.value for m in HeaderRole}
+    assert all(r["note"].strip() for r in rows)  # each form says what it is for
+    assert len(role_vocab()) == len(rows)
