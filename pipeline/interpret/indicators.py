@@ -35,6 +35,7 @@ from schemas.enums import Unit
 Row = dict[str, Any]
 PCT_TOLERANCE = 1.0
 NAME_ROLES = ("indicator", "activity", "task_result", "result_name")
+NEED_TEXT_RE = re.compile(r"^потребность: .*; утверждено: (.*)$")
 FUNDING_HEADER_RE = re.compile(r"финансир|ассигнован", re.IGNORECASE)
 
 
@@ -108,6 +109,8 @@ def flags_of(row: Row) -> list[str]:
             flags.append("pct_mismatch")
     for key in ("planned", "actual"):
         text = row.get(f"{key}_text")
+        if text and (m := NEED_TEXT_RE.match(text)):
+            text = m.group(1)  # the approved figure is the plan; the need is only its text
         if text and not is_blank_value(text) and row[f"{key}_value"] is None:
             flags.append("value_unparsed")
             break
@@ -213,6 +216,8 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
             comparator = rank_comparator(name) or (pv.comparator if pv else None)
             if rank_comparator(name):
                 unit = Unit.RANK
+            elif unit == Unit.RANK and unit_from_name(name) == Unit.UNITS:
+                unit = Unit.UNITS  # 'Количество новых мест' in 'Место': places counted, no rank
             status_raw = norm(status_texts[i]) or None
             status = status_of(status_texts[i]) if status_texts[i] else None
             r: Row = {

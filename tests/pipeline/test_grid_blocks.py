@@ -226,3 +226,28 @@ def test_every_header_role_of_the_vocabulary_is_a_member_of_the_enum():
     assert {r["role"] for r in rows} <= {m.value for m in HeaderRole}
     assert all(r["note"].strip() for r in rows)  # each form says what it is for
     assert len(role_vocab()) == len(rows)
+
+
+@pytest.mark.parametrize(("name", "unit", "want"), [
+    ("Количество новых мест в общеобразовательных организациях", "Место", "units"),
+    ("Место региона в рейтинге (не ниже)", "Место", "rank"),
+    ("Время ожидания", "час", "other"),
+    ("Обеспеченность жильем", "кв. м", "other"),
+])
+def test_units_of_a_stated_unit_cell(name: str, unit: str, want: str):
+    t = grid_table([["Наименование показателя", "Единица измерения", "План", "Факт"],
+                    [name, unit, "5", "6"]])
+    assert [r["unit"] for r in interpret(_doc(t)).indicators] == [want]
+
+
+def test_a_year_with_a_need_but_no_approved_figure_is_not_unparsed():
+    t = grid_table([
+        ["Показатели цели", "2020 год", "", "2021 год", ""],
+        ["", "в соответствии с потребностью", "в соответствии с утвержденным финансированием",
+         "в соответствии с потребностью", "в соответствии с утвержденным финансированием"],
+        ["Доля населения (%)", "20", "-", "22", "21"],
+    ], {(0, 0): (2, 1), (0, 1): (1, 2), (0, 3): (1, 2)})
+    rows = {r["year"]: r for r in interpret(_doc(t)).indicators}
+    assert (rows[2020]["planned_value"], rows[2020]["flags"]) == (None, [])
+    assert rows[2020]["planned_text"] == "потребность: 20; утверждено: -"
+    assert rows[2021]["planned_value"] == 21.0
