@@ -53,6 +53,7 @@ class HeaderRole(StrEnum):
     EXPECTED = "expected"
     CONTROL_LEVEL = "control_level"
     UNIT = "unit"
+    QUARTERS = "quarters"
     TOTAL = "total"
     TASK_RESULT = "task_result"
     ACTIVITY = "activity"

@@ -66,6 +66,8 @@ def is_indicator_table(h: Header) -> bool:
 def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
     planned, actual, completion = h.cols("planned"), h.cols("actual"), h.cols("completion")
     need = h.cols("need")
+    if planned and not actual and (quarters := h.cols("quarters")):
+        actual = quarters[-1:]  # 'Значения по кварталам: I … IV': the year ends with the last
     if planned or actual:
         years = sorted({h.columns[c].year for c in planned + actual}, key=lambda y: y or 0)
         groups = []

@@ -251,3 +251,19 @@ def test_a_year_with_a_need_but_no_approved_figure_is_not_unparsed():
     assert (rows[2020]["planned_value"], rows[2020]["flags"]) == (None, [])
     assert rows[2020]["planned_text"] == "потребность: 20; утверждено: -"
     assert rows[2021]["planned_value"] == 21.0
+
+
+def test_quarters_and_the_previous_years_actual():
+    t = grid_table([
+        ["№ п/п", "Наименование показателя", "Еденица измерения (по ОКЕИ)",
+         "Фактическое значение за предыдущий год", "Значения по кварталам", "", "",
+         "Плановое значение на конец года", "Процент достижения"],
+        ["", "", "", "", "I", "II", "IV", "", ""],
+        ["1", "Количество организаций культуры", "Единица", "5", "5", "9", "23", "23", "100%"],
+    ], {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1), (0, 3): (2, 1), (0, 4): (1, 3),
+        (0, 7): (2, 1), (0, 8): (2, 1)})
+    doc = Document("x.pdf", Format.PDF, (Paragraph("Отчет о ходе реализации за 2019 год",
+                                                   "paragraph 1"), t))
+    [row] = interpret(doc).indicators
+    assert (row["year"], row["base_value"], row["planned_value"], row["actual_value"],
+            row["unit"], row["completion_pct"]) == (2019, 5.0, 23.0, 23.0, "units", 100.0)
