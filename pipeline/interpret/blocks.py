@@ -9,10 +9,11 @@ the table before) is read with the header of that table.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from itertools import pairwise
 
-from extractors.model import Table
+from extractors.model import Block, Paragraph, Table
 from pipeline.interpret.headers import Header, analyse, band_rows, columns_in, header_band
 
 NAME_ROLES = frozenset({"indicator", "activity", "task_result", "result_name", "source"})
@@ -70,4 +71,42 @@ def analysed_blocks(tables: Iterable[Table]) -> list[tuple[Table, Header]]:
                 if before.roles and len(before.columns) == block.n_cols:
                     h = Header(0, before.columns, 0)
             out.append((block, h))
+    return out
+
+
+def _starts_lower(text: str) -> bool:
+    first = text.lstrip()[:1]
+    return first.isalpha() and first.islower()
+
+
+def _with_tail(table: Table, h: Header, tail: str) -> Table:
+    """``table`` with ``tail`` added to the name cell of its last row."""
+    name_col = next((c.index for c in h.columns if c.role in NAME_ROLES - {"source"}), None)
+    if name_col is None:
+        return table
+    last = max((c.row for c in table.cells), default=-1)
+    cells = tuple(replace(c, text=f"{c.text}\n{tail}")
+                  if (c.row, c.col) == (last, name_col) and c.text else c for c in table.cells)
+    return replace(table, cells=cells)
+
+
+def tables_of(blocks: Sequence[Block]) -> list[Table]:
+    """The tables of a document. Text that a page break put between a table and the rest of
+    it (a name cell's last line printed outside the ruled cells: lower case, then a table with
+    the same columns and no header) is the end of the last name of the table before."""
+    out: list[Table] = []
+    tail: list[str] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            if out and _starts_lower(b.text) and len(tail) < 2:
+                tail.append(b.text)
+            else:  # text between tables that starts a sentence ends any tail
+                tail = []
+            continue
+        if out and tail and b.n_cols == out[-1].n_cols:
+            h = analyse(out[-1])
+            if h.roles and not analyse(b).n_rows:
+                out[-1] = _with_tail(out[-1], h, "\n".join(tail))
+        tail = []
+        out.append(b)
     return out

@@ -267,3 +267,19 @@ def test_quarters_and_the_previous_years_actual():
     [row] = interpret(doc).indicators
     assert (row["year"], row["base_value"], row["planned_value"], row["actual_value"],
             row["unit"], row["completion_pct"]) == (2019, 5.0, 23.0, 23.0, "units", 100.0)
+
+
+def test_a_name_line_printed_between_a_table_and_its_continuation_ends_that_name():
+    head = grid_table([["№", "Наименование показателя", "Единица измерения", "2020 год",
+                        "2021 год"],
+                       ["1.", "Доля спортсменов в общем количестве", "процент", "20", "25"]])
+    rest = grid_table([["2.", "Количество секций", "единица", "10", "12"]])
+    doc = Document("x.pdf", Format.PDF, (head, Paragraph("лиц, занимающихся спортом", "p 1", 2),
+                                         rest))
+    names = list(dict.fromkeys(r["indicator_raw"] for r in interpret(doc).indicators))
+    assert names == ["Доля спортсменов в общем количестве лиц, занимающихся спортом",
+                     "Количество секций"]
+    # a sentence between two tables is not a tail
+    doc = Document("x.pdf", Format.PDF, (head, Paragraph("Задачи программы", "p 1", 2), rest))
+    assert "Доля спортсменов в общем количестве" in {
+        r["indicator_raw"] for r in interpret(doc).indicators}
