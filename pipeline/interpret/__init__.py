@@ -10,7 +10,7 @@ from typing import Any
 from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import metadata as md
 from pipeline.interpret.activities import activities_from_table, is_activity_table
-from pipeline.interpret.blocks import analysed_blocks, tables_of
+from pipeline.interpret.blocks import analysed_blocks
 from pipeline.interpret.budget import budget_from_table, is_budget_table
 from pipeline.interpret.finance import (
     finance_from_sentences,
@@ -83,10 +83,10 @@ def _read_tables(tables: list[tuple[Table, Header]], result: Interpretation,
 def interpret(doc: Document) -> Interpretation:
     """Read metadata, indicators, activities and finance out of ``doc``."""
     naming = Naming.get()
-    tables = analysed_blocks(tables_of(doc.blocks))
+    tables = analysed_blocks(doc.blocks)
     lead = md.lead_of(doc, md.caption_rows(*tables[0]) if tables else 0)
-    dtype, title = md.doc_type_of(lead, [t for b, h in tables[1:]
-                                         for t in md.caption_lines(b, md.caption_rows(b, h))])
+    dtype, title = md.doc_type_of(lead, (t for b, h in tables[1:]  # read only when needed
+                                         for t in md.caption_lines(b, md.caption_rows(b, h))))
     year = md.report_year_of(lead, dtype)
     national, federal, municipal = md.projects_of(lead)
     federal_canon = [c for c in dict.fromkeys(naming.federal_project(f) for f in federal) if c]

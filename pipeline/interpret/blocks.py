@@ -9,31 +9,42 @@ the table before) is read with the header of that table.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from itertools import pairwise
 
 from extractors.model import Block, Paragraph, Table
-from pipeline.interpret.headers import Header, analyse, band_rows, columns_in, header_band
+from pipeline.interpret.headers import (
+    NAME_ROLES,
+    VALUE_ROLES,
+    YEAR_ONLY_RE,
+    Header,
+    analyse,
+    band_rows,
+    columns_in,
+    header_band,
+    lower_first,
+)
 
-NAME_ROLES = frozenset({"indicator", "activity", "task_result", "result_name", "source"})
-VALUE_ROLES = frozenset({"year", "planned", "actual", "base_value", "total", "need",
-                         "completion"})
+# a band opens a block when it names a column of names (or of sources) and one of values
+BLOCK_NAME_ROLES = frozenset({*NAME_ROLES, "source"})
+BLOCK_VALUE_ROLES = VALUE_ROLES | {"total"}
 NUMERIC_CELL_RE = re.compile(r"^[\d\s.,%()+-]+$")
 MIN_CONTINUED_COLS = 3
+MAX_TAIL_LINES = 2  # lines a page break may print between a table and the rest of it
 
 
 def _opens_block(table: Table, grid: list[list[str | None]], fill: list[list[str | None]],
                  r: int) -> tuple[int, bool]:
     """Rows of the header band at row ``r`` (0 when there is none), and whether it opens a
-    block: a band that names a column of names (or sources) and a column of values."""
-    if any(c and NUMERIC_CELL_RE.match(c.strip()) and len(c.strip()) != 4 for c in grid[r]):
+    block."""
+    if any(c and NUMERIC_CELL_RE.match(c) and not YEAR_ONLY_RE.match(c) for c in grid[r]):
         return 0, False  # a row of data (cheap test first: most rows of a big sheet are data)
     n = band_rows(grid, r, fill)
     if not n:
         return 0, False
     roles = {c.role for c in columns_in(fill, table.n_cols, r, r + n) if c.role}
-    return n, bool(roles & NAME_ROLES and roles & VALUE_ROLES)
+    return n, bool(roles & BLOCK_NAME_ROLES and roles & BLOCK_VALUE_ROLES)
 
 
 def band_starts(table: Table) -> list[int]:
@@ -59,29 +70,15 @@ def split_blocks(table: Table) -> list[Table]:
     return [table.rows(a, b) for a, b in pairwise(cuts) if b > a]
 
 
-def analysed_blocks(tables: Iterable[Table]) -> list[tuple[Table, Header]]:
-    """Every block of every table with its header; a block with no header band that has the
-    columns of the block before it continues that block (a page break cut it off)."""
-    out: list[tuple[Table, Header]] = []
-    for table in tables:
-        for block in split_blocks(table):
-            h = analyse(block)
-            if out and not h.n_rows and not h.roles and block.n_cols >= MIN_CONTINUED_COLS:
-                before = out[-1][1]
-                if before.roles and len(before.columns) == block.n_cols:
-                    h = Header(0, before.columns, 0)
-            out.append((block, h))
-    return out
-
-
-def _starts_lower(text: str) -> bool:
-    first = text.lstrip()[:1]
-    return first.isalpha() and first.islower()
+def _continues(block: Table, h: Header, before: Header) -> bool:
+    """``block`` has no header band of its own and the columns of the block before it."""
+    return (not h.n_rows and not h.roles and block.n_cols >= MIN_CONTINUED_COLS
+            and bool(before.roles) and len(before.columns) == block.n_cols)
 
 
 def _with_tail(table: Table, h: Header, tail: str) -> Table:
     """``table`` with ``tail`` added to the name cell of its last row."""
-    name_col = next((c.index for c in h.columns if c.role in NAME_ROLES - {"source"}), None)
+    name_col = h.first_of(NAME_ROLES)
     if name_col is None:
         return table
     last = max((c.row for c in table.cells), default=-1)
@@ -90,23 +87,25 @@ def _with_tail(table: Table, h: Header, tail: str) -> Table:
     return replace(table, cells=cells)
 
 
-def tables_of(blocks: Sequence[Block]) -> list[Table]:
-    """The tables of a document. Text that a page break put between a table and the rest of
-    it (a name cell's last line printed outside the ruled cells: lower case, then a table with
-    the same columns and no header) is the end of the last name of the table before."""
-    out: list[Table] = []
+def analysed_blocks(blocks: Iterable[Block]) -> list[tuple[Table, Header]]:
+    """Every block of every table of a document with its header. A block with no header band
+    that has the columns of the block before it continues that block (a page break cut it
+    off), and the lower-case text printed between the two (a name cell's last line outside
+    the ruled cells) ends the last name of the block before."""
+    out: list[tuple[Table, Header]] = []
     tail: list[str] = []
     for b in blocks:
         if isinstance(b, Paragraph):
-            if out and _starts_lower(b.text) and len(tail) < 2:
-                tail.append(b.text)
-            else:  # text between tables that starts a sentence ends any tail
-                tail = []
+            more = out and lower_first(b.text.lstrip()) and len(tail) < MAX_TAIL_LINES
+            tail = [*tail, b.text] if more else []  # a sentence between tables ends a tail
             continue
-        if out and tail and b.n_cols == out[-1].n_cols:
-            h = analyse(out[-1])
-            if h.roles and not analyse(b).n_rows:
-                out[-1] = _with_tail(out[-1], h, "\n".join(tail))
-        tail = []
-        out.append(b)
+        for block in split_blocks(b):
+            h = analyse(block)
+            if out and _continues(block, h, out[-1][1]):
+                before, before_h = out[-1]
+                h = Header(0, before_h.columns, 0)
+                if tail:
+                    out[-1] = (_with_tail(before, before_h, "\n".join(tail)), before_h)
+            tail = []
+            out.append((block, h))
     return out

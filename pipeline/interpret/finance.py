@@ -10,7 +10,7 @@ from extractors.model import Table
 from pipeline.grammar.money import parse_money
 from pipeline.grammar.units import money_scale
 from pipeline.interpret.cells import data_rows, item_number
-from pipeline.interpret.headers import YEAR_RE, Header, norm
+from pipeline.interpret.headers import NAME_ROLES, YEAR_ONLY_RE, YEAR_RE, Header, norm
 from schemas.enums import FinanceSource
 
 Row = dict[str, Any]
@@ -84,7 +84,6 @@ def finance_from_table(table: Table, h: Header) -> list[Row]:
     return out
 
 
-YEAR_CELL_RE = re.compile(r"^\s*((?:19|20)\d\d)\s*(?:г\.?|год)?\s*$", re.IGNORECASE)
 MEASURE_KINDS = {"planned": "planned_rub", "actual": "spent_rub", "need": "need"}
 
 
@@ -107,7 +106,7 @@ def _source_columns(h: Header) -> list[tuple[int, FinanceSource, str, str]]:
 def is_year_rows_finance(h: Header) -> bool:
     """A matrix of money by year (rows) and source (columns): ``Годы | всего по источникам:
     потребность | утверждено | местный бюджет: …``."""
-    if h.year_cols() or {"indicator", "activity", "task_result", "result_name"} & h.roles:
+    if h.year_cols() or set(NAME_ROLES) & h.roles:
         return False
     sources = {s for _, s, _, _ in _source_columns(h)}
     return len(sources) >= 2 and bool(re.search(r"финанс|бюджет|руб", h.text.lower()))
@@ -123,7 +122,7 @@ def finance_from_year_rows(table: Table, h: Header) -> list[Row]:
     out: list[Row] = []
     for row in data_rows(table, h.n_rows):
         year = next((int(m.group(1)) for k, c in enumerate(row.cells)
-                     if k not in money_cols and (m := YEAR_CELL_RE.match(c))), None)
+                     if k not in money_cols and (m := YEAR_ONLY_RE.match(c))), None)
         if year is None:
             continue
         figures: dict[FinanceSource, Row] = {}

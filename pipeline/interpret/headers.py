@@ -25,6 +25,8 @@ MAX_HEADER_ROWS = 5
 DATED = {"planned": "end", "actual": "actual_date"}  # plan / fact under a deadline header
 MAX_SUBHEADER_ROWS = 2  # word-only rows between a header band and its row of column numbers
 MAX_CAPTION_ROWS = 10  # title rows a sheet may put above its header (Сведения / за 2017 год)
+NAME_ROLES = ("indicator", "activity", "task_result", "result_name")  # names, in priority
+VALUE_ROLES = frozenset({"planned", "actual", "need", "completion", "base_value", "year"})
 
 
 class HeaderRole(StrEnum):
@@ -148,7 +150,8 @@ def _is_header_row(row: list[str | None]) -> bool:
     return has_role
 
 
-def _lower(text: str) -> bool:
+def lower_first(text: str) -> bool:
+    """``text`` starts with a lower-case letter (the rest of a text above it)."""
     first = text[:1]
     return first.isalpha() and first.islower()
 
@@ -158,7 +161,7 @@ def _wraps_header(above: list[str | None], row: list[str | None]) -> bool:
     ``измерения``, a narrow cell's ``Наименован`` / ``ие``): lower case, no digits."""
     cells = [(k, norm(c)) for k, c in enumerate(row) if norm(c)]
     return bool(cells) and all(
-        _lower(t) and not re.search(r"\d", t) and norm(above[k]) for k, t in cells)
+        lower_first(t) and not re.search(r"\d", t) and norm(above[k]) for k, t in cells)
 
 
 def _is_section_row(row: list[str | None]) -> bool:
@@ -265,7 +268,7 @@ def _spans_columns(row: list[str | None], k: int) -> bool:
 def _wrapped(upper: str, lower: str) -> str | None:
     """``upper`` and ``lower`` read as one header text (lower continues upper's words),
     or None when ``lower`` is a sub-header of its own (``План`` under ``Значение``)."""
-    if not _lower(norm(lower)):
+    if not lower_first(norm(lower)):
         return None
     joined = norm(unwrap(f"{upper}\n{lower}"))
     role = role_of(lower)

@@ -17,7 +17,7 @@ from pipeline.interpret.cells import (
     parse_name_cell,
     starts_lower,
 )
-from pipeline.interpret.headers import Header, norm
+from pipeline.interpret.headers import NAME_ROLES, VALUE_ROLES, Header, norm
 from pipeline.interpret.values import (
     Value,
     find_values,
@@ -34,8 +34,6 @@ from schemas.enums import Unit
 
 Row = dict[str, Any]
 PCT_TOLERANCE = 1.0
-NAME_ROLES = ("indicator", "activity", "task_result", "result_name")
-NEED_TEXT_RE = re.compile(r"^потребность: .*; утверждено: (.*)$")
 FUNDING_HEADER_RE = re.compile(r"финансир|ассигнован", re.IGNORECASE)
 
 
@@ -100,7 +98,9 @@ def _split_texts(text: str, k: int) -> list[str]:
     return parts if len(parts) == k else [text] * k
 
 
-def flags_of(row: Row) -> list[str]:
+def flags_of(row: Row, planned_cell: str | None = None) -> list[str]:
+    """Consistency flags of an indicator row; ``planned_cell`` is the planned cell's own text
+    when ``planned_text`` says more than it (the need beside the approved figure)."""
     flags = []
     p, a, pct = row["planned_value"], row["actual_value"], row["completion_pct"]
     if pct is not None and p and a is not None:
@@ -110,9 +110,8 @@ def flags_of(row: Row) -> list[str]:
         if all(abs(r - pct) > PCT_TOLERANCE for r in ratios):
             flags.append("pct_mismatch")
     for key in ("planned", "actual"):
-        text = row.get(f"{key}_text")
-        if text and (m := NEED_TEXT_RE.match(text)):
-            text = m.group(1)  # the approved figure is the plan; the need is only its text
+        text = planned_cell if key == "planned" and planned_cell is not None else row.get(
+            f"{key}_text")
         if text and not is_blank_value(text) and row[f"{key}_value"] is None:
             flags.append("value_unparsed")
             break
@@ -137,9 +136,6 @@ def _project(row: DataRow, h: Header, carried: dict[str, str]) -> str | None:
     if text and not row.is_spanning():
         carried["federal_project"] = text
     return carried.get("federal_project")
-
-
-VALUE_ROLES = frozenset({"planned", "actual", "need", "completion", "base_value", "year"})
 
 
 def _cell(row: DataRow, col: int | None, h: Header) -> str:
@@ -242,7 +238,8 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
                 "page": row.page,
                 "locator": row.locator,
             }
-            r["flags"] = flags_of(r)
+            r["flags"] = flags_of(r, norm(_cell(row, g.planned, h)) if g.need is not None
+                                  else None)
             out.append(r)
     return out
 

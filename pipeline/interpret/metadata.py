@@ -4,6 +4,7 @@ lines, key-value tables and signature lines of a document."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -126,27 +127,28 @@ def _appendix_order(lead: Lead) -> tuple[DocType, str] | None:
     for i, line in enumerate(lead.lines):
         if any(t.pattern.search(line) for t in titles):
             return None  # the document's own title comes first
-        if i >= APPENDIX_MIN_LINES and any(r.pattern.search(line) for r in rules):
-            return next(r.doc_type for r in rules if r.pattern.search(line)), line
+        if i >= APPENDIX_MIN_LINES and (rule := next(
+                (r for r in rules if r.pattern.search(line)), None)):
+            return rule.doc_type, line
     return None
 
 
 SPACED_RE = re.compile(r"^(?:[А-ЯЁA-Z] ){2,}[А-ЯЁA-Z]\b")  # 'О Т Ч Е Т'
 
 
-def title_lines(lines: list[str]) -> list[str]:
+def title_lines(lines: Iterable[str]) -> Iterator[str]:
     """Lines as a title reads: letter-spaced words closed up (``О Т Ч Е Т`` -> ``ОТЧЕТ``),
     and each line with the next one (``Отчет`` / ``о ходе реализации …``)."""
-    closed = [SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), t) for t in lines]
-    out: list[str] = []
-    for i, t in enumerate(closed):
-        out.append(t)
-        if i + 1 < len(closed):
-            out.append(f"{t} {closed[i + 1]}")
-    return out
+    last: str | None = None
+    for line in lines:
+        t = SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), line)
+        if last is not None:
+            yield f"{last} {t}"
+        yield t
+        last = t
 
 
-def doc_type_of(lead: Lead, more_titles: list[str] | None = None) -> tuple[DocType, str | None]:
+def doc_type_of(lead: Lead, more_titles: Iterable[str] = ()) -> tuple[DocType, str | None]:
     """Type by the strongest title words of the lead; the earliest line otherwise; then the
     titles of the document's other tables (a workbook's sheets are the forms of one report)."""
     rules = type_rules()
@@ -157,7 +159,7 @@ def doc_type_of(lead: Lead, more_titles: list[str] | None = None) -> tuple[DocTy
     if found := _appendix_order(lead):
         return found
     titles = [r for r in rules if r.strength == "title"]
-    for lines in (lead.lines, more_titles or []):
+    for lines in (lead.lines, more_titles):
         for line in title_lines(lines):
             for rule in titles:
                 if rule.pattern.search(line):

@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from pipeline.normalise import Normaliser, default_gazetteer
+from pipeline.normalise.gazetteer import MunicipalityMatch
 
 Row = dict[str, Any]
 QUOTED_RE = re.compile(r"[«\"“]([^«»\"“”]{3,120})[»\"”]")
@@ -77,24 +78,22 @@ class Naming:
         if FEDERAL_AUTHOR_RE.search("\n".join(heading)):
             passes = passes[:1]  # an act of the federal centre: the places it names are not it
         for text, need_municipality in passes:
-            muni, region = self.gazetteer.find_place(text, year)
-            if muni is None and (need_municipality or region is None):
+            found, region = self.gazetteer.place_match(text, year)
+            if found is None and (need_municipality or region is None):
                 continue
-            if need_municipality and not self._named_again(text, year):
+            if need_municipality and found and not self._named_again(found, text):
                 continue  # one of several places named deep in the text
-            if region is None and muni:
-                region = self.gazetteer.region_of(muni, full)
-            return muni, region
+            if region is None and found:
+                region = self.gazetteer.region_of(found.name, full)
+            return (found.name if found else None), region
         return None, None
 
-    def _named_again(self, text: str, year: int | None) -> bool:
-        """The municipality found deep in the text is the document's own: named twice, or
+    def _named_again(self, found: MunicipalityMatch, text: str) -> bool:
+        """The municipality found deep in ``text`` is the document's own: named twice, or
         the only one named (not one of a list of cities)."""
-        found = self.gazetteer.find_municipality(text, None, year)
-        if found is None or found.mentions >= MIN_FULL_TEXT_MENTIONS:
-            return found is not None
-        named = {m.value for _, m in self.gazetteer.municipality_index.scan(text)}
-        return len(named) <= 1
+        if found.mentions >= MIN_FULL_TEXT_MENTIONS:
+            return True
+        return len({m.value for _, m in self.gazetteer.municipality_index.scan(text)}) <= 1
 
     def oktmo(self, municipality: str | None, region: str | None,
               year: int | None = None) -> str | None:

@@ -4,8 +4,10 @@ A word processor breaks a word that does not fit a cell's width wherever the wid
 ("администра" / "ции", "01.02.20" / "22"), and the extractors keep a cell's lines as they were
 printed. Joined with a space, both halves would be nonsense; so a line break inside letters is
 closed up when the whole is a dictionary word (pymorphy3) and the halves are not both words
-(a piece of one or two letters counts as a word only when it is a short word like "и"),
-and one inside a date when the halves make a whole ``dd.mm.yyyy`` date.
+(a piece of one or two letters counts as a word only when it is a short word like "и"; a lone
+cut-off letter joins when it stands on a line of its own or ends a form of the same word), a
+word cut twice ("финан" / "сиров" / "ания") is made whole across both breaks, and a break
+inside a date is closed when the halves make a whole ``dd.mm.yyyy`` date.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def _close_words(text: str) -> str:
             # a word cut twice by a very narrow cell ("финан" / "сиров" / "ания")
             rest = more.group(0)
             if (not rest[0].isupper() and not _known(head + tail)
-                    and _known(head + tail + rest) and not _joins(head, tail, whole)):
+                    and _known(head + tail + rest)):
                 out[-1] += cur + lines[i + 1]
                 i += 2
                 continue

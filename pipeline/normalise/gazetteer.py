@@ -203,13 +203,18 @@ class Gazetteer:
                                  start, end, sum(m.value == name for m in mentions),
                                  oktmo=(found.oktmo or None) if found else None)
 
-    def find_place(self, text: str, year: int | None = None) -> tuple[str | None, str | None]:
-        """``(municipality, region)`` of a document lead; region falls back to the gazetteer."""
+    def place_match(self, text: str, year: int | None = None,
+                    ) -> tuple[MunicipalityMatch | None, str | None]:
+        """The municipality match of a document lead and the region: the match's, else the
+        subject the text names."""
         muni = self.find_municipality(text, year=year)
         region = self.find_region(text, DEFAULT_LEAD_CHARS)
-        if muni is None:
-            return None, region
-        return muni.name, muni.region or region
+        return muni, (muni.region if muni else None) or region
+
+    def find_place(self, text: str, year: int | None = None) -> tuple[str | None, str | None]:
+        """``(municipality, region)`` of a document lead; region falls back to the gazetteer."""
+        muni, region = self.place_match(text, year)
+        return (muni.name if muni else None), region
 
 
 ADDRESS_RE = re.compile(r"\b\d{6}\b")

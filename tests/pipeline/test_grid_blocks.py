@@ -191,7 +191,7 @@ def test_doc_types_from_titles(lines: list[str], more: list[str], dtype: DocType
 
 
 def test_title_lines_close_letter_spacing_and_join_the_next_line():
-    assert title_lines(["О Т Ч Е Т", "о ходе"]) == ["ОТЧЕТ", "ОТЧЕТ о ходе", "о ходе"]
+    assert list(title_lines(["О Т Ч Е Т", "о ходе"])) == ["ОТЧЕТ", "ОТЧЕТ о ходе", "о ходе"]
 
 
 def test_a_title_merged_from_the_name_over_the_years_is_no_value():
