@@ -1,9 +1,9 @@
 """Time per pipeline stage in one process, and the whole CLI run with its memory.
 
 ``stage_worker`` (run as ``python -m bench.stages FILES.json``) takes every file through
-``extractors.extract`` (extract), ``pipeline.process.document_to_result`` (interpret; the
-time spent inside ``Naming`` methods, which call ``pipeline.normalise``, is split off as
-normalise) and ``pipeline.write.write_rows`` in batches like the committer's (write). It
+``pipeline.process.process_file`` — whose chain times its own steps (extract, interpret,
+normalise, validate) — and ``pipeline.write.write_rows`` in batches like the committer's
+(write). It
 records the process RSS every 50 files, to show whether memory grows with the corpus.
 
 ``cli_run`` runs ``python -m pipeline extract`` on a folder and samples the RSS of its whole
@@ -12,8 +12,6 @@ process tree (parent and workers) every 0.1 s.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 import logging
 import os
@@ -22,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,46 +27,6 @@ from bench.measure import ROOT, cpu_seconds, peak_rss_mb
 
 log = logging.getLogger(__name__)
 RSS_EVERY = 50
-
-
-class NormaliseTimer:
-    """Accumulates the time spent in the public methods of the interpreters' ``Naming``."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.active = False
-        self._depth = 0
-
-    def install(self) -> bool:
-        """Wrap ``Naming``'s methods when it uses ``pipeline.normalise``; whether it does."""
-        try:
-            import pipeline.interpret.naming as naming_mod
-        except ImportError:
-            return False
-        source = inspect.getsource(naming_mod)
-        if "pipeline.normalise" not in source and "from pipeline import normalise" not in source:
-            return False
-        cls = type(naming_mod.Naming.get())
-        for klass in {cls, naming_mod.Naming}:
-            for name, fn in list(vars(klass).items()):
-                if name.startswith("_") or not inspect.isfunction(fn):
-                    continue
-                setattr(klass, name, self._wrap(fn))
-        self.active = True
-        return True
-
-    def _wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            self._depth += 1
-            t0 = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    self.seconds += time.perf_counter() - t0
-        return timed
 
 
 def _rss_mb() -> float:
@@ -98,23 +55,18 @@ def _commit_batch() -> int:
 
 def stage_worker(files: list[Path], batch: int = 0) -> dict[str, Any]:
     """Per-file stage times for ``files`` (format taken from the folder name)."""
-    from extractors import extract
     from pipeline.discover import SourceFile, file_digest
-    from pipeline.process import document_to_result
+    from pipeline.process import process_file
 
     batch = batch or _commit_batch()
     logging.disable(logging.WARNING)
-    timer = NormaliseTimer()
-    normalise_used = timer.install()
     out = Path(tempfile.mkdtemp(prefix="bench-write-"))
     seen: set[str] = set()
     for path in files:  # warm-up: the first file of each format, not counted
         if path.parent.name not in seen:
             seen.add(path.parent.name)
             st = path.stat()
-            document_to_result(SourceFile(path, path.name, "warmup", st.st_size, st.st_mtime),
-                               extract(path), 0.0)
-    timer.seconds = 0.0
+            process_file(SourceFile(path, path.name, "warmup", st.st_size, st.st_mtime))
     records: list[dict[str, Any]] = []
     pending: list[Any] = []
     write_s, rss = 0.0, [(0, _rss_mb())]
@@ -122,22 +74,17 @@ def stage_worker(files: list[Path], batch: int = 0) -> dict[str, Any]:
     for k, path in enumerate(files, 1):
         rec: dict[str, Any] = {"fmt": path.parent.name, "file": path.name}
         st = path.stat()
-        t0 = time.perf_counter()
         src = SourceFile(path, f"{path.parent.name}/{path.name}", file_digest(path),
                          st.st_size, st.st_mtime)
-        try:
-            doc = extract(path)
-            t1 = time.perf_counter()
-            n0 = timer.seconds
-            res = document_to_result(src, doc, t1 - t0)
-            t2 = time.perf_counter()
-        except Exception as exc:
-            rec["error"] = f"{type(exc).__name__}: {exc}"[:200]
+        res = process_file(src)
+        if res.document.get("status") == "failed":
+            rec["error"] = str(res.document.get("error"))[:200]
             records.append(rec)
             continue
-        norm = timer.seconds - n0
-        rec.update(extract_s=t1 - t0, interpret_s=t2 - t1 - norm, normalise_s=norm,
-                   pages=doc.pages, rows=sum(res.row_counts().values()))
+        steps = res.steps
+        rec.update(extract_s=steps["extract"], interpret_s=steps["interpret"],
+                   normalise_s=steps["normalise"], validate_s=steps["validate"],
+                   pages=res.document.get("pages"), rows=sum(res.row_counts().values()))
         records.append(rec)
         pending.append(res)
         if len(pending) >= batch:
@@ -155,7 +102,7 @@ def stage_worker(files: list[Path], batch: int = 0) -> dict[str, Any]:
     rss.append((len(files), _rss_mb()))
     shutil.rmtree(out, ignore_errors=True)
     return {"files": len(files), "wall_s": wall, "cpu_s": cpu, "write_s": write_s,
-            "normalise_used": normalise_used, "peak_rss_mb": peak_rss_mb(), "rss_curve": rss,
+            "normalise_used": True, "peak_rss_mb": peak_rss_mb(), "rss_curve": rss,
             "records": records}
 
 

@@ -13,7 +13,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-KNOWN_SUFFIXES = {f".{f.value}" for f in Format} | TEXT_SUFFIXES | HTML_SUFFIXES
 
 
 def _zip_format(path: Path) -> Format:

@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also read symbolic links to files outside the input folder "
                     "(default: such links, loops, dangling links, FIFOs and devices get a "
                     "failed row and are not read)")
+    ex.add_argument("--overrides", type=Path, metavar="CSV",
+                    help="analysts' name decisions (raw_name,canonical,note); default: "
+                    "data/reference/overrides.csv of the working folder when it exists. A "
+                    "change is applied to the stored rows by the next run, without --full")
     ex.add_argument("--commit-every", type=int, default=DEFAULT_COMMIT_FILES, metavar="N",
                     help=f"commit results every N files (default: {DEFAULT_COMMIT_FILES})")
     ex.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
@@ -123,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                         memory_mb=args.memory_mb, engine=args.engine, scheduler=args.scheduler,
                         full=args.full, retry_failed=args.retry_failed, checksum=args.checksum,
                         follow_symlinks=args.follow_symlinks,
-                        commit_every=args.commit_every)
+                        commit_every=args.commit_every, overrides=args.overrides)
         progress = make_progress(args.progress)
         redirect: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
         if isinstance(progress, BarProgress):

@@ -26,18 +26,20 @@ import dataclasses
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline.discover import SourceFile
-from pipeline.manifest import CHILD_TABLES, Entry, Manifest, save_manifest
+from pipeline.manifest import CHILD_TABLES, Entry, Manifest, Stamp, save_manifest
 from pipeline.process import FileResult
 from pipeline.write import (
     SCHEMA_PART,
+    RowsEdit,
     ensure_schema_parts,
     list_parts,
     remove_part,
+    rewrite_parts,
     write_rows,
     write_survivors,
 )
@@ -72,15 +74,16 @@ def recover(out: Path, manifest: Manifest) -> int:
     return len(stale)
 
 
-def _entry(res: FileResult, run_seq: int, version: str,
+def _entry(res: FileResult, run_seq: int, stamp: Stamp,
            parts: Mapping[str, tuple[str, ...]]) -> Entry:
     doc = res.document
     return Entry(
         rel_path=res.source.rel_path, doc_id=res.source.doc_id, size=res.source.size,
         mtime=res.source.mtime, format=doc.get("format"), status=doc.get("status") or "failed",
-        error=doc.get("error"), pipeline_version=version,
+        error=doc.get("error"), pipeline_version=stamp.pipeline_version,
         run_seq=run_seq, processed_us=time.time_ns() // 1000, seconds=res.seconds,
         rows={"documents": 1, **res.row_counts()}, parts=parts,
+        interpret_digest=stamp.interpret_digest, names_digest=stamp.names_digest,
     )
 
 
@@ -97,13 +100,13 @@ def _remap(entry: Entry, remap: Mapping[str, str | None]) -> Entry:
 class Committer:
     """Collects results and commits them in batches of whole doc_id groups."""
 
-    def __init__(self, out: Path, manifest: Manifest, run_seq: int, version: str,
+    def __init__(self, out: Path, manifest: Manifest, run_seq: int, stamp: Stamp,
                  groups: Mapping[str, int], every_files: int = DEFAULT_COMMIT_FILES,
                  every_seconds: float = DEFAULT_COMMIT_SECONDS) -> None:
         self.out = out
         self.manifest = manifest
         self.run_seq = run_seq
-        self.version = version
+        self.stamp = stamp
         self.every_files = max(1, every_files)
         self.every_seconds = every_seconds
         self._expected = dict(groups)
@@ -171,6 +174,28 @@ class Committer:
     def save(self) -> None:
         save_manifest(self.out, self.manifest)
 
+    def renormalise(self, rel_paths: Sequence[str], rows_of: RowsEdit) -> int:
+        """Match the stored indicator rows of ``rel_paths`` again (``rows_of`` edits a part's
+        rows in place) and commit them under the current names digest, without reading
+        any file: new parts, the manifest, then the old parts go. Returns the rows read."""
+        old = self.manifest.entries
+        hit = sorted({p for rel in rel_paths for p in old[rel].parts.get("indicators", ())})
+        remap, n_rows = rewrite_parts(self.out, "indicators", hit, rows_of)
+        entries = {p: _remap(e, remap) for p, e in old.items()}
+        for rel in rel_paths:
+            entries[rel] = dataclasses.replace(entries[rel],
+                                               names_digest=self.stamp.names_digest)
+        meta = dict(self.manifest.meta)
+        meta["data_version"] = f"{self.run_seq}.{self.batches + 1}"
+        self.manifest = Manifest(entries, meta)
+        save_manifest(self.out, self.manifest)
+        for rel in remap:
+            remove_part(self.out, rel)
+        self.batches += 1
+        log.info("re-normalised %d indicator row(s) of %d file(s) in %d part(s)", n_rows,
+                 len(rel_paths), len(hit))
+        return n_rows
+
     def _write_new(self, results: list[FileResult], untouched_ids: set[str]
                    ) -> dict[str, dict[str, set[str]]]:
         """Write the batch's rows; return {table: {source_path or doc_id: its parts}}."""
@@ -221,7 +246,7 @@ class Committer:
             parts = {t: tuple(sorted(placed[t].get(_id(t, r), ()))) for t in TABLES}
             if holder is not None:
                 parts.update({t: holder.parts.get(t, ()) for t in CHILD_TABLES})
-            entries[r.source.rel_path] = _entry(r, self.run_seq, self.version, parts)
+            entries[r.source.rel_path] = _entry(r, self.run_seq, self.stamp, parts)
         for src in touched:
             if src.rel_path in entries:
                 entries[src.rel_path] = dataclasses.replace(

@@ -25,7 +25,6 @@ from pipeline.workers import (
     FileTimeout,
     Limits,
     Task,
-    checked,
     died,
     guarded_process,
     run_local,
@@ -70,22 +69,20 @@ class LocalEngine:
 
     def prepare(self) -> None:
         if self.workers > 0:
-            preload()
+            preload(self.task)
 
     def run(self, files: Sequence[SourceFile], on_result: OnResult) -> None:
         run_local(files, self.workers, self.limits, on_result, self.task)
 
 
-def preload() -> None:
-    """Build the interpretation's per-process state (imports, the normaliser and gazetteer of
-    ``Naming.get()``) before the pool forks, so every worker inherits it instead of spending
-    seconds building its own. A ``warm_up()`` in ``pipeline.interpret`` takes precedence."""
-    interpret = importlib.import_module("pipeline.interpret")
-    warm_up = getattr(interpret, "warm_up", None)
+def preload(task: Task) -> None:
+    """Build the per-process state of ``task`` (imports; the ``Names`` of a
+    ``FileProcessor``) before the pool forks, so every worker inherits it instead of spending
+    seconds building its own."""
+    importlib.import_module("pipeline.interpret")
+    warm_up = getattr(task, "warm_up", None)
     if callable(warm_up):
         warm_up()
-    else:
-        importlib.import_module("pipeline.interpret.naming").Naming.get()
     # Move what exists now out of the collector's sight: a collection in a forked worker
     # would otherwise write to every shared object's header and copy its page (copy-on-write),
     # costing each worker memory and time (measured: 2 workers 1.61x -> 1.75x one worker).
@@ -126,7 +123,7 @@ def dask_task(src: SourceFile, timeout_s: float, task: Task = process_file) -> F
             timer.start()
             res = task(src)
             res.seconds = time.perf_counter() - t0
-            return checked(res)
+            return res
         finally:
             timer.cancel()
             if fired.is_set():
@@ -196,7 +193,7 @@ class DaskEngine:
         client, cluster = self._connect()
         try:
             self._check_workers(client, files)
-            client.run(preload)  # each worker builds its vocabularies before its first file
+            client.run(preload, self.task)  # each worker builds its Names before its first file
             self._drive(client, files, on_result)
         finally:
             client.close()

@@ -11,7 +11,6 @@ garbage left by a killed run and is deleted by the next one (``pipeline.commit.r
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import uuid
@@ -50,6 +49,9 @@ MANIFEST_SCHEMA = pa.schema(
         _f("run_seq", pa.int64(), "number of the run that processed the file"),
         _f("processed_at", pa.timestamp("us", tz="UTC"), "when the file was committed"),
         _f("seconds", pa.float64(), "processing time of the file"),
+        _f("interpret_digest", pa.string(),
+           "digest of the interpretation vocabularies, catalog and gazetteer it was read with"),
+        _f("names_digest", pa.string(), "digest of the overrides its names were matched with"),
         *(_f(f"rows_{t}", pa.int64(), f"rows of the file in {t}") for t in TABLES),
         *(_f(f"parts_{t}", pa.list_(pa.string()),
              f"part files (relative to the output folder) holding its {t} rows")
@@ -85,6 +87,8 @@ class Entry:
     seconds: float
     rows: Mapping[str, int] = field(default_factory=dict)
     parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    interpret_digest: str = ""
+    names_digest: str = ""
 
     def all_parts(self) -> set[str]:
         return {p for ps in self.parts.values() for p in ps}
@@ -137,6 +141,8 @@ def _entry_from_row(row: Mapping[str, Any]) -> Entry:
         seconds=row["seconds"] or 0.0,
         rows={t: row.get(f"rows_{t}") or 0 for t in TABLES},
         parts={t: tuple(row.get(f"parts_{t}") or ()) for t in TABLES},
+        interpret_digest=row.get("interpret_digest") or "",
+        names_digest=row.get("names_digest") or "",
     )
 
 
@@ -207,6 +213,8 @@ def save_manifest(out: Path, manifest: Manifest) -> None:
         "processed_at": pa.array([e.processed_us for e in entries], pa.int64()).cast(
             pa.timestamp("us", tz="UTC")),
         "seconds": [e.seconds for e in entries],
+        "interpret_digest": [e.interpret_digest for e in entries],
+        "names_digest": [e.names_digest for e in entries],
     }
     for t in TABLES:
         cols[f"rows_{t}"] = [e.rows.get(t, 0) for e in entries]
@@ -237,6 +245,18 @@ def fsync_path(path: Path) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Stamp:
+    """What shapes a file's rows: the pipeline version, the digest of what interpretation
+    reads (vocabularies, catalog, gazetteer) and the digest of the overrides. A file whose
+    entry differs in the first two is processed again; one that differs only in the names
+    digest has its stored rows re-normalised (``pipeline.commit.Committer.renormalise``)."""
+
+    pipeline_version: str
+    interpret_digest: str = ""
+    names_digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What a run does: files to process (with why), files to drop, entries to refresh."""
 
@@ -245,10 +265,13 @@ class Plan:
     unchanged: tuple[str, ...]
     touched: tuple[SourceFile, ...]
     deleted: tuple[str, ...]
+    renormalise: tuple[str, ...] = ()  # unchanged files whose names are matched again
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {"unchanged": len(self.unchanged), "deleted": len(self.deleted),
                                "touched": len(self.touched)}
+        if self.renormalise:
+            out["renormalise"] = len(self.renormalise)
         for reason in self.reasons.values():
             out[reason] = out.get(reason, 0) + 1
         return out
@@ -261,7 +284,7 @@ class Plan:
         return sizes
 
 
-def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, version: str,
+def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, stamp: Stamp,
             full: bool, retry_failed: bool) -> str | None:
     if entry is None:
         return "new"
@@ -272,16 +295,20 @@ def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, version: s
     rebuild = manifest.rebuild_before
     if rebuild is not None and entry.run_seq < rebuild:
         return "full"
-    if entry.pipeline_version != version:
+    if entry.pipeline_version != stamp.pipeline_version:
         return "outdated"
+    if entry.interpret_digest != stamp.interpret_digest:
+        return "vocabulary"
     if retry_failed and entry.status == "failed":
         return "retry"
     return None
 
 
-def plan(manifest: Manifest, files: Iterable[SourceFile], version: str, *,
+def plan(manifest: Manifest, files: Iterable[SourceFile], stamp: Stamp, *,
          full: bool = False, retry_failed: bool = False) -> Plan:
-    """Compare the files found with the manifest: new, changed, outdated, unchanged, deleted.
+    """Compare the files found with the manifest: new, changed, outdated (another pipeline
+    version), vocabulary (other interpretation vocabularies), unchanged, deleted; unchanged
+    files matched with other overrides are to be re-normalised.
 
     Files with the same content (one doc_id) share their indicator, activity and finance rows,
     so when one of them is processed every other one present is processed with it.
@@ -291,7 +318,7 @@ def plan(manifest: Manifest, files: Iterable[SourceFile], version: str, *,
     touched: list[SourceFile] = []
     for src in files:
         entry = manifest.entries.get(src.rel_path)
-        reason = _reason(entry, src, manifest, version, full, retry_failed)
+        reason = _reason(entry, src, manifest, stamp, full, retry_failed)
         if reason is not None:
             reasons[src.rel_path] = reason
         elif entry is not None and (entry.size, entry.mtime) != (src.size, src.mtime):
@@ -307,9 +334,6 @@ def plan(manifest: Manifest, files: Iterable[SourceFile], version: str, *,
         unchanged=tuple(s.rel_path for s in files if s.rel_path not in reasons),
         touched=tuple(s for s in touched if s.rel_path not in reasons),
         deleted=tuple(sorted(p for p in manifest.entries if p not in current)),
+        renormalise=tuple(s.rel_path for s in files if s.rel_path not in reasons
+                          and manifest.entries[s.rel_path].names_digest != stamp.names_digest),
     )
-
-
-def describe(manifest: Manifest) -> str:
-    """One line of JSON with the manifest's metadata (for logs)."""
-    return json.dumps({**manifest.meta, "files": len(manifest.entries)}, ensure_ascii=False)

@@ -1,27 +1,36 @@
-"""Process one file: extract -> interpret -> rows. Never raises for bad input.
+"""One file's path as a chain of plain steps: extract -> interpret -> normalise -> validate.
 
-``process_file`` returns a picklable FileResult, so it runs the same in-process, in a local
-process pool or on a Dask worker.
+``process_file`` returns a picklable FileResult (with each step's time), so it runs the same
+in-process, in a local process pool or on a Dask worker. ``FileProcessor`` is the task a run
+hands to its engine: the file settings of the run config, shipped with every task.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from extractors import extract
 from extractors.errors import ExtractionError
 from extractors.model import Document
 from pipeline import __version__
 from pipeline.discover import SourceFile
-from schemas.enums import DocStatus
+from pipeline.interpret import Reading, interpret
+from pipeline.normalise.document import normalise
+from pipeline.normalise.names import Names, NamesSpec
+from schemas.enums import DocStatus, Format
+from schemas.validate import validate_rows
 
 log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+T = TypeVar("T")
+STEPS = ("extract", "interpret", "normalise", "validate")
+FORMATS = frozenset(f.value for f in Format)
 
 
 @dataclass(slots=True)
@@ -32,6 +41,7 @@ class FileResult:
     activities: list[Row] = field(default_factory=list)
     finance: list[Row] = field(default_factory=list)
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # seconds of each step of the chain
 
     def row_counts(self) -> dict[str, int]:
         return {
@@ -39,6 +49,13 @@ class FileResult:
             "activities": len(self.activities),
             "finance": len(self.finance),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class FileSettings:
+    """What one file's chain takes from the run config (picklable, sent with each task)."""
+
+    names: NamesSpec = field(default_factory=NamesSpec)
 
 
 def base_document_row(src: SourceFile) -> Row:
@@ -63,50 +80,98 @@ def failed_result(src: SourceFile, error: str, fmt: str | None = None, seconds: 
 
 
 def _guess_format(path: Path) -> str | None:
-    from schemas.enums import Format
-
     suffix = path.suffix.lower().lstrip(".")
     if suffix == "htm":
         suffix = "html"
-    return suffix if suffix in {f.value for f in Format} else None
+    return suffix if suffix in FORMATS else None
 
 
-def document_to_result(src: SourceFile, doc: Document, seconds: float) -> FileResult:
-    """Interpret an extracted Document into rows of the four tables."""
-    from pipeline.interpret import interpret
-
+def to_result(src: SourceFile, doc: Document, reading: Reading) -> FileResult:
+    """The rows of the four tables from a document and its (normalised) reading."""
     row = base_document_row(src)
     row.update(format=doc.format.value, pages=doc.pages, encoding=doc.encoding,
                warnings=list(doc.warnings))
-    result = interpret(doc)
-    row.update(result.meta)
+    row.update(reading.meta)
     status = DocStatus.PARTIAL if doc.warnings else DocStatus.OK
     row["status"] = status.value
     if doc.warnings:
         row["error"] = "; ".join(doc.warnings)
-    for r in (*result.indicators, *result.activities, *result.finance):
+    for r in (*reading.indicators, *reading.activities, *reading.finance):
         r["doc_id"] = src.doc_id
-    return FileResult(src, row, result.indicators, result.activities, result.finance,
-                      seconds=seconds)
+    return FileResult(src, row, reading.indicators, reading.activities, reading.finance)
 
 
-def process_file(src: SourceFile) -> FileResult:
-    """Extract and interpret one file; bad input and bugs both become a ``failed`` row."""
+def validate(res: FileResult) -> FileResult:
+    """``res``, or a ``failed`` result when one of its values does not fit the output schema
+    (a bug in interpretation): the file gets a row saying so and the run goes on, instead of
+    the whole batch failing when it is written."""
+    problems = validate_rows("documents", [res.document])
+    for table in ("indicators", "activities", "finance"):
+        problems += validate_rows(table, getattr(res, table))
+    if not problems:
+        return res
+    log.error("%s: %d value(s) do not fit the output schema: %s", res.source.rel_path,
+              len(problems), problems[:3])
+    p = problems[0]
+    fmt = res.document.get("format")
+    return failed_result(
+        res.source, f"internal error: {len(problems)} value(s) do not fit the output schema "
+        f"(e.g. {p.table}.{p.column} {p.reason}: {p.value}); please report this file",
+        fmt if fmt in FORMATS else None, res.seconds)
+
+
+class _Clock:
+    """Times the steps of one file's chain."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+
+    def step(self, name: str, func: Callable[..., T], *args: Any) -> T:
+        t0 = time.perf_counter()
+        try:
+            return func(*args)
+        finally:
+            self.steps[name] = time.perf_counter() - t0
+
+
+def process_file(src: SourceFile, settings: FileSettings = FileSettings(),
+                 names: Names | None = None) -> FileResult:
+    """``validate(normalise(interpret(extract(path)), names))`` for one file; bad input and
+    bugs both become a ``failed`` row, never an exception."""
     t0 = time.perf_counter()
     if src.refused is not None:  # not a regular file (see pipeline.discover): never opened
         return failed_result(src, src.refused)
+    clock = _Clock()
     try:
-        doc = extract(src.path)
-        return document_to_result(src, doc, time.perf_counter() - t0)
+        doc = clock.step("extract", extract, src.path)
+        reading = clock.step("interpret", interpret, doc)
+        named = clock.step("normalise", normalise, reading,
+                           names or Names.of(settings.names))
+        res = clock.step("validate", validate, to_result(src, doc, named))
     except ExtractionError as exc:
         log.info("%s: %s", src.rel_path, exc)
-        return failed_result(src, str(exc), _guess_format(src.path), time.perf_counter() - t0)
+        res = failed_result(src, str(exc), _guess_format(src.path))
     except MemoryError:
-        return failed_result(src, "ran out of memory while reading the file",
-                             _guess_format(src.path), time.perf_counter() - t0)
-    except Exception as exc:
+        res = failed_result(src, "ran out of memory while reading the file",
+                            _guess_format(src.path))
+    except Exception as exc:  # a bug: the file gets a row saying so and the run goes on
         log.exception("internal error on %s", src.rel_path)
-        return failed_result(
+        res = failed_result(
             src, f"internal error ({type(exc).__name__}: {exc}); please report this file",
-            _guess_format(src.path), time.perf_counter() - t0,
-        )
+            _guess_format(src.path))
+    res.seconds, res.steps = time.perf_counter() - t0, clock.steps
+    return res
+
+
+@dataclass(frozen=True, slots=True)
+class FileProcessor:
+    """The run's task: ``process_file`` with the run's file settings."""
+
+    settings: FileSettings = field(default_factory=FileSettings)
+
+    def __call__(self, src: SourceFile) -> FileResult:
+        return process_file(src, self.settings)
+
+    def warm_up(self) -> None:
+        """Build this process's ``Names`` before the first file (before a pool forks)."""
+        Names.of(self.settings.names)

@@ -27,8 +27,19 @@ from pipeline.commit import DEFAULT_COMMIT_FILES, Committer, recover
 from pipeline.discover import SourceFile, discover, stored_name
 from pipeline.engines import ENGINES, make_engine
 from pipeline.load import read_table
-from pipeline.manifest import Manifest, ManifestError, Plan, load_manifest, manifest_path, plan
-from pipeline.process import FileResult, failed_result, process_file
+from pipeline.manifest import (
+    Manifest,
+    ManifestError,
+    Plan,
+    Stamp,
+    load_manifest,
+    manifest_path,
+    plan,
+)
+from pipeline.normalise.catalog import CatalogError, default_catalog
+from pipeline.normalise.match import parse_overrides
+from pipeline.normalise.names import PACKAGED_OVERRIDES, Names, NamesSpec
+from pipeline.process import FileProcessor, FileResult, FileSettings, failed_result
 from pipeline.progress import NullProgress, Progress
 from pipeline.report import (
     REPORT_JSON,
@@ -38,11 +49,15 @@ from pipeline.report import (
     write_report,
 )
 from pipeline.review import write_indicator_review
+from pipeline.vocab import vocab_digest
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
 from pipeline.write import list_parts, remove_part
 from schemas import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
+
+DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to the working folder
+
 
 class RunError(Exception):
     """The run itself cannot proceed (input missing, output not writable or busy)."""
@@ -62,6 +77,7 @@ class RunConfig:
     checksum: bool = False
     follow_symlinks: bool = False  # also read links to files outside the input folder
     commit_every: int = DEFAULT_COMMIT_FILES
+    overrides: Path | None = None  # None: data/reference/overrides.csv here, else packaged
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -89,8 +105,30 @@ class RunSummary:
     seconds: float = 0.0
     report: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
-        return self.report
+
+def names_spec(cfg: RunConfig) -> NamesSpec:
+    """The overrides the run matches names with: ``cfg.overrides`` (which must exist), else
+    ``data/reference/overrides.csv`` of the working folder when there is one, else the
+    (empty) file shipped with the package. Checked against the catalog here, so a bad row
+    stops the run before any file is read.
+
+    Raises:
+        RunError: the named file is missing or unreadable, or a row is wrong.
+    """
+    path = cfg.overrides
+    if path is None:
+        path = DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else PACKAGED_OVERRIDES
+    elif not path.is_file():
+        raise RunError(f"overrides file {path} does not exist")
+    try:
+        spec = NamesSpec.from_file(path)
+        parse_overrides(spec.overrides_csv, default_catalog(), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunError(f"cannot read the overrides file {path}: {exc}") from None
+    except CatalogError as exc:
+        raise RunError(f"overrides file: {exc}") from None
+    log.info("name overrides from %s", path)
+    return spec
 
 
 def _check_paths(cfg: RunConfig) -> None:
@@ -179,23 +217,26 @@ def _completion(out: Path, data_version: str | None) -> list[dict[str, Any]]:
     return completion_by_project(table.to_pylist())
 
 
-def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task = process_file
+def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None = None
         ) -> RunSummary:
     """Bring ``cfg.out`` up to date with ``cfg.input``; write the run report.
 
     Args:
         cfg: what to read, where to write, how.
         progress: told about every processed file (default: silent).
-        task: the unit of work, ``process_file``; tests pass stand-ins.
+        task: the unit of work, by default ``FileProcessor`` with the run's overrides; tests
+            pass stand-ins.
 
     Raises:
         RunError: the input is missing, the output folder is not writable, another run holds
-            it, or its manifest is unreadable (without ``full``).
+            it, its manifest is unreadable (without ``full``), or the overrides are wrong.
         EngineError: the Dask scheduler is unreachable or its workers differ.
     """
     _check_paths(cfg)
+    spec = names_spec(cfg)
     with output_lock(cfg.out):
-        return _run_locked(cfg, progress or NullProgress(), task)
+        return _run_locked(cfg, progress or NullProgress(), spec,
+                           task or FileProcessor(FileSettings(names=spec)))
 
 
 def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
@@ -259,7 +300,19 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
     return records, timings
 
 
-def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
+def _renormalise(committer: Committer, todo: Plan, spec: NamesSpec) -> float:
+    """Re-match the stored names of the files whose overrides changed; its seconds."""
+    if not todo.renormalise:
+        return 0.0
+    t0 = time.perf_counter()
+    log.info("the name overrides changed: matching the names of %d unchanged file(s) again "
+             "without reading them", len(todo.renormalise))
+    committer.renormalise(todo.renormalise, Names.of(spec).match_rows)
+    return time.perf_counter() - t0
+
+
+def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
+                ) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
@@ -270,11 +323,14 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     recover(cfg.out, manifest)
     run_seq = manifest.run_seq + 1
     files, skipped = _discover(cfg, manifest)
-    todo = plan(manifest, files, __version__, full=cfg.full, retry_failed=cfg.retry_failed)
+    stamp = Stamp(__version__, vocab_digest(), spec.digest)
+    todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed)
     log.info("%d file(s) found: %s", len(files), todo.counts())
+    if todo.counts().get("vocabulary"):
+        log.info("the interpretation vocabularies changed since %d file(s) were read: "
+                 "reading them again", todo.counts()["vocabulary"])
 
-    committer = Committer(cfg.out, manifest, run_seq, __version__, todo.groups(),
-                          cfg.commit_every)
+    committer = Committer(cfg.out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
     in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)
     committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=in_name,
                        pipeline_version=__version__, state="running")
@@ -284,7 +340,10 @@ def _run_locked(cfg: RunConfig, progress: Progress, task: Task) -> RunSummary:
     committer.stage(removed=todo.deleted, touched=todo.touched)
     committer.commit()
     discover_s = time.perf_counter() - t0
+    renormalise_s = _renormalise(committer, todo, spec)
     records, timings = _process(cfg, todo, committer, progress, task)
+    if renormalise_s:
+        timings["renormalise"] = renormalise_s
     committer.set_meta(rebuild_before=None, state="complete")
     committer.commit()
     if records or committer.batches or not was_complete:  # else the manifest says it all

@@ -28,8 +28,6 @@ import psutil
 
 from pipeline.discover import SourceFile
 from pipeline.process import FileResult, failed_result, process_file
-from schemas.enums import Format
-from schemas.validate import validate_rows
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +46,6 @@ QUEUED_PER_WORKER = 4  # tasks waiting per worker, so workers keep busy while th
 # files of a few milliseconds would otherwise take the parent a core of its own.
 TARGET_TASK_S = 0.05
 MAX_CHUNK = 16
-FORMATS = frozenset(f.value for f in Format)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,25 +130,6 @@ def _init_worker(limits: Limits, death: Any, parent_pid: int) -> None:
     threading.Thread(target=_watchdog, args=(limits, death), daemon=True).start()
 
 
-def checked(res: FileResult) -> FileResult:
-    """``res``, or a ``failed`` result when one of its values does not fit the output schema
-    (a bug in interpretation): the file gets a row saying so and the run goes on, instead of
-    the whole batch failing when it is written."""
-    problems = validate_rows("documents", [res.document])
-    for table in ("indicators", "activities", "finance"):
-        problems += validate_rows(table, getattr(res, table))
-    if not problems:
-        return res
-    log.error("%s: %d value(s) do not fit the output schema: %s", res.source.rel_path,
-              len(problems), problems[:3])
-    p = problems[0]
-    fmt = res.document.get("format")
-    return failed_result(
-        res.source, f"internal error: {len(problems)} value(s) do not fit the output schema "
-        f"(e.g. {p.table}.{p.column} {p.reason}: {p.value}); please report this file",
-        fmt if fmt in FORMATS else None, res.seconds)
-
-
 def guarded_process(src: SourceFile, timeout_s: float, task: Task = process_file) -> FileResult:
     """``task(src)`` under a SIGALRM time limit (worker main thread only)."""
     _task_file[0] = src.rel_path
@@ -163,7 +141,7 @@ def guarded_process(src: SourceFile, timeout_s: float, task: Task = process_file
     try:
         res = task(src)
         res.seconds = time.perf_counter() - t0  # the whole file, not only its extraction
-        return checked(res)
+        return res
     except FileTimeout:
         return timed_out(src, timeout_s, time.perf_counter() - t0)
     finally:
@@ -331,7 +309,7 @@ def run_local(files: Iterable[SourceFile], workers: int, limits: Limits,
             t0 = time.perf_counter()
             res = task(src)
             res.seconds = time.perf_counter() - t0
-            on_result(checked(res))
+            on_result(res)
         return
     ctx = mp.get_context("fork")
     while todo:

@@ -16,7 +16,7 @@ import logging
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ def part_name(prefix: str = "part") -> str:
 
 
 def write_rows(out: Path, name: str, rows: Sequence[Row]) -> dict[str, list[Row]]:
-    """Write ``rows`` (validated by the workers, ``pipeline.workers.checked``) as one new part
+    """Write ``rows`` (validated by the workers, ``pipeline.process.validate``) as one new part
     per partition; return {relative part path: its rows}."""
     by_partition: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -154,6 +154,25 @@ def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
             save_atomic(survivors, out / target)
         mapping.update(dict.fromkeys(rels, target))
     return mapping
+
+
+RowsEdit = Callable[[list[dict[str, Any]]], None]
+
+
+def rewrite_parts(out: Path, name: str, parts: Sequence[str], edit: RowsEdit,
+                  ) -> tuple[dict[str, str | None], int]:
+    """Each of ``parts`` rewritten as a new part of the same partition with its rows after
+    ``edit`` (which changes them in place). Returns ({old part: new part}, rows read)."""
+    mapping: dict[str, str | None] = {}
+    n_rows = 0
+    for rel in parts:
+        rows = read_part(out / rel, name).to_pylist()
+        edit(rows)
+        n_rows += len(rows)
+        target = f"{partition_dir(name, partition_of_part(rel))}/{part_name()}"
+        save_atomic(rows_to_table(name, rows), out / target)
+        mapping[rel] = target
+    return mapping, n_rows
 
 
 def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Table:

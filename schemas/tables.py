@@ -6,7 +6,7 @@ Each field carries its contract description as metadata (``description``), from 
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: indicators.federal_project_stated, review_reason, match_candidates
 
 
 def _f(name: str, type_: pa.DataType, description: str) -> pa.Field:
@@ -64,6 +64,14 @@ INDICATORS = pa.schema(
         _f("flags", pa.list_(pa.string()), "consistency flags: pct_mismatch, value_unparsed, ..."),
         _f("page", pa.int32(), "1-based page (PDF) or null"),
         _f("locator", pa.string(), "where in the file, e.g. 'table 2 row 5', 'line 41'"),
+        _f("federal_project_stated", pa.string(),
+           "federal project the document states for the row (canonical when known), before "
+           "any fallback to the matched indicator's project"),
+        _f("review_reason", pa.string(),
+           "why the name match needs an analyst's look: below_threshold, ambiguous; else null"),
+        _f("match_candidates", pa.list_(pa.struct([("name", pa.string()),
+                                                   ("score", pa.float64())])),
+           "best catalog names with their scores, when review_reason is set"),
     ],
     metadata={"table": "indicators"},
 )

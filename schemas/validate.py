@@ -47,7 +47,11 @@ def _type_ok(type_: pa.DataType, value: Any) -> bool:
     if pa.types.is_date(type_):
         return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
     if pa.types.is_list(type_):
-        return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+        return isinstance(value, list | tuple) and all(_type_ok(type_.value_type, v)
+                                                       for v in value)
+    if pa.types.is_struct(type_):
+        return isinstance(value, Mapping) and set(value) <= {f.name for f in type_} and all(
+            value.get(f.name) is None or _type_ok(f.type, value[f.name]) for f in type_)
     return True
 
 

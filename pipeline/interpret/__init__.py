@@ -26,7 +26,6 @@ from pipeline.interpret.indicators import (
     is_indicator_table,
     table_projects,
 )
-from pipeline.interpret.naming import Naming
 from pipeline.interpret.prose import indicators_from_prose
 from schemas.enums import DocType
 
@@ -35,8 +34,17 @@ SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
 
 
 @dataclass(slots=True)
-class Interpretation:
-    meta: Row = field(default_factory=dict)
+class Reading:
+    """What a document says, names as written: ``pipeline.normalise.normalise`` makes the
+    projects and places canonical and matches the indicator names."""
+
+    meta: Row = field(default_factory=dict)  # doc_type, title, years, date, municipal project
+    national: list[str] = field(default_factory=list)  # project names of the lead, as written
+    federal: list[str] = field(default_factory=list)
+    stated: dict[str, str] = field(default_factory=dict)  # projects named in table columns
+    lead_text: str = ""  # the title lines and key/value fields
+    wider_text: str = ""  # the first lines of the document
+    full_text: str = ""
     indicators: list[Row] = field(default_factory=list)
     activities: list[Row] = field(default_factory=list)
     finance: list[Row] = field(default_factory=list)
@@ -54,7 +62,7 @@ def _sentences(paragraphs: list[tuple[str, str, int | None]]) -> list[tuple[str,
     return out
 
 
-def _read_tables(tables: list[tuple[Table, Header]], result: Interpretation,
+def _read_tables(tables: list[tuple[Table, Header]], result: Reading,
                  ctx: TableContext, year: int | None, stated: dict[str, str]) -> bool:
     """Rows of every table block by what its columns mean; True when a table states money
     (then budget sentences in the prose are not read again)."""
@@ -80,54 +88,29 @@ def _read_tables(tables: list[tuple[Table, Header]], result: Interpretation,
     return has_finance_table
 
 
-def interpret(doc: Document) -> Interpretation:
-    """Read metadata, indicators, activities and finance out of ``doc``."""
-    naming = Naming.get()
+def interpret(doc: Document) -> Reading:
+    """Read metadata, indicators, activities and finance out of ``doc`` (no name is
+    normalised here: the rows carry names as written)."""
     tables = analysed_blocks(doc.blocks)
     lead = md.lead_of(doc, md.caption_rows(*tables[0]) if tables else 0)
     dtype, title = md.doc_type_of(lead, (t for b, h in tables[1:]  # read only when needed
                                          for t in md.caption_lines(b, md.caption_rows(b, h))))
     year = md.report_year_of(lead, dtype)
     national, federal, municipal = md.projects_of(lead)
-    federal_canon = [c for c in dict.fromkeys(naming.federal_project(f) for f in federal) if c]
-    lead_text = "\n".join(lead.lines + list(lead.kv.values()))
-    if not federal:  # a title naming the project without «региональный проект»
-        federal_canon = [c for c in [naming.federal_named(lead_text)] if c]
-    doc_federal = federal_canon[0] if len(federal_canon) == 1 else None
-    municipality, region = naming.place(lead_text, "\n".join(lead.all_lines[:60]),
-                                        lead.full_text, year)
-    result = Interpretation(meta={
-        "doc_type": dtype.value,
-        "title": title,
-        "municipality": municipality,
-        "oktmo": naming.oktmo(municipality, region, year),
-        "region": region,
-        "national_project": next((c for c in map(naming.national_project, national) if c),
-                                 None),
-        "federal_project": doc_federal,
-        "municipal_project": municipal[0] if municipal else None,
-        "report_year": year,
-        "doc_date": md.doc_date_of(lead),
-    })
-    ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None,
-                       federal_project=doc_federal)
-    stated: dict[str, str] = {}
-    has_finance_table = _read_tables(tables, result, ctx, year, stated)
+    result = Reading(
+        meta={"doc_type": dtype.value, "title": title,
+              "municipal_project": municipal[0] if municipal else None,
+              "report_year": year, "doc_date": md.doc_date_of(lead)},
+        national=national, federal=federal,
+        lead_text="\n".join(lead.lines + list(lead.kv.values())),
+        wider_text="\n".join(lead.all_lines[:60]), full_text=lead.full_text,
+    )
+    ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None)
+    has_finance_table = _read_tables(tables, result, ctx, year, result.stated)
     paragraphs = _paragraphs(doc)
-    result.indicators.extend(indicators_from_prose(paragraphs, year, doc_federal))
+    result.indicators.extend(indicators_from_prose(paragraphs, year))
     if not has_finance_table:  # budget sentences only where no budget table states the figures
         result.finance.extend(finance_from_sentences(_sentences(paragraphs), year))
-    meta = result.meta
-    if meta["federal_project"] is None and "federal_project" in stated and len(federal_canon) < 2:
-        meta["federal_project"] = naming.federal_project(stated["federal_project"])
-    if meta["municipal_project"] is None and "municipal_project" in stated:
-        meta["municipal_project"] = stated["municipal_project"]
-    if meta["national_project"] is None and "national_project" in stated:
-        meta["national_project"] = naming.national_project(stated["national_project"])
-    naming.normalise_indicators(result.indicators, municipality, region)
-    if meta["national_project"] is None:  # implied by the projects of stated or matched names
-        implied = [*federal_canon, *(r["federal_project"] for r in result.indicators
-                                     if r["federal_project"])]
-        meta["national_project"] = (naming.national_of(implied, year)
-                                    or naming.national_named(lead.full_text))
+    if result.meta["municipal_project"] is None and "municipal_project" in result.stated:
+        result.meta["municipal_project"] = result.stated["municipal_project"]
     return result

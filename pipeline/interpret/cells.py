@@ -64,10 +64,6 @@ def item_number(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def one_line(text: str | None) -> str:
-    return norm(text)
-
-
 def strip_item_number(text: str) -> tuple[str | None, str]:
     """Split ``1.2. Name`` into ``("1.2", "Name")``; a bare number before a lowercase word is
     a quantity, not an item number (``44 лучших учителя ...``)."""

@@ -125,7 +125,6 @@ def flags_of(row: Row, planned_cell: str | None = None) -> list[str]:
 @dataclass(slots=True)
 class TableContext:
     doc_year: int | None
-    federal_project: str | None
 
 
 def _project(row: DataRow, h: Header, carried: dict[str, str]) -> str | None:
@@ -274,7 +273,7 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
     last: list[Row] = []
     funding = False
     for row in data_rows(table, h.n_rows):
-        project = _project(row, h, carried) or ctx.federal_project  # carries project cells down
+        project = _project(row, h, carried)  # carries project cells down
         name_text = name_of(row, h, name_col)
         number = item_number(row.get(num_col)) if num_col is not None else None
         if (funding := _funding_row(row, h, funding, number)):

@@ -121,11 +121,11 @@ def _fields(p: _Pending, default_year: int | None) -> Row:
 
 
 def indicators_from_prose(paragraphs: list[tuple[str, str, int | None]],
-                          default_year: int | None, project: str | None) -> list[Row]:
+                          default_year: int | None) -> list[Row]:
     """Indicator rows of an explanatory note; ``paragraphs`` are (text, locator, page)."""
     out: list[Row] = []
     cur: _Pending | None = None
-    current_project = project
+    current_project: str | None = None  # the project a heading names, as written
     for text, locator, page in paragraphs:
         t = norm(text)
         if not t:

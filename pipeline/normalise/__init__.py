@@ -3,7 +3,7 @@
 Indicators: ``Normaliser(...).match_indicators(names) -> list[Match]``; projects:
 ``Normaliser.match_federal_project(text)``, ``match_national_project(text)``; places:
 ``find_municipality(text)``, ``find_region(text)``, ``region_of(municipality)``; review:
-``write_review(matches, names, out_dir)``.
+``write_review_rows(rows, out_dir)``; the per-run step: ``normalise(reading, names)``.
 """
 
 from pipeline.normalise.catalog import Catalog, CatalogError, default_catalog, load_catalog
@@ -18,16 +18,14 @@ from pipeline.normalise.gazetteer import (
 )
 from pipeline.normalise.match import (
     DEFAULT_MARGIN,
-    DEFAULT_OVERRIDES,
     DEFAULT_THRESHOLD,
     Match,
     Normaliser,
 )
-from pipeline.normalise.review import write_review
+from pipeline.normalise.review import write_review_rows
 
 __all__ = [
     "DEFAULT_MARGIN",
-    "DEFAULT_OVERRIDES",
     "DEFAULT_THRESHOLD",
     "Catalog",
     "CatalogError",
@@ -42,5 +40,5 @@ __all__ = [
     "load_catalog",
     "load_gazetteer",
     "region_of",
-    "write_review",
+    "write_review_rows",
 ]

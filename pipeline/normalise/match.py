@@ -4,6 +4,7 @@ rapidfuzz scorer over lemmatised, territory-free names and aliases."""
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ Scorer = Callable[..., float]
 DEFAULT_THRESHOLD = 78.0  # mid-gap between labelled non-matches and matches (NORMALISATION.md)
 DEFAULT_MARGIN = 3.0
 DEFAULT_SCORER = "token_set_sort"
-DEFAULT_OVERRIDES = Path(__file__).resolve().parents[2] / "data" / "reference" / "overrides.csv"
 TOP_K = 3
 CHUNK_ROWS = 8192
 MEMO_LIMIT = 500_000
@@ -60,28 +60,35 @@ def prepared(name: str) -> str:
 
 
 def load_overrides(path: Path, catalog: Catalog) -> dict[str, Indicator | None]:
+    """The overrides file at ``path`` (see ``parse_overrides``).
+
+    Raises:
+        OSError: the file cannot be read.
+        CatalogError: a row is malformed or names no catalog indicator.
+    """
+    return parse_overrides(path.read_text(encoding="utf-8"), catalog, path.name)
+
+
+def parse_overrides(text: str, catalog: Catalog, source: str = "overrides.csv",
+                    ) -> dict[str, Indicator | None]:
     """Raw-name key -> indicator (None forces "no match"); canonical must be a catalog name."""
-    if not path.is_file():
-        log.debug("no overrides file at %s", path)
-        return {}
     out: dict[str, Indicator | None] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not {"raw_name", "canonical"} <= set(reader.fieldnames or []):
-            raise CatalogError(path.name, None, "header must be raw_name,canonical,note")
-        for n, row in enumerate(reader, 1):
-            raw = (row.get("raw_name") or "").strip()
-            canonical = (row.get("canonical") or "").strip()
-            if not raw:
-                raise CatalogError(path.name, n, "empty 'raw_name'")
-            indicator = catalog.indicator(canonical) if canonical else None
-            if canonical and indicator is None:
-                raise CatalogError(path.name, n, f"canonical {canonical!r} is not an indicator "
-                                   "name in catalog_indicators.csv")
-            key = override_key(raw)
-            if key in out and out[key] != indicator:
-                raise CatalogError(path.name, n, f"raw_name {raw!r} is overridden twice")
-            out[key] = indicator
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not {"raw_name", "canonical"} <= set(reader.fieldnames or []):
+        raise CatalogError(source, None, "header must be raw_name,canonical,note")
+    for n, row in enumerate(reader, 1):
+        raw = (row.get("raw_name") or "").strip()
+        canonical = (row.get("canonical") or "").strip()
+        if not raw:
+            raise CatalogError(source, n, "empty 'raw_name'")
+        indicator = catalog.indicator(canonical) if canonical else None
+        if canonical and indicator is None:
+            raise CatalogError(source, n, f"canonical {canonical!r} is not an indicator "
+                               "name in catalog_indicators.csv")
+        key = override_key(raw)
+        if key in out and out[key] != indicator:
+            raise CatalogError(source, n, f"raw_name {raw!r} is overridden twice")
+        out[key] = indicator
     return out
 
 
@@ -113,7 +120,7 @@ def head_tiebreak(order: np.ndarray, row: np.ndarray, head: str,
 class Normaliser:
     """Built once from the catalog; maps raw indicator and project names to canonical ones."""
 
-    def __init__(self, catalog: Catalog | None = None, overrides: Path | None = DEFAULT_OVERRIDES,
+    def __init__(self, catalog: Catalog | None = None, overrides: Path | None = None,
                  threshold: float = DEFAULT_THRESHOLD, scorer: str = DEFAULT_SCORER) -> None:
         self.catalog = catalog or default_catalog()
         self.threshold = threshold

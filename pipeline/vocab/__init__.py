@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import TypeVar
 
 from schemas.enums import Comparator, Status, Unit
@@ -22,7 +24,24 @@ __all__ = [
     "read_rows",
     "status_forms",
     "unit_forms",
+    "vocab_digest",
 ]
+
+NAMES_ONLY = frozenset({"overrides.csv"})  # read by normalisation alone (see NamesSpec)
+
+
+def vocab_digest(folder: Traversable | None = None) -> str:
+    """Digest of every vocabulary file interpretation reads in ``folder`` (default: this
+    package's — the header roles, doc types, units, statuses …, the catalog and the
+    gazetteer): a file read with other vocabularies is read again by the next run. The
+    overrides are not in it (they are only normalisation)."""
+    h = hashlib.sha256()
+    files = sorted((folder or resources.files(__package__)).iterdir(), key=lambda e: e.name)
+    for entry in files:
+        if entry.name.endswith((".csv", ".tsv")) and entry.name not in NAMES_ONLY:
+            h.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "ё": "е"})
 

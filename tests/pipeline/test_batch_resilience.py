@@ -17,7 +17,7 @@ import pipeline
 from pipeline.__main__ import main
 from pipeline.discover import SourceFile, discover
 from pipeline.manifest import ManifestError, load_manifest
-from pipeline.process import FileResult, process_file
+from pipeline.process import FileResult, process_file, validate
 from pipeline.run import RunConfig, RunError, output_lock, run
 from pipeline.workers import Limits, run_local
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
@@ -43,11 +43,12 @@ def hostile(src: SourceFile) -> FileResult:
 
 
 def bad_rows(src: SourceFile) -> FileResult:
-    """A bug in interpretation: a value of the wrong type in one file's rows."""
+    """A bug in interpretation: a value of the wrong type in one file's rows, caught by the
+    chain's validate step."""
     res = process_file(src)
     if Path(src.rel_path).stem == "note_00001":
         res.indicators.append({"doc_id": src.doc_id, "year": "2021", "unit": "parsecs"})
-    return res
+    return validate(res)
 
 
 def slow(src: SourceFile) -> FileResult:

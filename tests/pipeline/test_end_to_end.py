@@ -114,27 +114,63 @@ def test_run_writes_the_indicator_review_file(report_folder: Path, tmp_path: Pat
     assert all(r["reason"] and r["candidate_1"] for r in rows)
 
 
-def test_review_is_redone_only_when_output_or_overrides_change(report_folder: Path,
-                                                              tmp_path: Path, monkeypatch):
-    from pipeline import review
-    from pipeline.manifest import load_manifest
+def _indicators(out: Path) -> dict[str, dict]:
+    return {r["indicator_raw"]: r for r in ds.dataset(out / "indicators").to_table().to_pylist()}
+
+
+def _review_names(out: Path) -> set[str]:
+    import csv
+
+    with (out / "review" / "indicators.csv").open(encoding="utf-8") as fh:
+        return {r["raw_name"] for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_an_override_reaches_the_stored_rows_without_reading_the_files(
+        report_folder: Path, tmp_path: Path, engine: str):
+    from pipeline.normalise.catalog import default_catalog
+
+    out, overrides = tmp_path / "out", tmp_path / "my-overrides.csv"
+    overrides.write_text("raw_name,canonical,note\n", encoding="utf-8")
+    cfg = RunConfig(report_folder, out, workers=1, engine=engine, overrides=overrides)
+    run(cfg)
+    before = _indicators(out)
+    name = "Число участников открытых онлайн-уроков"
+    assert name in _review_names(out)
+    target = next(i.name for i in default_catalog().indicators
+                  if i.name != before[name]["indicator_canonical"])
+    overrides.write_text(f'raw_name,canonical,note\n{name},"{target}",решено\n',
+                         encoding="utf-8")
+    summary = run(cfg)  # a plain run: no --full
+    assert summary.processed == 0  # nothing was read again
+    assert summary.report["plan"]["renormalise"] == 1
+    after = _indicators(out)
+    assert (after[name]["indicator_canonical"], after[name]["match_score"]) == (target, 100.0)
+    assert after[name]["review_reason"] is None
+    assert after[name]["federal_project"] == before[name]["federal_project"]  # stated in it
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {name}  # only the overridden name's rows changed
+    assert name not in _review_names(out)
+    assert run(cfg).report["plan"].get("renormalise") is None  # done once
+
+
+def test_a_named_overrides_file_must_exist(report_folder: Path, tmp_path: Path):
+    code = main(["extract", str(report_folder), "--out", str(tmp_path / "o"),
+                 "--overrides", str(tmp_path / "missing.csv")])
+    assert code == 2
+    assert not (tmp_path / "o" / "indicators").exists()
+
+
+def test_a_vocabulary_change_reads_the_files_again(report_folder: Path, tmp_path: Path,
+                                                   monkeypatch):
+    from pipeline import run as run_mod
 
     out = tmp_path / "out"
     run(RunConfig(report_folder, out, workers=0))
-    written: list[int] = []
-    real = review.write_review
-    monkeypatch.setattr(review, "write_review",
-                        lambda *a, **k: written.append(1) or real(*a, **k))
-    run(RunConfig(report_folder, out, workers=0))  # nothing changed
-    assert written == []
-    overrides = tmp_path / "overrides.csv"
-    overrides.write_text("raw_name,canonical,note\nЧисло чего-то,,не показатель\n",
-                         encoding="utf-8")
-    version = load_manifest(out).meta["data_version"]
-    review.write_indicator_review(out, version, overrides)  # the overrides changed
-    assert written == [1]
-    review.write_indicator_review(out, version, overrides)
-    assert written == [1]
-    shutil.copy(report_folder / "report.docx", report_folder / "copy.docx")
-    run(RunConfig(report_folder, out, workers=0))  # the output changed
-    assert written == [1, 1]
+    assert run(RunConfig(report_folder, out, workers=0)).processed == 0
+    real = run_mod.vocab_digest()
+    monkeypatch.setattr(run_mod, "vocab_digest", lambda: real[::-1])  # a CSV was edited
+    summary = run(RunConfig(report_folder, out, workers=0))
+    assert summary.processed == 1
+    assert summary.report["plan"]["vocabulary"] == 1
+    assert run(RunConfig(report_folder, out, workers=0)).processed == 0

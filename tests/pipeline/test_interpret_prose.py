@@ -21,7 +21,7 @@ def test_note_with_plan_actual_status_and_percent():
         "Показатель в работе: по итогам года фактическое значение – 49%, реализация "
         "мероприятия продолжается.",
         "Процент исполнения – 53,8%.",
-    ), default_year=2022, project=None)
+    ), default_year=2022)
     assert len(rows) == 1
     r = rows[0]
     assert r["indicator_raw"] == "Доля общеобразовательных организаций, оснащенных оборудованием"
@@ -41,7 +41,7 @@ def test_actual_is_taken_in_the_planned_unit_and_never_invented():
         "Показатель 2. «Внедрение системы аттестации»",
         "Показатель на 2020 год - 100%.",
         "Целевой показатель достигнут. Аттестация проведена в полном объеме.",
-    ), default_year=2020, project="Учитель будущего")
+    ), default_year=2020)
     assert [(r["planned_value"], r["actual_value"], r["status"]) for r in rows] == [
         (5.0, 5.0, "done"), (100.0, None, "done")]
 

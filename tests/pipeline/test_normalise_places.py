@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.interpret.naming import Naming
 from pipeline.normalise.gazetteer import default_gazetteer
+from pipeline.normalise.names import Names, NamesSpec
 
 CLASSIFIER = Path("/work/shared/reference/external/ru_municipalities_upper_level_2018_2024.csv")
 
@@ -69,7 +69,7 @@ PLACES = [
 @pytest.mark.parametrize(("text", "year", "expected"), PLACES)
 def test_place_resolution(text: str, year: int | None,
                           expected: tuple[str, str | None, str | None]):
-    naming = Naming.get()
+    naming = Names.of(NamesSpec())
     muni, region = naming.place(text, text, text, year)
     assert (muni, region, naming.oktmo(muni, region, year)) == expected
 
@@ -91,7 +91,7 @@ def test_place_resolution(text: str, year: int | None,
 ])
 def test_region_named_in_the_document(lead: str, full: str,
                                       expected: tuple[str | None, str | None]):
-    assert Naming.get().place(lead, lead, full) == expected
+    assert Names.of(NamesSpec()).place(lead, lead, full) == expected
 
 
 def classifier_rows() -> list[dict[str, str]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
-
-from pipeline.normalise.match import DEFAULT_MARGIN, Match
-from pipeline.normalise.review import HEADER, review_reason, write_review
+from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match
+from pipeline.normalise.names import candidates_of
+from pipeline.normalise.review import HEADER, review_reason
+from pipeline.review import write_indicator_review
+from pipeline.write import write_rows
 
 GOOD = Match("A", 95.0, "Учитель будущего", "fuzzy", (("A", 95.0), ("B", 60.0)))
 TIE = Match("A", 90.0, "Учитель будущего", "fuzzy", (("A", 90.0), ("B", 89.0), ("C", 50.0)))
@@ -28,9 +29,22 @@ def test_reasons():
     assert review_reason(OVER, 78, DEFAULT_MARGIN) is None
 
 
-def test_write_review(tmp_path: Path):
+def _rows(matches: list[Match], names: list[str]) -> list[dict[str, object]]:
+    """Indicator rows as a worker leaves them: the review columns set from each match."""
+    out: list[dict[str, object]] = []
+    for m, name in zip(matches, names, strict=True):
+        reason = review_reason(m, DEFAULT_THRESHOLD, DEFAULT_MARGIN)
+        out.append({"doc_id": "d", "indicator_raw": name, "indicator_canonical": m.canonical,
+                    "match_score": m.score, "year": 2021, "review_reason": reason,
+                    "match_candidates": candidates_of(m) if reason else None})
+    return out
+
+
+def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
     names = ["good", "tie", "low", "low", "over"]
-    path = write_review([GOOD, TIE, LOW, LOW, OVER], names, tmp_path)
+    write_rows(tmp_path, "indicators", _rows([GOOD, TIE, LOW, LOW, OVER], names)[:3])
+    write_rows(tmp_path, "indicators", _rows([LOW, OVER], names[3:]))  # a second part
+    path = write_indicator_review(tmp_path)
     assert path == tmp_path / "review" / "indicators.csv"
     rows = read(path)
     assert [r["raw_name"] for r in rows] == ["low", "tie"]
@@ -42,10 +56,6 @@ def test_write_review(tmp_path: Path):
 
 
 def test_empty_review_has_a_header(tmp_path: Path):
-    path = write_review([GOOD], ["good"], tmp_path)
+    write_rows(tmp_path, "indicators", _rows([GOOD], ["good"]))
+    path = write_indicator_review(tmp_path)
     assert path.read_text(encoding="utf-8").strip() == ",".join(HEADER)
-
-
-def test_lengths_must_agree(tmp_path: Path):
-    with pytest.raises(ValueError, match="2 matches for 1 names"):
-        write_review([GOOD, LOW], ["good"], tmp_path)

@@ -1,14 +1,30 @@
-"""The interpreters' view of name normalisation: canonical projects, the document's place,
-and indicator names matched against the reference catalog (``pipeline.normalise``)."""
+"""``Names``: everything a run normalises names against — the catalog (indicators and
+projects), the gazetteer (municipalities, regions, OKTMO) and the analysts' overrides — built
+once from a ``NamesSpec`` and passed to ``pipeline.normalise.normalise``.
+
+A ``NamesSpec`` carries the overrides file's *content* (not its path), so it travels with
+every task to a Dask worker that cannot see the driver's files, and its ``digest`` tells a
+later run whether the overrides changed.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import cache
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from pipeline.normalise import Normaliser, default_gazetteer
-from pipeline.normalise.gazetteer import MunicipalityMatch
+from pipeline.normalise.gazetteer import Gazetteer, MunicipalityMatch, default_gazetteer
+from pipeline.normalise.match import (
+    DEFAULT_MARGIN,
+    DEFAULT_THRESHOLD,
+    Match,
+    Normaliser,
+    parse_overrides,
+)
+from pipeline.normalise.review import review_reason
 
 Row = dict[str, Any]
 QUOTED_RE = re.compile(r"[«\"“]([^«»\"“”]{3,120})[»\"”]")
@@ -20,22 +36,49 @@ MIN_FULL_TEXT_MENTIONS = 2  # a place named only deep in the text must be named 
 QUOTES = '«»"“” '
 NATIONAL_NAMED_RE = re.compile(r"национальн\w+\s+проект\w*\s*[«\"“][^«»\"“”]{2,120}[»\"”]",
                                re.IGNORECASE)
+PACKAGED_OVERRIDES = Path(__file__).resolve().parents[1] / "vocab" / "overrides.csv"
+EMPTY_OVERRIDES = "raw_name,canonical,note\n"
 
 
-class Naming:
-    """One per process: the normaliser and gazetteer are built once and reused."""
+@dataclass(frozen=True, slots=True)
+class NamesSpec:
+    """What ``Names`` is built from: the overrides as text and where they were read."""
 
-    def __init__(self) -> None:
-        self.normaliser = Normaliser()
-        self.gazetteer = default_gazetteer()
+    overrides_csv: str = EMPTY_OVERRIDES
+    overrides_source: str = "(none)"
+
+    @classmethod
+    def from_file(cls, path: Path) -> NamesSpec:
+        return cls(path.read_text(encoding="utf-8"), str(path))
+
+    @property
+    def digest(self) -> str:
+        """Short digest of the overrides' content (not of where they came from)."""
+        return hashlib.sha256(self.overrides_csv.encode("utf-8")).hexdigest()[:16]
+
+
+class Names:
+    """The normaliser (catalog + overrides) and the gazetteer, built once per spec."""
+
+    def __init__(self, spec: NamesSpec = NamesSpec(),
+                 threshold: float = DEFAULT_THRESHOLD, margin: float = DEFAULT_MARGIN) -> None:
+        self.spec = spec
+        self.normaliser = Normaliser(overrides=None, threshold=threshold)
+        self.normaliser.overrides = parse_overrides(spec.overrides_csv, self.normaliser.catalog,
+                                                    spec.overrides_source)
+        self.gazetteer: Gazetteer = default_gazetteer()
+        self.threshold = threshold
+        self.margin = margin
 
     @staticmethod
-    @cache
-    def get() -> Naming:
-        return Naming()
+    @lru_cache(maxsize=4)
+    def of(spec: NamesSpec) -> Names:
+        """The ``Names`` of ``spec``, built on its first use in this process (a Dask worker
+        or a pool worker reuses it for every file of the run)."""
+        return Names(spec)
 
     def federal_project(self, text: str | None) -> str | None:
-        """Canonical federal project named in ``text``; the text itself when unknown."""
+        """Canonical federal project named in ``text``; None when unknown."""
         if not text:
             return None
         bare = text.strip(QUOTES)
@@ -100,13 +143,29 @@ class Naming:
         """OKTMO code of the document's municipality, when the gazetteer knows it."""
         return self.gazetteer.oktmo_of(municipality, region, year)
 
-    def normalise_indicators(self, rows: list[Row], municipality: str | None,
-                             region: str | None) -> None:
-        """Fill ``indicator_canonical``, ``match_score`` and a canonical ``federal_project``."""
+    def state_projects(self, rows: list[Row], doc_federal: str | None) -> None:
+        """``federal_project_stated``: the row's own project as written (canonical when the
+        catalog knows it), else the document's; the match never enters it."""
+        doc_canonical = (self.federal_project(doc_federal) or doc_federal) if doc_federal else None
+        for r in rows:
+            stated = r.get("federal_project")
+            r["federal_project_stated"] = ((self.federal_project(stated) or stated) if stated
+                                           else doc_canonical)
+
+    def match_rows(self, rows: list[Row]) -> None:
+        """Fill ``indicator_canonical``, ``match_score``, ``federal_project`` (stated, else the
+        matched indicator's) and, for a weak or ambiguous match, ``review_reason`` with its
+        ``match_candidates`` — from ``indicator_raw`` and ``federal_project_stated``; the
+        same call re-normalises stored rows when only the overrides changed."""
         matches = self.normaliser.match_indicators([r["indicator_raw"] for r in rows])
         for r, m in zip(rows, matches, strict=True):
             r["indicator_canonical"] = m.canonical
             r["match_score"] = round(float(m.score), 2)
-            stated = r.get("federal_project")
-            canonical = self.federal_project(stated) if stated else None
-            r["federal_project"] = canonical or stated or m.federal_project
+            r["federal_project"] = r.get("federal_project_stated") or m.federal_project
+            reason = review_reason(m, self.threshold, self.margin)
+            r["review_reason"] = reason
+            r["match_candidates"] = (candidates_of(m) if reason else None)
+
+
+def candidates_of(m: Match) -> list[dict[str, Any]]:
+    return [{"name": name, "score": score} for name, score in m.candidates]
