@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.grammar.years import is_year
 from pipeline.vocab import ComparatorForm, comparator_forms, fold, form_pattern
 
 __all__ = ["ComparatorMatch", "comparator_matches", "comparator_of"]
@@ -18,7 +19,6 @@ _TIME_WORD_RE = re.compile(
     r"\s*(?:г\.|гг\.?|г(?![а-я])|год|лет(?![а-я])|месяц|мес\.|недел|дн(?:я|ей)(?![а-я])|час|"
     r"минут|раз(?:а)?(?![а-я])|класс)")
 _RANGE_TAIL_RE = re.compile(r"\s*(?:до|[-–—])\s*\d")
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def _number_follows(folded: str, pos: int, *, is_from: bool) -> bool:
         return False
     num = m.group("num").strip()
     tail = m.group("tail")
-    if _YEAR_RE.fullmatch(num) and not re.match(r"\s*%", tail):
+    if is_year(num) and not re.match(r"\s*%", tail):
         return False
     if _TIME_WORD_RE.match(tail):
         return False

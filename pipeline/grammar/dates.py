@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.grammar.years import YEAR
 from pipeline.vocab import fold
 
 __all__ = ["find_dates", "month_number", "parse_date", "parse_period"]
@@ -38,7 +39,7 @@ _POINT_RE = re.compile(
     r"|(?<![а-яa-z\d])(?P<h>ii|i|[12])\s*(?:-?(?:е|ое|го|м))?\s*полугоди[а-я]*"
     r"(?:\s*(?P<hy>\d{4}))?"
     rf"|(?P<mm>{_MONTH})(?:\s*(?P<my>\d{{4}}))?"
-    r"|(?<![\d.,])(?P<y>(?:19|20)\d\d)(?![\d.,]\d|\d)"
+    rf"|(?<![\d.,])(?P<y>{YEAR})(?![\d.,]\d|\d)"
 )
 _RANGE_GAP_RE = re.compile(
     r"[\s.*)]*(?:г\.|гг\.?|г|года?)?[\s.*]*(?:[-–—‑]|по|до|\.\.)\s*")

@@ -6,6 +6,7 @@ import re
 
 from pipeline.grammar.numbers import Number, is_null_token, iter_numbers
 from pipeline.grammar.units import unit_after
+from pipeline.grammar.years import is_year
 from pipeline.vocab import fold
 from schemas.enums import Unit
 
@@ -14,7 +15,6 @@ __all__ = ["parse_money"]
 _SCALE_AFTER_RE = re.compile(
     r"[ \t]*(?:(?P<k>тыс|тысяч[а-я]*)|(?P<m>млн|миллион[а-я]*)|(?P<b>млрд|миллиард[а-я]*))"
     r"(?![а-я])")
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _SCALE_BY_GROUP = {"k": 1e3, "m": 1e6, "b": 1e9}
 
 
@@ -30,7 +30,7 @@ def parse_money(text: str | None, default_scale: float = 1.0) -> float | None:
         return None
     folded = fold(text)
     numbers = [n for n in iter_numbers(text)
-               if not _YEAR_RE.fullmatch(text[n.start:n.end].lstrip("-−–+"))]
+               if not is_year(text[n.start:n.end].lstrip("-−–+"))]
     for num in numbers:
         unit = unit_after(text, num.end)
         if unit is not None and unit.unit == Unit.RUB:

@@ -10,25 +10,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from pipeline.grammar.comparators import ComparatorMatch, comparator_matches, comparator_of
 from pipeline.grammar.units import UnitMatch, unit_after, unit_of
-from pipeline.vocab import fold
+from pipeline.grammar.years import is_year
+from pipeline.vocab import fold, read_rows
 from schemas.enums import Unit
 
 __all__ = [
-    "NULL_TOKENS",
     "Number",
     "Value",
     "find_value",
     "is_null_token",
     "iter_numbers",
+    "null_tokens",
     "parse_number",
     "parse_value",
 ]
 
-NULL_TOKENS = frozenset({"", "нет", "х", "x", "н/д", "н.д.", "нд", "да", "-/-"})
-_DASHES = frozenset("-–—‑−*/\\_ ")
+_DASHES = frozenset("-–—‑−*/\\_ ")  # a cell of these alone ("-", "–––", "*") holds no figure
 _SEP = "[ \u00a0\u202f\u2009\u2007]"
 # a line break inside a number is a wrapped PDF line ("не менее 1\n690 человек", "1\n941,815
 # тыс. руб.") only when a word follows the group; "1 690\n100 %" stays two numbers
@@ -67,10 +68,17 @@ class Number:
     value: float
 
 
+@cache
+def null_tokens() -> frozenset[str]:
+    """The placeholders of ``vocab/null_tokens.csv`` (``нет``, ``х``, ``н/д``, ``-/-`` …)."""
+    return frozenset(fold(r["token"]) for r in read_rows("null_tokens.csv"))
+
+
 def is_null_token(text: str | None) -> bool:
-    """True for an empty cell or a placeholder ("-", "—", "*", "нет", "х", "да")."""
+    """True for an empty cell, a cell of dashes or stars alone, or a placeholder of
+    ``vocab/null_tokens.csv``: the one rule of "this cell holds no figure"."""
     t = fold(text or "").strip().rstrip(".")
-    return t in NULL_TOKENS or all(c in _DASHES for c in t)
+    return t in null_tokens() or all(c in _DASHES for c in t)
 
 
 def _to_float(sign: str | None, integer: str, frac: str | None) -> float:
@@ -149,7 +157,7 @@ def parse_value(text: str | None, is_rank: bool = False) -> Value:
 
 def _is_year(text: str, folded: str, num: Number, *, strict: bool) -> bool:
     """A year: 19xx/20xx followed by a year word, or (``strict=False``) by anything but "%"."""
-    if not re.fullmatch(r"(?:19|20)\d\d", text[num.start:num.end]):
+    if not is_year(text[num.start:num.end]):
         return False
     if _YEAR_WORD_RE.match(folded, num.end):
         return True

@@ -25,6 +25,7 @@ MONEY_WORDS = re.compile(r"руб|финансир|ассигнован|бюдж
 PLAN_HEADER = re.compile(r"^план|плановы|предусмотр|закон\w* .*бюджет|роспис|лимит",
                          re.IGNORECASE)
 FACT_HEADER = re.compile(r"^факт|фактическ", re.IGNORECASE)
+CASH_PLAN = re.compile(r"кассов\w*\s+план", re.IGNORECASE)  # a plan of cash, not the cash spent
 NOT_MONEY_WORDS = re.compile(r"%|процент|\bкод", re.IGNORECASE)  # shares, budget codes
 LABEL_ROLES = ("responsible", "source")
 NAME_ROLES = ("activity", "task_result", "result_name", "indicator")  # items first
@@ -40,6 +41,8 @@ class MoneyColumn:
 def _kind(texts: tuple[str, ...], role: str | None) -> str | None:
     """planned_rub / spent_rub: the lowest header text that says which wins."""
     for t in reversed(texts):
+        if CASH_PLAN.search(t):
+            return "planned_rub"
         if SPENT_WORDS.search(t) or FACT_HEADER.search(t):
             return "spent_rub"
         if PLAN_HEADER.search(t) or PLANNED_WORDS.search(t):

@@ -16,10 +16,9 @@ from importlib import resources
 from itertools import pairwise
 
 from extractors.model import Table
+from pipeline.grammar.years import YEAR_ONLY_RE, YEAR_RE
 from pipeline.interpret.unwrap import unwrap
 
-YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
-YEAR_ONLY_RE = re.compile(r"^\s*(20[0-4]\d|19[89]\d)\s*(г\.?|год)?\s*$", re.IGNORECASE)
 ITEM_RE = re.compile(r"^\s*\d{1,2}(\.\d{1,2})*\.?(\s|$)")
 MAX_HEADER_ROWS = 5
 DATED = {"planned": "end", "actual": "actual_date"}  # plan / fact under a deadline header

@@ -21,8 +21,8 @@ from pipeline.interpret.headers import NAME_ROLES, VALUE_ROLES, Header, norm
 from pipeline.interpret.values import (
     Value,
     find_values,
-    is_blank_value,
     is_no_value,
+    is_null_token,
     parse_percent,
     parse_value,
     rank_comparator,
@@ -112,7 +112,7 @@ def flags_of(row: Row, planned_cell: str | None = None) -> list[str]:
     for key in ("planned", "actual"):
         text = planned_cell if key == "planned" and planned_cell is not None else row.get(
             f"{key}_text")
-        if text and not is_blank_value(text) and row[f"{key}_value"] is None:
+        if text and not is_null_token(text) and row[f"{key}_value"] is None:
             flags.append("value_unparsed")
             break
     if row["status"] == "done" and p is not None and a is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.grammar.numbers import Value, find_value, parse_number, parse_value
+from pipeline.grammar.numbers import Value, find_value, is_null_token, parse_number, parse_value
 from pipeline.grammar.percents import parse_percent
 from pipeline.grammar.statuses import status_in_prose, status_of
 from pipeline.grammar.units import unit_of
@@ -17,8 +17,8 @@ __all__ = [
     "Value",
     "find_value",
     "find_values",
-    "is_blank_value",
     "is_no_value",
+    "is_null_token",
     "parse_number",
     "parse_percent",
     "parse_value",
@@ -29,7 +29,6 @@ __all__ = [
     "unit_of",
 ]
 
-DASHES = {"", "-", "–", "—", "*", "х", "x", "нет", "н/д"}
 NAME_UNIT_SUFFIX_RE = re.compile(
     r"[,(]\s*(процент\w*|%|человек\w*|чел\.?|единиц\w*|ед\.?|штук\w*|шт\.?|балл\w*|мест\w*|"
     r"тыс\.?\s*руб\w*\.?|млн\.?\s*руб\w*\.?|рубл\w*)\s*\)?\s*\.?$",
@@ -47,10 +46,6 @@ NAME_HEAD_UNITS: tuple[tuple[str, Unit], ...] = (
 )
 
 
-def is_blank_value(text: str | None) -> bool:
-    return (text or "").strip().lower() in DASHES
-
-
 @cache
 def _no_value_re() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r['pattern']})" for r in read_rows("no_value.csv")),
@@ -61,7 +56,7 @@ def is_no_value(text: str | None) -> bool:
     """A cell that says the year has no target at all (``-``, ``Показатель введен с
     01.01.2018``, ``показатель не используется``): no row, rather than a row of nothing."""
     t = (text or "").strip()
-    return is_blank_value(t) or bool(_no_value_re().search(t))
+    return is_null_token(t) or bool(_no_value_re().search(t))
 
 
 def find_values(text: str) -> list[Value]:

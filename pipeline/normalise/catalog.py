@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.grammar.years import YEAR_RE
 from schemas.enums import Comparator, Unit
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,6 @@ INDICATOR_FILE = "catalog_indicators.csv"
 KINDS = frozenset({"indicator", "result"})
 LEVELS = frozenset({"federal", "regional", "municipal", "national_project"})
 Row = dict[str, str]
-YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 class CatalogError(ValueError):

@@ -80,3 +80,18 @@ def test_plan_and_fact_without_money_words_stay_indicators():
     assert result.finance == []
     assert [(r["indicator_raw"], r["planned_value"]) for r in result.indicators] == [
         ("Доля обучающихся в центрах", 45.0)]
+
+
+def test_a_cash_plan_is_planned_money_and_the_spend_is_the_cash_execution():
+    # «поквартальный кассовый план» says «кассовый» but is a plan: before, it was read as the
+    # spend; a sum that looks like a year (1 906,0; 1 900) is money in a money column
+    rows = [["Наименование мероприятия",
+             "Бюджетные ассигнования, тыс. рублей: согласно закону о бюджете",
+             "поквартальный кассовый план на отчетную дату",
+             "кассовое исполнение на отчетную дату"],
+            ["Развитие дополнительного образования", "7 279,2", "1 906,0", "1 905,76"],
+            ["Развитие воспитания", "1 900", "1 900", "1 020,38"]]
+    table = grid_table(rows, {})
+    assert is_budget_table(analyse(table))
+    assert [(r["planned_rub"], r["spent_rub"]) for r in _interpret(table).finance] == [
+        (7279200.0, 1905760.0), (1900000.0, 1020380.0)]
