@@ -28,7 +28,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from pipeline.discover import SourceFile
 from pipeline.manifest import CHILD_TABLES, Entry, Manifest, Stamp, save_manifest
@@ -44,6 +43,7 @@ from pipeline.write import (
     write_survivors,
 )
 from schemas import TABLES
+from schemas.rows import AnyRow
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +175,8 @@ class Committer:
         save_manifest(self.out, self.manifest)
 
     def renormalise(self, rel_paths: Sequence[str], rows_of: RowsEdit) -> int:
-        """Match the stored indicator rows of ``rel_paths`` again (``rows_of`` edits a part's
-        rows in place) and commit them under the current names digest, without reading
+        """Match the stored indicator rows of ``rel_paths`` again (``rows_of`` gives a part's
+        rows matched anew) and commit them under the current names digest, without reading
         any file: new parts, the manifest, then the old parts go. Returns the rows read."""
         old = self.manifest.entries
         hit = sorted({p for rel in rel_paths for p in old[rel].parts.get("indicators", ())})
@@ -203,7 +203,7 @@ class Committer:
         for r in results:  # rows of content already in the output are not written twice
             if r.source.doc_id not in untouched_ids:
                 writers.setdefault(r.source.doc_id, r)
-        new_rows: dict[str, list[dict[str, Any]]] = {"documents": [r.document for r in results]}
+        new_rows: dict[str, list[AnyRow]] = {"documents": [r.document for r in results]}
         for t in CHILD_TABLES:
             new_rows[t] = [row for r in writers.values() for row in getattr(r, t)]
         placed: dict[str, dict[str, set[str]]] = {t: defaultdict(set) for t in TABLES}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,11 +23,11 @@ from pipeline.interpret import Reading, interpret
 from pipeline.normalise.document import normalise
 from pipeline.normalise.names import Names, NamesSpec
 from schemas.enums import DocStatus, Format
+from schemas.rows import ActivityRow, DocumentRow, FinanceRow, IndicatorRow
 from schemas.validate import validate_rows
 
 log = logging.getLogger(__name__)
 
-Row = dict[str, Any]
 T = TypeVar("T")
 STEPS = ("extract", "interpret", "normalise", "validate")
 FORMATS = frozenset(f.value for f in Format)
@@ -36,10 +36,10 @@ FORMATS = frozenset(f.value for f in Format)
 @dataclass(slots=True)
 class FileResult:
     source: SourceFile
-    document: Row
-    indicators: list[Row] = field(default_factory=list)
-    activities: list[Row] = field(default_factory=list)
-    finance: list[Row] = field(default_factory=list)
+    document: DocumentRow
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    activities: list[ActivityRow] = field(default_factory=list)
+    finance: list[FinanceRow] = field(default_factory=list)
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # seconds of each step of the chain
 
@@ -58,24 +58,11 @@ class FileSettings:
     names: NamesSpec = field(default_factory=NamesSpec)
 
 
-def base_document_row(src: SourceFile) -> Row:
-    return {
-        "doc_id": src.doc_id,
-        "source_path": src.rel_path,
-        "format": None,
-        "status": DocStatus.FAILED.value,
-        "error": None,
-        "pages": None,
-        "extractor_version": __version__,
-        "warnings": [],
-    }
-
-
 def failed_result(src: SourceFile, error: str, fmt: str | None = None, seconds: float = 0.0
                   ) -> FileResult:
     """A ``failed`` documents row with a human-readable reason and no other rows."""
-    row = base_document_row(src)
-    row.update(format=fmt, status=DocStatus.FAILED.value, error=error)
+    row = DocumentRow(doc_id=src.doc_id, source_path=src.rel_path, format=fmt,
+                      status=DocStatus.FAILED.value, error=error, extractor_version=__version__)
     return FileResult(src, row, seconds=seconds)
 
 
@@ -88,17 +75,16 @@ def _guess_format(path: Path) -> str | None:
 
 def to_result(src: SourceFile, doc: Document, reading: Reading) -> FileResult:
     """The rows of the four tables from a document and its (normalised) reading."""
-    row = base_document_row(src)
-    row.update(format=doc.format.value, pages=doc.pages, encoding=doc.encoding,
-               warnings=list(doc.warnings))
-    row.update(reading.meta)
     status = DocStatus.PARTIAL if doc.warnings else DocStatus.OK
-    row["status"] = status.value
-    if doc.warnings:
-        row["error"] = "; ".join(doc.warnings)
-    for r in (*reading.indicators, *reading.activities, *reading.finance):
-        r["doc_id"] = src.doc_id
-    return FileResult(src, row, reading.indicators, reading.activities, reading.finance)
+    row = DocumentRow(
+        doc_id=src.doc_id, source_path=src.rel_path, format=doc.format.value,
+        status=status.value, error="; ".join(doc.warnings) if doc.warnings else None,
+        pages=doc.pages, extractor_version=__version__, encoding=doc.encoding,
+        warnings=list(doc.warnings), **reading.meta)
+    doc_id = src.doc_id
+    return FileResult(src, row, [replace(r, doc_id=doc_id) for r in reading.indicators],
+                      [replace(r, doc_id=doc_id) for r in reading.activities],
+                      [replace(r, doc_id=doc_id) for r in reading.finance])
 
 
 def validate(res: FileResult) -> FileResult:

@@ -307,7 +307,7 @@ def _renormalise(committer: Committer, todo: Plan, spec: NamesSpec) -> float:
     t0 = time.perf_counter()
     log.info("the name overrides changed: matching the names of %d unchanged file(s) again "
              "without reading them", len(todo.renormalise))
-    committer.renormalise(todo.renormalise, Names.of(spec).match_rows)
+    committer.renormalise(todo.renormalise, Names.of(spec).rematch_stored)
     return time.perf_counter() - t0
 
 

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from pipeline import __version__
 from schemas import SCHEMA_VERSION, TABLES
+from schemas.rows import AnyRow
 from schemas.validate import validate_rows
 
 PARTITION_KEY = "year_part"
@@ -36,7 +37,7 @@ TMP_SUFFIX = ".tmp"
 PARTITION_SOURCE = {"documents": "report_year", "indicators": "year",
                     "activities": "end_date, else start_date", "finance": "year"}
 
-Row = Mapping[str, Any]
+Row = Mapping[str, Any] | AnyRow  # a typed row, or a dict read back from a part
 log = logging.getLogger(__name__)
 
 
@@ -65,7 +66,7 @@ def rows_to_table(name: str, rows: Iterable[Row], validate: bool = True) -> pa.T
     problems = validate_rows(name, rows) if validate else []
     if problems:
         raise ValueError(f"{len(problems)} schema violation(s) in {name}: {problems[:5]}")
-    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}  # dicts or typed rows
     return pa.table(columns, schema=schema)
 
 
@@ -156,18 +157,17 @@ def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
     return mapping
 
 
-RowsEdit = Callable[[list[dict[str, Any]]], None]
+RowsEdit = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
 def rewrite_parts(out: Path, name: str, parts: Sequence[str], edit: RowsEdit,
                   ) -> tuple[dict[str, str | None], int]:
-    """Each of ``parts`` rewritten as a new part of the same partition with its rows after
-    ``edit`` (which changes them in place). Returns ({old part: new part}, rows read)."""
+    """Each of ``parts`` rewritten as a new part of the same partition with the rows
+    ``edit`` makes of its rows. Returns ({old part: new part}, rows read)."""
     mapping: dict[str, str | None] = {}
     n_rows = 0
     for rel in parts:
-        rows = read_part(out / rel, name).to_pylist()
-        edit(rows)
+        rows = edit(read_part(out / rel, name).to_pylist())
         n_rows += len(rows)
         target = f"{partition_dir(name, partition_of_part(rel))}/{part_name()}"
         save_atomic(rows_to_table(name, rows), out / target)

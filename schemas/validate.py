@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from schemas.enums import Comparator, DocStatus, DocType, FinanceSource, Format, Status, Unit
+from schemas.rows import AnyRow, as_mapping
 from schemas.tables import TABLES
 
 ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
@@ -55,12 +56,14 @@ def _type_ok(type_: pa.DataType, value: Any) -> bool:
     return True
 
 
-def validate_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[Violation]:
-    """Check types, enum members and unknown columns of ``rows`` for ``table``."""
+def validate_rows(table: str, rows: Sequence[Mapping[str, Any] | AnyRow]) -> list[Violation]:
+    """Check types, enum members and unknown columns of ``rows`` (typed or dicts) for
+    ``table``."""
     schema = TABLES[table]
     names = set(schema.names)
     out: list[Violation] = []
-    for i, row in enumerate(rows):
+    for i, any_row in enumerate(rows):
+        row = as_mapping(any_row)
         for key in row:
             if key not in names:
                 out.append(Violation(table, key, i, "unknown column", repr(row[key])[:80]))

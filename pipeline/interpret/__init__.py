@@ -28,6 +28,7 @@ from pipeline.interpret.indicators import (
 )
 from pipeline.interpret.prose import indicators_from_prose
 from schemas.enums import DocType
+from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
 
 Row = dict[str, Any]
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
@@ -45,9 +46,9 @@ class Reading:
     lead_text: str = ""  # the title lines and key/value fields
     wider_text: str = ""  # the first lines of the document
     full_text: str = ""
-    indicators: list[Row] = field(default_factory=list)
-    activities: list[Row] = field(default_factory=list)
-    finance: list[Row] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    activities: list[ActivityRow] = field(default_factory=list)
+    finance: list[FinanceRow] = field(default_factory=list)
 
 
 def _paragraphs(doc: Document) -> list[tuple[str, str, int | None]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from extractors.model import Table
@@ -18,8 +19,8 @@ from pipeline.interpret.cells import (
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.values import status_of
 from schemas.enums import Status
+from schemas.rows import ActivityRow
 
-Row = dict[str, Any]
 MAX_STATUS_CHARS = 40
 DETAIL_ROLES = {"responsible", "status", "start", "end", "period", "result_form", "report"}
 
@@ -77,11 +78,11 @@ def _numbered(row: DataRow, name_col: int | None, num_col: int | None, level_col
     return number or level_number, name, levelled
 
 
-def activities_from_table(table: Table, h: Header) -> list[Row]:
+def activities_from_table(table: Table, h: Header) -> list[ActivityRow]:
     name_col = h.first("activity")
     num_col = h.first("number")
     cols = {role: h.first(role) for role in DETAIL_ROLES}
-    out: list[Row] = []
+    out: list[ActivityRow] = []
     rows = [(row, *_numbered(row, name_col, num_col, cols["status"]))
             for row in data_rows(table, h.n_rows)]
     numbered = any(number for _, number, _, _ in rows)
@@ -91,12 +92,14 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
             # continuation row or page (in a table that numbers its items, any row without
             # a number): extend the texts of the item above
             prev = out[-1]
+            joined: dict[str, Any] = {}
             for key in ("name", "responsible", "report"):
                 extra = _text(row.cells, name_col if key == "name" else cols[key])
                 # other columns only when they go on a text cut off (rows below an item may
                 # repeat its responsible, or hold texts of their own)
                 if extra and (key == "name" or (prev[key] and starts_lower(extra))):
-                    prev[key] = norm(join_wrapped(prev[key], extra))
+                    joined[key] = norm(join_wrapped(prev[key], extra))
+            out[-1] = replace(prev, **joined)
             continue
         if row.is_spanning() or not name.strip():
             continue
@@ -114,18 +117,18 @@ def activities_from_table(table: Table, h: Header) -> list[Row]:
         # a 'Статус' column of levels (Подпрограмма 1, Мероприятие 1.1.3) holds no status
         status_raw, status = (None, None) if levelled else _status(row.cells, cols["status"],
                                                                     name_col)
-        out.append({
-            "number": number,
-            "name": norm(name),
-            "start_date": start,
-            "end_date": end,
-            "period_text": period_text,
-            "responsible": _text(row.cells, cols["responsible"]),
-            "result_form": _text(row.cells, cols["result_form"]),
-            "status_raw": status_raw,
-            "status": status.value if status else None,
-            "report": _text(row.cells, cols["report"]),
-            "page": row.page,
-            "locator": row.locator,
-        })
+        out.append(ActivityRow(
+            number=number,
+            name=norm(name),
+            start_date=start,
+            end_date=end,
+            period_text=period_text,
+            responsible=_text(row.cells, cols["responsible"]),
+            result_form=_text(row.cells, cols["result_form"]),
+            status_raw=status_raw,
+            status=status.value if status else None,
+            report=_text(row.cells, cols["report"]),
+            page=row.page,
+            locator=row.locator,
+        ))
     return out

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from extractors.model import Table
 from pipeline.grammar.money import parse_money
@@ -16,8 +15,8 @@ from pipeline.interpret.cells import LETTER_RE, data_rows, strip_item_number
 from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
 from pipeline.interpret.headers import Header, norm
 from schemas.enums import FinanceSource
+from schemas.rows import FinanceRow
 
-Row = dict[str, Any]
 MONEY_WORDS = re.compile(r"руб|финансир|ассигнован|бюджет|расход|кассов|израсходован",
                          re.IGNORECASE)
 # header words of planned money that the prose vocabulary lacks: 'согласно закону о бюджете',
@@ -80,12 +79,12 @@ def is_budget_table(h: Header) -> bool:
     return values <= {m.index for m in money}
 
 
-def budget_from_table(table: Table, h: Header, year: int | None) -> list[Row]:
+def budget_from_table(table: Table, h: Header, year: int | None) -> list[FinanceRow]:
     scale = money_scale(h.text) or 1.0
     name_col, source_col = h.first_of(NAME_ROLES), h.first("source")
     columns = money_columns(h)
     label_cols = [c for role in LABEL_ROLES if (c := h.first(role)) is not None]  # who, from what
-    out: list[Row] = []
+    out: list[FinanceRow] = []
     name = ""
     for row in data_rows(table, h.n_rows):
         text = norm(strip_item_number(row.get(name_col))[1])
@@ -96,18 +95,16 @@ def budget_from_table(table: Table, h: Header, year: int | None) -> list[Row]:
         row_source = source_of(row.get(source_col)) if source_col is not None else None
         label = " — ".join(dict.fromkeys(
             t for t in (name, *(norm(row.get(c)) for c in label_cols)) if LETTER_RE.search(t)))
-        figures: dict[FinanceSource, Row] = {}
+        figures: dict[FinanceSource, FinanceRow] = {}
         for col in columns:
             cell = row.get(col.index)
             value = parse_money(cell, default_scale=scale) if cell.strip() else None
             if value is None:
                 continue
             source = col.source or row_source or FinanceSource.UNKNOWN
-            figure = figures.setdefault(source, {
-                "year": year, "source": source.value, "planned_rub": None, "spent_rub": None,
-                "text": label, "page": row.page, "locator": row.locator,
-            })
+            figure = figures.get(source) or FinanceRow(
+                year=year, source=source.value, text=label, page=row.page, locator=row.locator)
             if figure[col.kind] is None:  # the first column of a kind (law before roll)
-                figure[col.kind] = value
+                figures[source] = figure.with_amount(col.kind, value)
         out.extend(figures.values())
     return out

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import replace
 
 from extractors.model import Table
 from pipeline.grammar.money import parse_money
@@ -12,8 +12,7 @@ from pipeline.grammar.units import money_scale
 from pipeline.interpret.cells import data_rows, item_number
 from pipeline.interpret.headers import NAME_ROLES, YEAR_ONLY_RE, YEAR_RE, Header, norm
 from schemas.enums import FinanceSource
-
-Row = dict[str, Any]
+from schemas.rows import FinanceRow
 
 SOURCE_PATTERNS: tuple[tuple[str, FinanceSource], ...] = (
     (r"внебюджет", FinanceSource.EXTRABUDGETARY),
@@ -61,9 +60,9 @@ def is_finance_table(h: Header) -> bool:
     return bool(money) and bool(h.year_cols())
 
 
-def finance_from_table(table: Table, h: Header) -> list[Row]:
+def finance_from_table(table: Table, h: Header) -> list[FinanceRow]:
     scale = money_scale(h.text) or 1.0
-    out: list[Row] = []
+    out: list[FinanceRow] = []
     for row in data_rows(table, h.n_rows):
         label_cells = [c for k, c in enumerate(row.cells)
                        if c.strip() and h.columns[k].role not in ("year", "total")
@@ -77,10 +76,8 @@ def finance_from_table(table: Table, h: Header) -> list[Row]:
             value = parse_money(text, default_scale=scale) if text.strip() else None
             if value is None:
                 continue
-            out.append({
-                "year": col.year, "source": source.value, "planned_rub": value,
-                "spent_rub": None, "text": label, "page": row.page, "locator": row.locator,
-            })
+            out.append(FinanceRow(year=col.year, source=source.value, planned_rub=value,
+                                  text=label, page=row.page, locator=row.locator))
     return out
 
 
@@ -112,35 +109,36 @@ def is_year_rows_finance(h: Header) -> bool:
     return len(sources) >= 2 and bool(re.search(r"финанс|бюджет|руб", h.text.lower()))
 
 
-def finance_from_year_rows(table: Table, h: Header) -> list[Row]:
+def finance_from_year_rows(table: Table, h: Header) -> list[FinanceRow]:
     """One finance row per year (a row whose own cell is a bare year; totals over all years
     are not a year) and source: the approved or planned figure, the spend where stated, the
     need in the text."""
     scale = money_scale(h.text) or 1.0
     columns = _source_columns(h)
     money_cols = {c for c, _, _, _ in columns}
-    out: list[Row] = []
+    out: list[FinanceRow] = []
     for row in data_rows(table, h.n_rows):
         year = next((int(m.group(1)) for k, c in enumerate(row.cells)
                      if k not in money_cols and (m := YEAR_ONLY_RE.match(c))), None)
         if year is None:
             continue
-        figures: dict[FinanceSource, Row] = {}
+        figures: dict[FinanceSource, FinanceRow] = {}
         for col, source, kind, label in columns:
             cell = row.get(col)
             value = parse_money(cell, default_scale=scale) if cell.strip() else None
             if value is None:
                 continue
-            f = figures.setdefault(source, {
-                "year": year, "source": source.value, "planned_rub": None, "spent_rub": None,
-                "text": f"{year}: {norm(label)}", "page": row.page, "locator": row.locator})
+            f = figures.get(source) or FinanceRow(
+                year=year, source=source.value, text=f"{year}: {norm(label)}", page=row.page,
+                locator=row.locator)
             if kind == "need":
-                f["text"] += f"; потребность {norm(cell)}"
+                f = replace(f, text=f"{f.text}; потребность {norm(cell)}")
             elif f[kind] is None:
-                f[kind] = value
-                f["text"] += f"; {'факт' if kind == 'spent_rub' else 'план'} {norm(cell)}"
-        out.extend(f for f in figures.values() if f["planned_rub"] is not None
-                   or f["spent_rub"] is not None)
+                said = f"{'факт' if kind == 'spent_rub' else 'план'} {norm(cell)}"
+                f = replace(f, text=f"{f.text}; {said}").with_amount(kind, value)
+            figures[source] = f
+        out.extend(f for f in figures.values() if f.planned_rub is not None
+                   or f.spent_rub is not None)
     return out
 
 
@@ -155,9 +153,9 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
-                           default_year: int | None) -> list[Row]:
+                           default_year: int | None) -> list[FinanceRow]:
     """Budget figures from prose; ``sentences`` are (text, locator, page)."""
-    found: dict[tuple[int | None, str], Row] = {}
+    found: dict[tuple[int | None, str], FinanceRow] = {}
     last_year: int | None = None
     for sentence, locator, page in sentences:
         if not MONEY_RE.search(sentence):
@@ -182,12 +180,12 @@ def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
                 source = (FinanceSource(next(iter(sources))) if len(sources) == 1
                           else FinanceSource.UNKNOWN)
             key = (year, source.value)
-            row = found.setdefault(key, {
-                "year": year, "source": source.value, "planned_rub": None, "spent_rub": None,
-                "text": norm(sentence), "page": page, "locator": locator,
-            })
+            row = found.get(key) or FinanceRow(year=year, source=source.value,
+                                               text=norm(sentence), page=page, locator=locator)
+            text = row.text or ""
             if row[kind] is None:
-                row[kind] = value
-            elif len(row["text"]) < TEXT_MAX and (said := norm(sentence)) not in row["text"]:
-                row["text"] = f"{row['text']} {said}"
+                row = row.with_amount(kind, value)
+            elif len(text) < TEXT_MAX and (said := norm(sentence)) not in text:
+                row = replace(row, text=f"{text} {said}")
+            found[key] = row
     return list(found.values())

@@ -4,8 +4,7 @@ passports or orders (targets by year). Columns are found by header meaning, neve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from extractors.model import Table
 from pipeline.interpret.cells import (
@@ -31,8 +30,8 @@ from pipeline.interpret.values import (
     unit_of,
 )
 from schemas.enums import Unit
+from schemas.rows import IndicatorRow
 
-Row = dict[str, Any]
 PCT_TOLERANCE = 1.0
 FUNDING_HEADER_RE = re.compile(r"финансир|ассигнован", re.IGNORECASE)
 
@@ -98,7 +97,7 @@ def _split_texts(text: str, k: int) -> list[str]:
     return parts if len(parts) == k else [text] * k
 
 
-def flags_of(row: Row, planned_cell: str | None = None) -> list[str]:
+def flags_of(row: IndicatorRow, planned_cell: str | None = None) -> list[str]:
     """Consistency flags of an indicator row; ``planned_cell`` is the planned cell's own text
     when ``planned_text`` says more than it (the need beside the approved figure)."""
     flags = []
@@ -183,7 +182,7 @@ def _no_values(row: DataRow, g: YearGroup, h: Header) -> bool:
 
 
 def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | None,
-                    groups: list[YearGroup], project: str | None) -> list[Row]:
+                    groups: list[YearGroup], project: str | None) -> list[IndicatorRow]:
     k = len(names)
     base_col, status_col, note_col = h.first("base_value"), h.first("status"), h.first("note")
     unit_col, activity_col = h.first("unit"), h.first("activity")
@@ -195,7 +194,7 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
     base = parse_value(row.get(base_col)).value if base_col is not None else None
     note_texts = _split_texts(row.get(note_col), k)
     status_texts = _split_texts(row.get(status_col), k) if status_col is not None else note_texts
-    out: list[Row] = []
+    out: list[IndicatorRow] = []
     for g in groups:
         if len(groups) > 1 and _no_values(row, g, h):
             continue  # a year without a target ('-', 'Показатель введен с …'): no row
@@ -217,29 +216,28 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
                 unit = Unit.UNITS  # 'Количество новых мест' in 'Место': places counted, no rank
             status_raw = norm(status_texts[i]) or None
             status = status_of(status_texts[i]) if status_texts[i] else None
-            r: Row = {
-                "indicator_raw": name,
-                "federal_project": project,
-                "activity": activity,
-                "year": g.year,
-                "base_value": base,
-                "planned_value": pv.value if pv else None,
-                "planned_text": _planned_text(row, g, h),
-                "comparator": comparator,
-                "actual_value": av.value if av else None,
-                "actual_text": norm(_cell(row, g.actual, h)) or None if g.actual is not None
-                else None,
-                "unit": unit.value if unit else None,
-                "completion_pct": pcts[i],
-                "status_raw": status_raw if status else None,
-                "status": status.value if status else None,
-                "note": norm(note_texts[i]) or None if note_col is not None else None,
-                "page": row.page,
-                "locator": row.locator,
-            }
-            r["flags"] = flags_of(r, norm(_cell(row, g.planned, h)) if g.need is not None
-                                  else None)
-            out.append(r)
+            r = IndicatorRow(
+                indicator_raw=name,
+                federal_project=project,
+                activity=activity,
+                year=g.year,
+                base_value=base,
+                planned_value=pv.value if pv else None,
+                planned_text=_planned_text(row, g, h),
+                comparator=comparator,
+                actual_value=av.value if av else None,
+                actual_text=(norm(_cell(row, g.actual, h)) or None if g.actual is not None
+                             else None),
+                unit=unit.value if unit else None,
+                completion_pct=pcts[i],
+                status_raw=status_raw if status else None,
+                status=status.value if status else None,
+                note=norm(note_texts[i]) or None if note_col is not None else None,
+                page=row.page,
+                locator=row.locator,
+            )
+            out.append(replace(r, flags=flags_of(
+                r, norm(_cell(row, g.planned, h)) if g.need is not None else None)))
     return out
 
 
@@ -263,14 +261,14 @@ def _has_values(row: DataRow, groups: list[YearGroup]) -> bool:
     return any(row.get(c).strip() for c in cols)
 
 
-def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Row]:
+def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[IndicatorRow]:
     """Indicator rows of one table whose header ``h`` was recognised as an indicator table."""
     name_col = name_column(h)
     num_col = h.first("number")
     groups = year_groups(h, ctx.doc_year)
-    out: list[Row] = []
+    out: list[IndicatorRow] = []
     carried: dict[str, str] = {}
-    last: list[Row] = []
+    last: list[IndicatorRow] = []
     funding = False
     for row in data_rows(table, h.n_rows):
         project = _project(row, h, carried)  # carries project cells down
@@ -281,8 +279,10 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[Ro
             continue
         bare = bool(last and name_text.strip() and not number and not _has_values(row, groups))
         if bare and (starts_lower(name_text) or (num_col is not None and not row.is_spanning())):
-            for r in last:  # a name split over two rows (or two pages): join the continuation
-                r["indicator_raw"] = norm(join_wrapped(r["indicator_raw"], name_text))
+            # a name split over two rows (or two pages): join the continuation
+            last = [replace(r, indicator_raw=norm(join_wrapped(r.indicator_raw or "", name_text)))
+                    for r in last]
+            out[len(out) - len(last):] = last
             continue
         if row.is_spanning() or not LETTER_RE.search(name_text):
             continue  # a section row, or a row of column numbers the header band did not end

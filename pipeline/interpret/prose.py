@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from pipeline.interpret.cells import clean_name
 from pipeline.interpret.headers import norm
@@ -20,8 +19,7 @@ from pipeline.interpret.values import (
     unit_from_name,
 )
 from schemas.enums import Unit
-
-Row = dict[str, Any]
+from schemas.rows import IndicatorRow
 
 PROJECT_RE = re.compile(
     r"^\s*(?:федеральн\w+|регионал\w+|федеральн\w+\s*\(\s*регионал\w+\s*\))\s+проект\w*\s*"
@@ -86,44 +84,40 @@ def _actual_from(text: str, planned: Value | None) -> Value | None:
     return None
 
 
-def _row(p: _Pending, default_year: int | None) -> Row:
+def _row(p: _Pending, default_year: int | None) -> IndicatorRow:
     row = _fields(p, default_year)
-    row["flags"] = flags_of(row)
-    return row
+    return replace(row, flags=flags_of(row))
 
 
-def _fields(p: _Pending, default_year: int | None) -> Row:
+def _fields(p: _Pending, default_year: int | None) -> IndicatorRow:
     unit = ((p.planned.unit if p.planned else None) or (p.actual.unit if p.actual else None)
             or unit_from_name(p.name))
     if rank_comparator(p.name):
         unit = Unit.RANK
     comparator = rank_comparator(p.name) or (p.planned.comparator if p.planned else None)
-    return {
-        "indicator_raw": p.name,
-        "federal_project": p.project,
-        "activity": p.activity,
-        "year": p.year or default_year,
-        "base_value": None,
-        "planned_value": p.planned.value if p.planned else None,
-        "planned_text": p.planned_text,
-        "comparator": comparator,
-        "actual_value": p.actual.value if p.actual else None,
-        "actual_text": None,
-        "unit": unit.value if unit else None,
-        "completion_pct": p.pct,
-        "status_raw": p.status_raw,
-        "status": p.status,
-        "note": norm(" ".join(p.notes)) or None,
-        "flags": [],
-        "page": p.page,
-        "locator": p.locator,
-    }
+    return IndicatorRow(
+        indicator_raw=p.name,
+        federal_project=p.project,
+        activity=p.activity,
+        year=p.year or default_year,
+        planned_value=p.planned.value if p.planned else None,
+        planned_text=p.planned_text,
+        comparator=comparator,
+        actual_value=p.actual.value if p.actual else None,
+        unit=unit.value if unit else None,
+        completion_pct=p.pct,
+        status_raw=p.status_raw,
+        status=p.status,
+        note=norm(" ".join(p.notes)) or None,
+        page=p.page,
+        locator=p.locator,
+    )
 
 
 def indicators_from_prose(paragraphs: list[tuple[str, str, int | None]],
-                          default_year: int | None) -> list[Row]:
+                          default_year: int | None) -> list[IndicatorRow]:
     """Indicator rows of an explanatory note; ``paragraphs`` are (text, locator, page)."""
-    out: list[Row] = []
+    out: list[IndicatorRow] = []
     cur: _Pending | None = None
     current_project: str | None = None  # the project a heading names, as written
     for text, locator, page in paragraphs:

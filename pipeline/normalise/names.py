@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,8 @@ from pipeline.normalise.match import (
     parse_overrides,
 )
 from pipeline.normalise.review import review_reason
+from schemas.rows import IndicatorRow
 
-Row = dict[str, Any]
 QUOTED_RE = re.compile(r"[«\"“]([^«»\"“”]{3,120})[»\"”]")
 # an act of the federal centre (its lead says so): the places it names are not its author
 FEDERAL_AUTHOR_RE = re.compile(
@@ -143,28 +143,34 @@ class Names:
         """OKTMO code of the document's municipality, when the gazetteer knows it."""
         return self.gazetteer.oktmo_of(municipality, region, year)
 
-    def state_projects(self, rows: list[Row], doc_federal: str | None) -> None:
+    def state_projects(self, rows: list[IndicatorRow], doc_federal: str | None,
+                       ) -> list[IndicatorRow]:
         """``federal_project_stated``: the row's own project as written (canonical when the
         catalog knows it), else the document's; the match never enters it."""
         doc_canonical = (self.federal_project(doc_federal) or doc_federal) if doc_federal else None
-        for r in rows:
-            stated = r.get("federal_project")
-            r["federal_project_stated"] = ((self.federal_project(stated) or stated) if stated
-                                           else doc_canonical)
+        return [replace(r, federal_project_stated=(
+            (self.federal_project(r.federal_project) or r.federal_project)
+            if r.federal_project else doc_canonical)) for r in rows]
 
-    def match_rows(self, rows: list[Row]) -> None:
+    def match_rows(self, rows: list[IndicatorRow]) -> list[IndicatorRow]:
         """Fill ``indicator_canonical``, ``match_score``, ``federal_project`` (stated, else the
         matched indicator's) and, for a weak or ambiguous match, ``review_reason`` with its
         ``match_candidates`` — from ``indicator_raw`` and ``federal_project_stated``; the
         same call re-normalises stored rows when only the overrides changed."""
-        matches = self.normaliser.match_indicators([r["indicator_raw"] for r in rows])
+        matches = self.normaliser.match_indicators([r.indicator_raw or "" for r in rows])
+        out = []
         for r, m in zip(rows, matches, strict=True):
-            r["indicator_canonical"] = m.canonical
-            r["match_score"] = round(float(m.score), 2)
-            r["federal_project"] = r.get("federal_project_stated") or m.federal_project
             reason = review_reason(m, self.threshold, self.margin)
-            r["review_reason"] = reason
-            r["match_candidates"] = (candidates_of(m) if reason else None)
+            out.append(replace(
+                r, indicator_canonical=m.canonical, match_score=round(float(m.score), 2),
+                federal_project=r.federal_project_stated or m.federal_project,
+                review_reason=reason, match_candidates=candidates_of(m) if reason else None))
+        return out
+
+    def rematch_stored(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``match_rows`` over indicator rows read back from the output (when only the
+        overrides changed since they were written)."""
+        return [r.as_dict() for r in self.match_rows([IndicatorRow(**row) for row in rows])]
 
 
 def candidates_of(m: Match) -> list[dict[str, Any]]:
