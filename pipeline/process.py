@@ -90,13 +90,14 @@ def document_to_result(src: SourceFile, doc: Document, seconds: float) -> FileRe
                       seconds=seconds)
 
 
-def process_file(src: SourceFile) -> FileResult:
-    """Extract and interpret one file; bad input and bugs both become a ``failed`` row."""
+def process_file(src: SourceFile, memory_mb: int | None = None) -> FileResult:
+    """Extract and interpret one file; bad input and bugs both become a ``failed`` row.
+    ``memory_mb``, the worker's memory limit, caps the external converters too."""
     t0 = time.perf_counter()
     if src.refused is not None:  # not a regular file (see pipeline.discover): never opened
         return failed_result(src, src.refused)
     try:
-        doc = extract(src.path)
+        doc = extract(src.path, memory_mb)
         return document_to_result(src, doc, time.perf_counter() - t0)
     except ExtractionError as exc:
         log.info("%s: %s", src.rel_path, exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -179,14 +180,15 @@ def _completion(out: Path, data_version: str | None) -> list[dict[str, Any]]:
     return completion_by_project(table.to_pylist())
 
 
-def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task = process_file
+def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None = None
         ) -> RunSummary:
     """Bring ``cfg.out`` up to date with ``cfg.input``; write the run report.
 
     Args:
         cfg: what to read, where to write, how.
         progress: told about every processed file (default: silent).
-        task: the unit of work, ``process_file``; tests pass stand-ins.
+        task: the unit of work, by default ``process_file`` with its converters capped by
+            ``cfg.memory_mb``; tests pass stand-ins.
 
     Raises:
         RunError: the input is missing, the output folder is not writable, another run holds
@@ -195,6 +197,8 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task = proces
     """
     _check_paths(cfg)
     with output_lock(cfg.out):
+        if task is None:
+            task = functools.partial(process_file, memory_mb=cfg.memory_mb)
         return _run_locked(cfg, progress or NullProgress(), task)
 
 
