@@ -90,6 +90,17 @@ def document_to_result(src: SourceFile, doc: Document, seconds: float) -> FileRe
                       seconds=seconds)
 
 
+def unreadable(exc: OSError) -> str:
+    """Why a file found by discovery could not be read when its turn came."""
+    if isinstance(exc, FileNotFoundError):
+        return "file disappeared before it could be read (deleted or moved during the run)"
+    if isinstance(exc, PermissionError):
+        return "file could not be read: permission denied (made unreadable during the run?)"
+    if isinstance(exc, IsADirectoryError):
+        return "file was replaced by a folder before it could be read"
+    return f"file could not be read: {exc.strerror or exc}"
+
+
 def process_file(src: SourceFile, memory_mb: int | None = None) -> FileResult:
     """Extract and interpret one file; bad input and bugs both become a ``failed`` row.
     ``memory_mb``, the worker's memory limit, caps the external converters too."""
@@ -102,6 +113,10 @@ def process_file(src: SourceFile, memory_mb: int | None = None) -> FileResult:
     except ExtractionError as exc:
         log.info("%s: %s", src.rel_path, exc)
         return failed_result(src, str(exc), _guess_format(src.path), time.perf_counter() - t0)
+    except OSError as exc:  # the file changed under us: gone, made unreadable, a bad disk
+        log.warning("%s: %s", src.rel_path, exc)
+        return failed_result(src, unreadable(exc), _guess_format(src.path),
+                             time.perf_counter() - t0)
     except MemoryError:
         return failed_result(src, "ran out of memory while reading the file",
                              _guess_format(src.path), time.perf_counter() - t0)
