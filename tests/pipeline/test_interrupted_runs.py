@@ -43,7 +43,11 @@ def _cli(args: list[str], tmpdir: Path | None = None, task: str | None = None
 
 @pytest.mark.soffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_sigterm_mid_conversion_leaves_no_converter_and_no_folder(tmp_path: Path):
+@pytest.mark.parametrize(("signum", "code", "words"), [
+    (signal.SIGTERM, 143, "terminated (SIGTERM)"), (signal.SIGINT, 130, "interrupted;")],
+    ids=["sigterm", "sigint"])
+def test_a_signal_mid_conversion_leaves_no_converter_and_no_folder(
+        tmp_path: Path, signum: int, code: int, words: str):
     private = tmp_path / "tmp"
     private.mkdir()
     folder = tmp_path / "in"
@@ -56,13 +60,13 @@ def test_sigterm_mid_conversion_leaves_no_converter_and_no_folder(tmp_path: Path
                  if p.pid != proc.pid and _pgid(p.pid) == os.getpgid(converters[0].pid)]
         assert len(group) >= 3  # the supervisor, soffice (oosplash) and soffice.bin
         workers = psutil.Process(proc.pid).children()
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signum)  # the run alone, as kill does (Ctrl-C would reach the group)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 143, err
-    assert "terminated (SIGTERM)" in err
+    assert proc.returncode == code, err
+    assert words in err
     assert gone(group + workers)
     assert not soffice_running(str(private))
     assert not list(private.glob(f"{TMP_PREFIX}*"))
