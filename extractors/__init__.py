@@ -27,8 +27,9 @@ EXTRACTORS: dict[Format, Callable[[Path], Document]] = {
 }
 
 
-def extract(path: Path) -> Document:
-    """Read ``path`` into a Document, whatever its extension claims.
+def extract(path: Path, memory_mb: int | None = None) -> Document:
+    """Read ``path`` into a Document, whatever its extension claims; ``memory_mb`` (the
+    worker's memory limit) caps the converters LibreOffice, pdftoppm and tesseract.
 
     Raises:
         ExtractionError: the file is bad input (the reason is human-readable).
@@ -37,6 +38,10 @@ def extract(path: Path) -> Document:
     func = EXTRACTORS.get(fmt)
     if func is None:
         raise UnsupportedFormat(str(path), f"{fmt.value.upper()} files are not supported yet")
+    if memory_mb is not None and fmt is Format.PDF:  # a scan is read by pdftoppm, tesseract
+        return pdf.extract(path, memory_mb=memory_mb)
+    if memory_mb is not None and fmt in legacy.LEGACY_FORMATS:
+        return legacy.extract(path, memory_mb=memory_mb)
     return func(path)
 
 

@@ -172,6 +172,8 @@ def _utf8(data: bytes, source: str) -> Decoded | None:
         warning = "the text ends in the middle of a UTF-8 character (truncated file)"
         log.warning("%s: %s", source, warning)
         return Decoded(data[:first_bad].decode("utf-8"), "utf-8", (warning,))
+    if mixed := _by_line(data, source):
+        return mixed
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = sum(1 for ch in text if ch >= "\x80") - bad
@@ -181,6 +183,39 @@ def _utf8(data: bytes, source: str) -> Decoded | None:
             f"byte {first_bad}: the file is corrupt or mixes encodings",
         )
     return None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _by_line(data: bytes, source: str) -> Decoded | None:
+    """A text some of whose lines are UTF-8 and the others in one Cyrillic code page (files
+    pasted together), each line decoded on its own, with a warning; None when the lines that
+    are not UTF-8 are damaged UTF-8 rather than another encoding, or read as no Russian."""
+    lines = data.splitlines(keepends=True)
+    utf8 = [_is_utf8(ln) for ln in lines]
+    other = [ln for ln, ok in zip(lines, utf8, strict=True) if not ok]
+    n_utf8 = sum(1 for ln in lines if not ln.isascii()) - len(other)
+    if not other or not n_utf8:
+        return None
+    for ln in other:  # damaged UTF-8 keeps most of its non-ASCII characters
+        text = ln.decode("utf-8", errors="replace")
+        if sum(1 for ch in text if ch >= "\x80") - text.count("\ufffd") >= text.count("\ufffd"):
+            return None
+    try:
+        codec = _single_byte(b"".join(other), source).encoding
+    except CorruptFile:
+        return None
+    text = "".join(ln.decode("utf-8" if ok else codec) for ln, ok in zip(lines, utf8, strict=True))
+    warning = (f"the text mixes encodings: {n_utf8} line(s) in UTF-8 and {len(other)} in "
+               f"{codec}; each line was decoded on its own")
+    log.warning("%s: %s", source, warning)
+    return Decoded(text, f"utf-8+{codec}", (warning,))
 
 
 def _single_byte(data: bytes, source: str) -> Decoded:

@@ -9,6 +9,7 @@ expands declared entities, and scripts, styles and comments are dropped.
 from __future__ import annotations
 
 import codecs
+import html as html_lib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,10 @@ BLOCK_TAGS = frozenset({
 })
 CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)[^>]*>")
+LINE_TAGS = BLOCK_TAGS | {"br", "tr", "td", "th", "table"}
+MAX_DEPTH = 2048  # libxml2's limit on nesting with huge_tree (255 without)
 WS_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
@@ -100,11 +105,29 @@ class _Walker:
             )
         self.level = None
 
-    def walk(self, el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""  # comments and PIs have no str tag
-        if not tag or tag in SKIP_TAGS:
-            pass
-        elif tag == "table":
+    def walk(self, root: etree._Element) -> None:
+        """Visit ``root`` and everything under it with a stack of its own, not recursion:
+        pages nest thousands of levels deep (unclosed ``<font>``, ``<div>`` in a loop)."""
+        stack: list[tuple[etree._Element, bool]] = [(root, False)]
+        while stack:
+            el, closing = stack.pop()
+            tag = el.tag if isinstance(el.tag, str) else ""  # comments and PIs have no str tag
+            if closing or not tag or tag in SKIP_TAGS or tag in ("table", "br"):
+                self.leave(el, tag, closing)
+                continue
+            if tag in BLOCK_TAGS:
+                self.flush()
+                self.level = HEADINGS.get(tag)
+            if el.text:
+                self.buffer.append(el.text)
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+
+    def leave(self, el: etree._Element, tag: str, closing: bool) -> None:
+        """An element done with: a table or line break placed, a block ended; then its tail."""
+        if closing and tag in BLOCK_TAGS:
+            self.flush()
+        elif not closing and tag == "table":
             self.flush()
             self.n_tbl += 1
             caption = el.find("caption")
@@ -112,23 +135,10 @@ class _Walker:
                 self.buffer.append(caption.text_content())
                 self.flush()
             self.blocks.append(table_of(el, f"table {self.n_tbl}"))
-        elif tag in BLOCK_TAGS:
-            self.flush()
-            self.level = HEADINGS.get(tag)
-            self.inline(el)
-            self.flush()
-        elif tag == "br":
+        elif not closing and tag == "br":
             self.buffer.append("\n")
-        else:
-            self.inline(el)
         if el.tail:
             self.buffer.append(el.tail)
-
-    def inline(self, el: etree._Element) -> None:
-        if el.text:
-            self.buffer.append(el.text)
-        for child in el:
-            self.walk(child)
 
 
 def _cell_content(td: etree._Element, locator: str) -> tuple[str, tuple[Table, ...]]:
@@ -136,28 +146,27 @@ def _cell_content(td: etree._Element, locator: str) -> tuple[str, tuple[Table, .
     nested tables."""
     parts: list[str] = []
     nested: list[Table] = []
-
-    def visit(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "table":
-            nested.append(table_of(el, f"{locator} nested {len(nested) + 1}"))
-        elif tag and tag not in SKIP_TAGS:
-            block = tag in BLOCK_TAGS or tag == "br"
-            if block:
-                parts.append("\n")
-            if el.text:
-                parts.append(el.text)
-            for child in el:
-                visit(child)
-            if block:
-                parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
-
+    stack: list[tuple[etree._Element, bool]] = [(child, False) for child in reversed(td)]
     if td.text:
         parts.append(td.text)
-    for child in td:
-        visit(child)
+    while stack:  # a stack, not recursion: cells nest deep too
+        el, closing = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag in BLOCK_TAGS or tag == "br"
+        if closing or tag == "table" or not tag or tag in SKIP_TAGS:
+            if closing and block:
+                parts.append("\n")
+            elif tag == "table" and not closing:
+                nested.append(table_of(el, f"{locator} nested {len(nested) + 1}"))
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        if block:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
     return _clean("".join(parts)), tuple(nested)
 
 
@@ -194,13 +203,29 @@ def table_of(table: etree._Element, locator: str) -> Table:
     )
 
 
-def parse_html(text: str) -> etree._Element:
-    """Parse decoded HTML with a parser that never touches the network."""
+def parse_html(text: str) -> tuple[etree._Element, bool]:
+    """Parse decoded HTML with a parser that never touches the network; also say whether
+    the page nests deeper than libxml2 builds a tree for (``MAX_DEPTH``), so part is lost.
+
+    ``huge_tree`` lifts the limit from 255 levels to 2048: unclosed ``<font>`` tags reach
+    255 on ordinary pages. It never enables entities (the HTML parser expands none).
+    """
     parser = lxml_html.HTMLParser(
-        no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
+        no_network=True, remove_comments=True, remove_pis=True, huge_tree=True,
         default_doctype=False,
     )
-    return lxml_html.document_fromstring(XML_DECL_RE.sub("", text, count=1), parser=parser)
+    root = lxml_html.document_fromstring(XML_DECL_RE.sub("", text, count=1), parser=parser)
+    too_deep = any("Excessive depth" in e.message for e in parser.error_log)
+    return root, too_deep
+
+
+def plain_blocks(text: str) -> tuple[Paragraph, ...]:
+    """Paragraphs of a page read without its tree: tags dropped, one line per block tag."""
+    text = SCRIPT_RE.sub(" ", text)
+    text = TAG_RE.sub(lambda m: "\n" if m.group(1).lower() in LINE_TAGS else " ", text)
+    lines = _clean(html_lib.unescape(text)).split("\n")
+    return tuple(Paragraph(line, f"paragraph {i}") for i, line in enumerate(
+        (ln for ln in lines if ln), start=1))
 
 
 def html_to_blocks(root: etree._Element) -> tuple[Paragraph | Table, ...]:
@@ -228,10 +253,17 @@ def extract(path: Path) -> Document:
         )
     text, encoding = decode_html(path.read_bytes(), str(path))
     try:
-        root = parse_html(text)
+        root, too_deep = parse_html(text)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise CorruptFile(str(path), f"cannot parse the HTML: {exc}") from None
-    blocks = html_to_blocks(root)
+    warnings: tuple[str, ...] = ()
+    blocks: tuple[Paragraph | Table, ...] = () if too_deep else html_to_blocks(root)
+    if too_deep:
+        log.warning("%s: HTML nested deeper than %d levels: read as plain text", path, MAX_DEPTH)
+        blocks = plain_blocks(text)
+        warnings = (f"HTML nested deeper than {MAX_DEPTH} levels: read as plain text, its "
+                    "tables not kept",)
     if not blocks:
         raise EmptyFile(str(path), "the HTML page has no text")
-    return Document(source=str(path), format=Format.HTML, blocks=blocks, encoding=encoding)
+    return Document(source=str(path), format=Format.HTML, blocks=blocks, encoding=encoding,
+                    warnings=warnings)

@@ -13,19 +13,18 @@ import logging
 import os
 import shutil
 import signal
-import subprocess
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from extractors import docx
+from extractors.converters import run_bounded
 from extractors.detect import sniff_format
 from extractors.errors import (
     ConverterMissing,
     CorruptFile,
     ExtractionError,
-    ResourceLimit,
     UnsupportedFormat,
 )
 from extractors.model import Document
@@ -103,43 +102,9 @@ def soffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate()
-
-
-def run_bounded(
-    cmd: list[str], path: Path, timeout_s: float, what: str, env: dict[str, str] | None = None,
-    pgid_file: Path | None = None,
-) -> tuple[int, bytes, bytes]:
-    """Run an external converter in its own process group; return (returncode, stdout,
-    stderr). On timeout the whole group is killed (``soffice`` forks ``soffice.bin``).
-
-    Raises:
-        ResourceLimit: the command ran longer than ``timeout_s``.
-    """
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        start_new_session=True, env=env,
-    )
-    if pgid_file is not None:  # so the group can be killed if this worker dies
-        pgid_file.write_text(str(proc.pid))
-    try:
-        out, err = proc.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise ResourceLimit(
-            str(path), f"{what} took longer than {timeout_s:g} s and was stopped"
-        ) from None
-    except BaseException:
-        _kill_group(proc)
-        raise
-    return proc.returncode, out, err
-
-
 def convert_to_docx(
-    path: Path, out_dir: Path, fmt: Format, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S
+    path: Path, out_dir: Path, fmt: Format, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S,
+    memory_mb: int | None = None,
 ) -> Path:
     """Convert ``path`` (DOC/RTF/ODT) to a DOCX inside ``out_dir`` and return its path.
 
@@ -149,8 +114,9 @@ def convert_to_docx(
 
     Raises:
         ConverterMissing: soffice is not on PATH.
-        ResourceLimit: the conversion (all filter attempts together) exceeded ``timeout_s``.
-        CorruptFile: LibreOffice could not read the file.
+        ResourceLimit: the conversion (all filter attempts together) exceeded ``timeout_s``,
+            or LibreOffice ran out of its memory cap (see ``converters.address_space_mb``).
+        CorruptFile: LibreOffice could not read the file, or crashed.
     """
     binary = soffice_binary()
     if binary is None:
@@ -169,7 +135,7 @@ def convert_to_docx(
                "--outdir", str(target.parent), str(src)]
         remaining = max(deadline - time.monotonic(), 0.01)
         _, out, err = run_bounded(cmd, path, remaining, "LibreOffice conversion",
-                                  pgid_file=out_dir / PGID_FILE)
+                                  pgid_file=out_dir / PGID_FILE, memory_mb=memory_mb)
         output = (out + err).decode("utf-8", "replace")
         if target.is_file() and target.stat().st_size > 0:
             log.debug("soffice converted %s with %r", path, infilter)
@@ -182,12 +148,15 @@ def convert_to_docx(
     )
 
 
-def extract(path: Path, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S) -> Document:
-    """Read a DOC, RTF or ODT file into a Document through a LibreOffice DOCX conversion.
+def extract(path: Path, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S,
+            memory_mb: int | None = None) -> Document:
+    """Read a DOC, RTF or ODT file into a Document through a LibreOffice DOCX conversion;
+    ``memory_mb``, the worker's memory limit, caps LibreOffice's address space.
 
     Raises:
         ConverterMissing: LibreOffice is not installed.
-        ResourceLimit: conversion timed out, or an ODT is a decompression bomb.
+        ResourceLimit: conversion timed out or ran out of memory, or an ODT is a
+            decompression bomb.
         CorruptFile: LibreOffice could not read the file.
         UnsupportedFormat: the content is not DOC, RTF or ODT.
     """
@@ -199,7 +168,7 @@ def extract(path: Path, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S) -> Documen
     if fmt is Format.ODT:
         check_zip(path)
     with tempfile.TemporaryDirectory(prefix=f"{TMP_PREFIX}{os.getpid()}-") as tmp:
-        converted = convert_to_docx(path, Path(tmp), fmt, timeout_s)
+        converted = convert_to_docx(path, Path(tmp), fmt, timeout_s, memory_mb)
         try:
             doc = docx.extract(converted)
         except ExtractionError as exc:

@@ -24,8 +24,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from extractors import pdf_stitch
+from extractors.converters import Bounds, run_bounded
 from extractors.errors import CorruptFile, EmptyFile, NoTextLayer, ResourceLimit
-from extractors.legacy import run_bounded
 from extractors.model import Block, Cell, Document, Paragraph, Table
 from schemas.enums import Format
 
@@ -215,11 +215,12 @@ def text_lines(ink: np.ndarray) -> list[tuple[int, int]]:
     return [(max(0, a - margin), min(ink.shape[0], b + margin)) for a, b in lines]
 
 
-def _tesseract(image: Path, psm: int, path: Path, timeout_s: float) -> list[Word]:
+def _tesseract(image: Path, psm: int, path: Path, bounds: Bounds) -> list[Word]:
     """Words (TSV level 5) tesseract reads in an image or a list of images."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # its OpenMP threads thrash under load
     cmd = ["tesseract", str(image), "-", "-l", OCR_LANGS, "--psm", str(psm), "tsv"]
-    rc, out, err = run_bounded(cmd, path, timeout_s, "tesseract", env=env)
+    rc, out, err = run_bounded(cmd, path, bounds.timeout_s, "tesseract", env=env,
+                               memory_mb=bounds.memory_mb)
     if rc != 0:
         raise CorruptFile(str(path), f"tesseract failed: {err.decode('utf-8', 'replace')[-300:]}")
     rows = (line.split("\t", 11) for line in out.decode("utf-8", "replace").splitlines()[1:])
@@ -269,7 +270,7 @@ def _cell_images(clean: np.ndarray, ink: np.ndarray, grids: list[Grid], dpi: int
 
 
 def _ocr_page(img: np.ndarray, page_no: int, dpi: int, tmp: Path, path: Path,
-              timeout_s: float) -> _Page:
+              bounds: Bounds) -> _Page:
     dark = dark_mask(img, radius=max(5, dpi // 20))
     grids, rules = find_grids(dark, dpi)
     ink = dark & ~rules
@@ -281,7 +282,7 @@ def _ocr_page(img: np.ndarray, page_no: int, dpi: int, tmp: Path, path: Path,
     if crops:
         listing = tmp / f"p{page_no}_cells.txt"
         listing.write_text("\n".join(name for _, name in crops) + "\n", encoding="utf-8")
-        for wd in _tesseract(listing, 7, path, timeout_s):
+        for wd in _tesseract(listing, 7, path, bounds):
             confs.append(wd.conf)
             texts.setdefault(crops[wd.image][0], []).append(wd)
     items: list[tuple[int, str | pdf_stitch.Fragment]] = []
@@ -297,7 +298,7 @@ def _ocr_page(img: np.ndarray, page_no: int, dpi: int, tmp: Path, path: Path,
         ink[grid.ys[0]:grid.ys[-1] + 1, grid.xs[0]:grid.xs[-1] + 1] = False
     if ink.mean() >= DEFAULT_MIN_INK / 10:  # text outside the tables
         Image.fromarray(clean).save(tmp / f"p{page_no}_text.pgm")
-        words = _tesseract(tmp / f"p{page_no}_text.pgm", 3, path, timeout_s)
+        words = _tesseract(tmp / f"p{page_no}_text.pgm", 3, path, bounds)
         confs += [wd.conf for wd in words]
         paras: dict[tuple[int, int], list[Word]] = {}
         for wd in words:
@@ -310,11 +311,11 @@ def _ocr_page(img: np.ndarray, page_no: int, dpi: int, tmp: Path, path: Path,
     return page_no, items, confs
 
 
-def _render(path: Path, page_no: int, dpi: int, tmp: Path, timeout_s: float) -> np.ndarray:
+def _render(path: Path, page_no: int, dpi: int, tmp: Path, bounds: Bounds) -> np.ndarray:
     prefix = tmp / f"page{page_no}"
     cmd = ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page_no), "-l", str(page_no),
            "-singlefile", str(path), str(prefix)]
-    rc, _, err = run_bounded(cmd, path, timeout_s, "pdftoppm")
+    rc, _, err = run_bounded(cmd, path, bounds.timeout_s, "pdftoppm", memory_mb=bounds.memory_mb)
     out = prefix.with_suffix(".pgm")
     if rc != 0 or not out.is_file():
         raise CorruptFile(str(path), f"page {page_no} cannot be rendered for OCR: "
@@ -347,7 +348,7 @@ def _assemble(pages: list[_Page]) -> tuple[Block, ...]:
 def ocr_pdf(
     path: Path, *, dpi: int = DEFAULT_OCR_DPI, max_pages: int = DEFAULT_OCR_MAX_PAGES,
     page_timeout_s: float = DEFAULT_OCR_PAGE_TIMEOUT_S,
-    time_budget_s: float = DEFAULT_OCR_TIME_BUDGET_S,
+    time_budget_s: float = DEFAULT_OCR_TIME_BUDGET_S, memory_mb: int | None = None,
 ) -> Document:
     """Read a scanned PDF by OCR; warnings say ``OCR used; mean confidence NN%`` (plus ``low
     OCR confidence`` below 60, and pages skipped for the budgets), so the file is ``partial``.
@@ -369,7 +370,7 @@ def ocr_pdf(
     dpis = [max(72, min(dpi, int((MAX_PAGE_PIXELS / max(a, 1.0)) ** 0.5))) for a in areas]
     warnings = [f"OCR limited to the first {max_pages} of {n_pages} pages"] * (n_pages > max_pages)
     pages: list[_Page] = []
-    started = time.monotonic()
+    started, bounds = time.monotonic(), Bounds(page_timeout_s, memory_mb)
     failed: ResourceLimit | CorruptFile = ResourceLimit(str(path), "no page to read")
     with tempfile.TemporaryDirectory(prefix="natproj-ocr-") as tmp_name:
         for page_no, page_dpi in enumerate(dpis[:max_pages], start=1):
@@ -378,9 +379,8 @@ def ocr_pdf(
                                 f"{time_budget_s:g} s used up")
                 break
             try:
-                img = _render(path, page_no, page_dpi, Path(tmp_name), page_timeout_s)
-                pages.append(_ocr_page(img, page_no, page_dpi, Path(tmp_name), path,
-                                       page_timeout_s))
+                img = _render(path, page_no, page_dpi, Path(tmp_name), bounds)
+                pages.append(_ocr_page(img, page_no, page_dpi, Path(tmp_name), path, bounds))
             except (ResourceLimit, CorruptFile) as exc:  # one bad page must not lose the others
                 log.warning("%s: page %d: %s", path, page_no, exc.reason)
                 warnings.append(f"page {page_no} was not read: {exc.reason}")

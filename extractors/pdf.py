@@ -81,7 +81,7 @@ class _PageUnreadable(Exception):
     """A page whose content cannot be parsed at all."""
 
 
-def _no_text_layer(path: Path, n_pages: int) -> Document:
+def _no_text_layer(path: Path, n_pages: int, memory_mb: int | None) -> Document:
     """A PDF none of whose pages has a text layer is a scan: read it with OCR (Tesseract).
 
     Raises:
@@ -90,7 +90,7 @@ def _no_text_layer(path: Path, n_pages: int) -> Document:
     from extractors import ocr  # deferred: OCR pulls in numpy and Pillow only for scans
 
     log.info("%s: no text layer on %d page(s), using OCR", path, n_pages)
-    return ocr.ocr_pdf(path)
+    return ocr.ocr_pdf(path, memory_mb=memory_mb)
 
 
 def _line(words: list[dict[str, Any]]) -> _Line:
@@ -367,9 +367,11 @@ def _assemble(reads: list[tuple[int, _PageRead]]) -> tuple[Block, ...]:
 
 
 def extract(
-    path: Path, *, time_budget_s: float = DEFAULT_TIME_BUDGET_S, max_pages: int = MAX_PAGES
+    path: Path, *, time_budget_s: float = DEFAULT_TIME_BUDGET_S, max_pages: int = MAX_PAGES,
+    memory_mb: int | None = None,
 ) -> Document:
-    """Read a PDF into paragraphs and stitched tables, page by page.
+    """Read a PDF into paragraphs and stitched tables, page by page (a scan by OCR, its
+    converters capped by ``memory_mb``, the worker's memory limit).
 
     Raises:
         EmptyFile: the file has no bytes, or no page has any content.
@@ -391,5 +393,5 @@ def extract(
     if not any(r.has_text for _, r in reads):
         if all(r.blank for _, r in reads):
             raise EmptyFile(str(path), f"the PDF has no text or images on any of its {n} page(s)")
-        return _no_text_layer(path, n)
+        return _no_text_layer(path, n, memory_mb)
     return Document(str(path), Format.PDF, _assemble(reads), pages=n, warnings=tuple(warnings))

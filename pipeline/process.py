@@ -56,6 +56,7 @@ class FileSettings:
     """What one file's chain takes from the run config (picklable, sent with each task)."""
 
     names: NamesSpec = field(default_factory=NamesSpec)
+    memory_mb: int | None = None  # the worker's memory limit: caps the converters too
 
 
 def failed_result(src: SourceFile, error: str, fmt: str | None = None, seconds: float = 0.0
@@ -85,6 +86,17 @@ def to_result(src: SourceFile, doc: Document, reading: Reading) -> FileResult:
     return FileResult(src, row, [replace(r, doc_id=doc_id) for r in reading.indicators],
                       [replace(r, doc_id=doc_id) for r in reading.activities],
                       [replace(r, doc_id=doc_id) for r in reading.finance])
+
+
+def unreadable(exc: OSError) -> str:
+    """Why a file found by discovery could not be read when its turn came."""
+    if isinstance(exc, FileNotFoundError):
+        return "file disappeared before it could be read (deleted or moved during the run)"
+    if isinstance(exc, PermissionError):
+        return "file could not be read: permission denied (made unreadable during the run?)"
+    if isinstance(exc, IsADirectoryError):
+        return "file was replaced by a folder before it could be read"
+    return f"file could not be read: {exc.strerror or exc}"
 
 
 def validate(res: FileResult) -> FileResult:
@@ -122,14 +134,14 @@ class _Clock:
 
 def process_file(src: SourceFile, settings: FileSettings = FileSettings(),
                  names: Names | None = None) -> FileResult:
-    """``validate(normalise(interpret(extract(path)), names))`` for one file; bad input and
-    bugs both become a ``failed`` row, never an exception."""
+    """``validate(normalise(interpret(extract(path, limits)), names))`` for one file; bad
+    input and bugs both become a ``failed`` row, never an exception."""
     t0 = time.perf_counter()
     if src.refused is not None:  # not a regular file (see pipeline.discover): never opened
         return failed_result(src, src.refused)
     clock = _Clock()
     try:
-        doc = clock.step("extract", extract, src.path)
+        doc = clock.step("extract", extract, src.path, settings.memory_mb)
         reading = clock.step("interpret", interpret, doc)
         named = clock.step("normalise", normalise, reading,
                            names or Names.of(settings.names))
@@ -137,6 +149,9 @@ def process_file(src: SourceFile, settings: FileSettings = FileSettings(),
     except ExtractionError as exc:
         log.info("%s: %s", src.rel_path, exc)
         res = failed_result(src, str(exc), _guess_format(src.path))
+    except OSError as exc:  # the file changed under us: gone, made unreadable, a bad disk
+        log.warning("%s: %s", src.rel_path, exc)
+        res = failed_result(src, unreadable(exc), _guess_format(src.path))
     except MemoryError:
         res = failed_result(src, "ran out of memory while reading the file",
                             _guess_format(src.path))

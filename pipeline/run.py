@@ -224,8 +224,8 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
     Args:
         cfg: what to read, where to write, how.
         progress: told about every processed file (default: silent).
-        task: the unit of work, by default ``FileProcessor`` with the run's overrides; tests
-            pass stand-ins.
+        task: the unit of work, by default ``FileProcessor`` with the run's overrides and
+            its converters capped by ``cfg.memory_mb``; tests pass stand-ins.
 
     Raises:
         RunError: the input is missing, the output folder is not writable, another run holds
@@ -235,8 +235,8 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
     _check_paths(cfg)
     spec = names_spec(cfg)
     with output_lock(cfg.out):
-        return _run_locked(cfg, progress or NullProgress(), spec,
-                           task or FileProcessor(FileSettings(names=spec)))
+        return _run_locked(cfg, progress or NullProgress(), spec, task or FileProcessor(
+            FileSettings(names=spec, memory_mb=cfg.memory_mb)))
 
 
 def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:

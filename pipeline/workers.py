@@ -39,6 +39,7 @@ DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_MB = 2048
 HARD_KILL_GRACE_S = 30.0
 WATCH_INTERVAL_S = 0.25
+KILL_JOIN_S = 5.0  # a SIGKILLed worker is gone at once; do not hang on one that is not
 MEMORY, STUCK, DASK_DIED = b"memory", b"stuck", b"dask"
 QUEUED_PER_WORKER = 4  # tasks waiting per worker, so workers keep busy while the parent commits
 # Quick files go to the workers in chunks of about TARGET_TASK_S of work (the idea of joblib's
@@ -183,10 +184,14 @@ def _pool(workers: int, limits: Limits, death: Any) -> ProcessPoolExecutor:
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop this pool's worker processes at once (on Ctrl-C, instead of waiting for them)."""
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    """Stop this pool's worker processes at once (on Ctrl-C, instead of waiting for them),
+    and reap them, so the run's clean-up sees their converters' folders as stale."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
         if proc.is_alive():
             proc.kill()
+    for proc in procs:
+        proc.join(KILL_JOIN_S)
 
 
 def guarded_chunk(srcs: tuple[SourceFile, ...], timeout_s: float, task: Task = process_file

@@ -246,7 +246,7 @@ def test_scanned_pdf_is_handed_to_ocr(tmp_path, monkeypatch):
     path = _scan_pdf(tmp_path / "scan.pdf", [None, None])
     ocr = Document(str(path), Format.PDF, (Paragraph("ocr text", "page 1 paragraph 1", 1),))
     seen: list[Path] = []
-    monkeypatch.setattr(ocr_module, "ocr_pdf", lambda p: seen.append(p) or ocr)
+    monkeypatch.setattr(ocr_module, "ocr_pdf", lambda p, **_: seen.append(p) or ocr)
     assert pdf.extract(path) is ocr
     assert seen == [path]
 
