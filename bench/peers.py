@@ -52,7 +52,7 @@ class Tool:
 
 def _load_ours(fmt: str) -> Run:
     from extractors import extract
-    from pipeline.discover import SourceFile, file_digest
+    from pipeline.batch.discover import SourceFile, file_digest
     from pipeline.process import document_to_result
 
     def run(path: Path) -> int:

@@ -54,7 +54,7 @@ def profile_worker(files: list[Path], top: int = 15) -> dict[str, Any]:
     from pyinstrument import Profiler
 
     from extractors import extract
-    from pipeline.discover import SourceFile, file_digest
+    from pipeline.batch.discover import SourceFile, file_digest
     from pipeline.process import document_to_result
 
     logging.disable(logging.WARNING)

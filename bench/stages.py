@@ -2,7 +2,7 @@
 
 ``stage_worker`` (run as ``python -m bench.stages FILES.json``) takes every file through
 ``pipeline.process.process_file`` — whose chain times its own steps (extract, interpret,
-normalise, validate) — and ``pipeline.write.write_rows`` in batches like the committer's
+normalise, validate) — and ``pipeline.batch.write.write_rows`` in batches like the committer's
 (write). It
 records the process RSS every 50 files, to show whether memory grows with the corpus.
 
@@ -36,7 +36,7 @@ def _rss_mb() -> float:
 
 
 def _write_batch(out: Path, results: list[Any]) -> None:
-    from pipeline.write import write_rows
+    from pipeline.batch.write import write_rows
 
     tables: dict[str, list[dict[str, Any]]] = {"documents": [r.document for r in results]}
     for t in ("indicators", "activities", "finance"):
@@ -47,7 +47,7 @@ def _write_batch(out: Path, results: list[Any]) -> None:
 
 def _commit_batch() -> int:
     try:
-        from pipeline.commit import DEFAULT_COMMIT_FILES
+        from pipeline.batch.commit import DEFAULT_COMMIT_FILES
     except ImportError:
         return 200
     return int(DEFAULT_COMMIT_FILES)
@@ -55,7 +55,7 @@ def _commit_batch() -> int:
 
 def stage_worker(files: list[Path], batch: int = 0) -> dict[str, Any]:
     """Per-file stage times for ``files`` (format taken from the folder name)."""
-    from pipeline.discover import SourceFile, file_digest
+    from pipeline.batch.discover import SourceFile, file_digest
     from pipeline.process import process_file
 
     batch = batch or _commit_batch()

@@ -10,12 +10,12 @@ import signal
 import sys
 from pathlib import Path
 
-from pipeline.commit import DEFAULT_COMMIT_FILES
-from pipeline.engines import ENGINES, EngineError
-from pipeline.progress import MODES, BarProgress, make_progress
-from pipeline.report import REPORT_HTML, REPORT_JSON, format_summary
-from pipeline.run import RunConfig, RunError, run
-from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+from pipeline.batch.commit import DEFAULT_COMMIT_FILES
+from pipeline.batch.engines import ENGINES, EngineError
+from pipeline.batch.progress import MODES, BarProgress, make_progress
+from pipeline.batch.report import REPORT_HTML, REPORT_JSON, format_summary
+from pipeline.batch.run import RunConfig, RunError, run
+from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
 EXIT_OK, EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 2, 130, 143
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from pipeline.manifest import load_manifest
-from pipeline.write import SCHEMA_PART, list_parts, read_part
+from pipeline.batch.manifest import load_manifest
+from pipeline.batch.write import SCHEMA_PART, list_parts, read_part
 from schemas import TABLES
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from extractors import extract
 from extractors.errors import ExtractionError
 from extractors.model import Document
 from pipeline import __version__
-from pipeline.discover import SourceFile
+from pipeline.batch.discover import SourceFile
 from pipeline.interpret import Reading, interpret
 from pipeline.normalise.document import normalise
 from pipeline.normalise.names import Names, NamesSpec
@@ -137,7 +137,7 @@ def process_file(src: SourceFile, settings: FileSettings = FileSettings(),
     """``validate(normalise(interpret(extract(path, limits)), names))`` for one file; bad
     input and bugs both become a ``failed`` row, never an exception."""
     t0 = time.perf_counter()
-    if src.refused is not None:  # not a regular file (see pipeline.discover): never opened
+    if src.refused is not None:  # not a regular file (see pipeline.batch.discover): never opened
         return failed_result(src, src.refused)
     clock = _Clock()
     try:

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
-from pipeline.write import NULL_PARTITION, PARTITION_KEY, PARTITION_SOURCE  # noqa: E402
+from pipeline.batch.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
+from pipeline.batch.write import NULL_PARTITION, PARTITION_KEY, PARTITION_SOURCE  # noqa: E402
 from schemas import SCHEMA_VERSION, TABLES  # noqa: E402
 from schemas.validate import ENUM_COLUMNS  # noqa: E402
 

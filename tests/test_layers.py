@@ -43,3 +43,22 @@ def test_no_module_over_the_size_limit():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     ]
     assert not too_long
+
+
+# inside pipeline: the domain packages know nothing of the batch machinery, and the
+# interpreters nothing of normalisation (names are made canonical by the normalise step)
+DOMAIN_FORBIDDEN = {"interpret": ("pipeline.batch", "pipeline.normalise", "pipeline.process"),
+                    "grammar": ("pipeline.batch", "pipeline.normalise", "pipeline.interpret",
+                                "pipeline.process"),
+                    "normalise": ("pipeline.batch", "pipeline.process")}
+
+
+@pytest.mark.parametrize("package", sorted(DOMAIN_FORBIDDEN))
+def test_domain_packages_stay_out_of_the_batch_layer(package: str):
+    bad = []
+    for path in modules(f"pipeline/{package}"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                    and node.module.startswith(DOMAIN_FORBIDDEN[package])):
+                bad.append(f"{path.relative_to(ROOT)} imports {node.module}")
+    assert not bad

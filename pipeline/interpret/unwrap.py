@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.normalise.lemma import morph
+from pipeline.grammar.lemma import morph
 
 HEAD_RE = re.compile(r"[а-яё]+$", re.IGNORECASE)  # the letters a line ends with
 TAIL_RE = re.compile(r"^[а-яё]+", re.IGNORECASE)  # the letters a line starts with

@@ -99,7 +99,7 @@ def split_head(name: str) -> tuple[str, str]:
 @lru_cache(maxsize=4096)
 def geo_noun_forms(word: str) -> tuple[str, ...] | None:
     """Six case forms of a one-word proper place name via pymorphy3 (``Москва`` -> ``Москвы``)."""
-    from pipeline.normalise.lemma import morph
+    from pipeline.grammar.lemma import morph
 
     w = fold(word)
     for parse in morph().parse(w):

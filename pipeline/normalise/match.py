@@ -15,8 +15,8 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from pipeline.grammar.lemma import override_key, prepare
 from pipeline.normalise.catalog import Catalog, CatalogError, Indicator, default_catalog
-from pipeline.normalise.lemma import override_key, prepare
 from pipeline.normalise.projects import ProjectMatcher
 
 log = logging.getLogger(__name__)

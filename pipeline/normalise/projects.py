@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.grammar.lemma import lemma
 from pipeline.normalise.catalog import Catalog
 from pipeline.normalise.forms import words
-from pipeline.normalise.lemma import lemma
 
 QUOTED_RE = re.compile(r"[«\"“]([^«»\"“”]{1,200})[»\"”]")
 CONTEXT_LEMMAS = frozenset({"проект", "нацпроект", "нп", "программа", "фп", "рп", "мп"})

@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from extractors.legacy import PGID_FILE, TMP_PREFIX, reap_stale_conversions
-from pipeline.run import RunConfig, run
+from pipeline.batch.run import RunConfig, run
 
 
 def _dead_pid() -> int:

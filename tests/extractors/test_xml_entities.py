@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from extractors import docx, legacy, xlsx
 from extractors.errors import ExtractionError, UnsafeXML
 from extractors.safezip import SCAN_CHUNK, declares_dtd
-from pipeline.discover import SourceFile, file_digest
+from pipeline.batch.discover import SourceFile, file_digest
 from pipeline.process import process_file
 
 LAUGHS = (b'<!DOCTYPE x [<!ENTITY a "' + b"a" * 100 + b'">'

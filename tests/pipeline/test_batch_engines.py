@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.discover import SourceFile
+from pipeline.batch.discover import SourceFile
+from pipeline.batch.run import RunConfig, run
 from pipeline.process import FileResult, process_file
-from pipeline.run import RunConfig, run
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 
 distributed = pytest.importorskip("distributed")

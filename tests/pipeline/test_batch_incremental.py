@@ -12,9 +12,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.manifest import load_manifest, save_manifest
-from pipeline.run import RunConfig, RunError, run
-from pipeline.write import list_parts
+from pipeline.batch.manifest import load_manifest, save_manifest
+from pipeline.batch.run import RunConfig, RunError, run
+from pipeline.batch.write import list_parts
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 
 

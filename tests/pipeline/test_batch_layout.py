@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline
-from pipeline.run import RunConfig, run
-from pipeline.write import PARTITION_KEY
+from pipeline.batch.run import RunConfig, run
+from pipeline.batch.write import PARTITION_KEY
 from schemas import SCHEMA_VERSION, TABLES
 from tests.pipeline.batch_corpus import copy_seeds, write_corpus
 

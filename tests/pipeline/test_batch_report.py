@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.__main__ import main
-from pipeline.progress import BarProgress, CountingProgress, LogProgress, make_progress
-from pipeline.report import svg_bars
-from pipeline.run import RunConfig, run
+from pipeline.batch.progress import BarProgress, CountingProgress, LogProgress, make_progress
+from pipeline.batch.report import svg_bars
+from pipeline.batch.run import RunConfig, run
 from tests.pipeline.batch_corpus import copy_seeds, write_corpus
 
 
@@ -69,7 +69,7 @@ def test_cli_prints_a_summary(folder: Path, tmp_path: Path, capsys: pytest.Captu
 
 def test_log_progress_lines(caplog: pytest.LogCaptureFixture):
     progress = LogProgress(interval=0)
-    with caplog.at_level(logging.INFO, logger="pipeline.progress"):
+    with caplog.at_level(logging.INFO, logger="pipeline.batch.progress"):
         progress.start(4)
         for i, status in enumerate(["ok", "ok", "failed", "ok"]):
             progress.advance(f"f{i}", status)

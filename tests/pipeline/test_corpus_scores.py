@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import RunConfig, run
+from pipeline.batch.run import RunConfig, run
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 

@@ -10,7 +10,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from pipeline.__main__ import main
-from pipeline.run import RunConfig, run
+from pipeline.batch.run import RunConfig, run
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 BAD = SHARED / "corpus" / "dev" / "bad"
@@ -163,7 +163,7 @@ def test_a_named_overrides_file_must_exist(report_folder: Path, tmp_path: Path):
 
 def test_a_vocabulary_change_reads_the_files_again(report_folder: Path, tmp_path: Path,
                                                    monkeypatch):
-    from pipeline import run as run_mod
+    from pipeline.batch import run as run_mod
 
     out = tmp_path / "out"
     run(RunConfig(report_folder, out, workers=0))

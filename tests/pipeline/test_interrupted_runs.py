@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from extractors.legacy import TMP_PREFIX
-from pipeline.manifest import ManifestError, load_manifest
+from pipeline.batch.manifest import ManifestError, load_manifest
 from tests.extractors.test_converter_limits import gone, huge_odt, soffice_running, wait_for_soffice
 from tests.pipeline.batch_corpus import write_corpus
 
@@ -30,7 +30,7 @@ def _cli(args: list[str], tmpdir: Path | None = None, task: str | None = None
     env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {})}
     code = (
         "import sys\n"
-        "import pipeline.__main__ as cli, pipeline.run as r\n"
+        "import pipeline.__main__ as cli, pipeline.batch.run as r\n"
         + (f"from tests.pipeline.test_batch_resilience import {task}\n"
            "real = r.run\n"
            f"cli.run = lambda cfg, progress: real(cfg, progress=progress, task={task})\n"

@@ -11,9 +11,9 @@ import pytest
 
 import pipeline
 from pipeline.__main__ import main
-from pipeline.commit import recover
-from pipeline.manifest import ManifestError, load_manifest, manifest_path, part_path_problem
-from pipeline.run import RunConfig, RunError, run
+from pipeline.batch.commit import recover
+from pipeline.batch.manifest import ManifestError, load_manifest, manifest_path, part_path_problem
+from pipeline.batch.run import RunConfig, RunError, run
 
 REPORT = "Отчёт о реализации национального проекта «Демография»\nГод {year}\n"
 

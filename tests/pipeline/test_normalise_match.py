@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.grammar.lemma import clean_name
 from pipeline.normalise.catalog import CatalogError
-from pipeline.normalise.lemma import clean_name
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Normaliser
 
 TEACHERS = ("Доля учителей общеобразовательных организаций, вовлеченных в национальную систему "

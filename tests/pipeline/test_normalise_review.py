@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from pipeline.batch.review import write_indicator_review
+from pipeline.batch.write import write_rows
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match
 from pipeline.normalise.names import candidates_of
 from pipeline.normalise.review import HEADER, review_reason
-from pipeline.review import write_indicator_review
-from pipeline.write import write_rows
 
 GOOD = Match("A", 95.0, "Учитель будущего", "fuzzy", (("A", 95.0), ("B", 60.0)))
 TIE = Match("A", 90.0, "Учитель будущего", "fuzzy", (("A", 90.0), ("B", 89.0), ("C", 50.0)))

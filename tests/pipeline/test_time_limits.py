@@ -8,9 +8,9 @@ import signal
 import time
 from pathlib import Path
 
-from pipeline.discover import SourceFile, discover
+from pipeline.batch.discover import SourceFile, discover
+from pipeline.batch.workers import FileTimeout, Limits, run_local
 from pipeline.process import FileResult, process_file
-from pipeline.workers import FileTimeout, Limits, run_local
 from tests.pipeline.batch_corpus import write_corpus
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import workers
-from pipeline.discover import SourceFile, discover
+from pipeline.batch import workers
+from pipeline.batch.discover import SourceFile, discover
+from pipeline.batch.workers import ChunkSizer, Limits, guarded_chunk, run_local
 from pipeline.process import FileResult, failed_result, process_file
-from pipeline.workers import ChunkSizer, Limits, guarded_chunk, run_local
 from tests.pipeline.batch_corpus import write_corpus
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.manifest import Manifest
+from pipeline.batch.manifest import Manifest
 
 REPORT_JSON = "run_report.json"
 REPORT_HTML = "run_report.html"

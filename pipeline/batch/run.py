@@ -1,7 +1,7 @@
 """A run: compare the input folder with the output's manifest, process what changed, commit.
 
 Only new, changed and outdated files are processed (``full`` reprocesses all); rows of deleted
-and changed files are removed; results are committed in batches (``pipeline.commit``), so a
+and changed files are removed; results are committed in batches (``pipeline.batch.commit``), so a
 killed run keeps the batches it committed and the next run does the rest.
 """
 
@@ -23,11 +23,10 @@ from typing import Any
 
 from extractors.legacy import reap_stale_conversions
 from pipeline import __version__
-from pipeline.commit import DEFAULT_COMMIT_FILES, Committer, recover
-from pipeline.discover import SourceFile, discover, stored_name
-from pipeline.engines import ENGINES, make_engine
-from pipeline.load import read_table
-from pipeline.manifest import (
+from pipeline.batch.commit import DEFAULT_COMMIT_FILES, Committer, recover
+from pipeline.batch.discover import SourceFile, discover, stored_name
+from pipeline.batch.engines import ENGINES, make_engine
+from pipeline.batch.manifest import (
     Manifest,
     ManifestError,
     Plan,
@@ -36,22 +35,23 @@ from pipeline.manifest import (
     manifest_path,
     plan,
 )
-from pipeline.normalise.catalog import CatalogError, default_catalog
-from pipeline.normalise.match import parse_overrides
-from pipeline.normalise.names import PACKAGED_OVERRIDES, Names, NamesSpec
-from pipeline.process import FileProcessor, FileResult, FileSettings, failed_result
-from pipeline.progress import NullProgress, Progress
-from pipeline.report import (
+from pipeline.batch.progress import NullProgress, Progress
+from pipeline.batch.report import (
     REPORT_JSON,
     FileRecord,
     build_report,
     completion_by_project,
     write_report,
 )
-from pipeline.review import write_indicator_review
+from pipeline.batch.review import write_indicator_review
+from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
+from pipeline.batch.write import list_parts, remove_part
+from pipeline.load import read_table
+from pipeline.normalise.catalog import CatalogError, default_catalog
+from pipeline.normalise.match import parse_overrides
+from pipeline.normalise.names import PACKAGED_OVERRIDES, Names, NamesSpec
+from pipeline.process import FileProcessor, FileResult, FileSettings, failed_result
 from pipeline.vocab import vocab_digest
-from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
-from pipeline.write import list_parts, remove_part
 from schemas import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)

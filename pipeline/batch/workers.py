@@ -26,7 +26,7 @@ from typing import Any
 
 import psutil
 
-from pipeline.discover import SourceFile
+from pipeline.batch.discover import SourceFile
 from pipeline.process import FileResult, failed_result, process_file
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ Each table is a folder ``<out>/<table>/`` of parts under ``year_part=<yyyy>`` (o
 row's year; the contract columns (``year``, ``report_year`` …) stay inside the files with their
 int32 type, so every reader sees them whatever it infers for the folder names. A part is
 written to a hidden temporary name and renamed into place with ``os.replace``, so a reader
-never sees a half-written file; parts are never modified, only replaced (see ``pipeline.commit``).
+never sees a half-written file; parts are never modified, only replaced (see
+``pipeline.batch.commit``).
 """
 
 from __future__ import annotations

@@ -18,9 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pipeline.discover import SourceFile
-from pipeline.process import FileResult, failed_result, process_file
-from pipeline.workers import (
+from pipeline.batch.discover import SourceFile
+from pipeline.batch.workers import (
     DASK_DIED,
     FileTimeout,
     Limits,
@@ -30,6 +29,7 @@ from pipeline.workers import (
     run_local,
     timed_out,
 )
+from pipeline.process import FileResult, failed_result, process_file
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from pipeline.discover import SourceFile
-from pipeline.manifest import CHILD_TABLES, Entry, Manifest, Stamp, save_manifest
-from pipeline.process import FileResult
-from pipeline.write import (
+from pipeline.batch.discover import SourceFile
+from pipeline.batch.manifest import CHILD_TABLES, Entry, Manifest, Stamp, save_manifest
+from pipeline.batch.write import (
     SCHEMA_PART,
     RowsEdit,
     ensure_schema_parts,
@@ -42,6 +41,7 @@ from pipeline.write import (
     write_rows,
     write_survivors,
 )
+from pipeline.process import FileResult
 from schemas import TABLES
 from schemas.rows import AnyRow
 

@@ -19,9 +19,9 @@ from typing import Any
 import pyarrow.compute as pc
 
 from pipeline import __version__
+from pipeline.batch.write import read_part
 from pipeline.load import part_files
 from pipeline.normalise.review import REVIEW_FILE, write_review_rows
-from pipeline.write import read_part
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ folder, content hash = ``doc_id``, size, mtime, the pipeline version that proces
 status and the rows and part files it owns in every table). Its key-value metadata records the
 manifest format, the schema version of the parts and the run counter. It is replaced
 atomically and is the commit point of every batch: a part that the manifest does not name is
-garbage left by a killed run and is deleted by the next one (``pipeline.commit.recover``).
+garbage left by a killed run and is deleted by the next one (``pipeline.batch.commit.recover``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.discover import SourceFile
+from pipeline.batch.discover import SourceFile
 from schemas import SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def load_manifest(out: Path) -> Manifest:
     if not path.exists():
         return Manifest()
     try:
-        table = pq.ParquetFile(path).read()  # not read_table: see pipeline.write.read_part
+        table = pq.ParquetFile(path).read()  # not read_table: see pipeline.batch.write.read_part
     except (OSError, pa.ArrowException) as exc:
         raise ManifestError(str(path), f"unreadable manifest ({exc}); rerun with --full") from None
     meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
@@ -249,7 +249,7 @@ class Stamp:
     """What shapes a file's rows: the pipeline version, the digest of what interpretation
     reads (vocabularies, catalog, gazetteer) and the digest of the overrides. A file whose
     entry differs in the first two is processed again; one that differs only in the names
-    digest has its stored rows re-normalised (``pipeline.commit.Committer.renormalise``)."""
+    digest has its stored rows re-normalised (``pipeline.batch.commit.Committer.renormalise``)."""
 
     pipeline_version: str
     interpret_digest: str = ""
