@@ -12,6 +12,7 @@ from pathlib import Path
 from extractors import docx, html, legacy, pdf, txt, xlsx
 from extractors.detect import sniff_format
 from extractors.errors import ExtractionError, UnsupportedFormat
+from extractors.limits import ExtractLimits
 from extractors.model import Cell, Document, Paragraph, Table
 from schemas.enums import Format
 
@@ -27,9 +28,10 @@ EXTRACTORS: dict[Format, Callable[[Path], Document]] = {
 }
 
 
-def extract(path: Path, memory_mb: int | None = None) -> Document:
-    """Read ``path`` into a Document, whatever its extension claims; ``memory_mb`` (the
-    worker's memory limit) caps the converters LibreOffice, pdftoppm and tesseract.
+def extract(path: Path, limits: ExtractLimits | None = None) -> Document:
+    """Read ``path`` into a Document, whatever its extension claims, within ``limits`` (the
+    readers' time budgets follow the file's time limit; the worker's memory limit caps the
+    converters LibreOffice, pdftoppm and tesseract).
 
     Raises:
         ExtractionError: the file is bad input (the reason is human-readable).
@@ -38,10 +40,14 @@ def extract(path: Path, memory_mb: int | None = None) -> Document:
     func = EXTRACTORS.get(fmt)
     if func is None:
         raise UnsupportedFormat(str(path), f"{fmt.value.upper()} files are not supported yet")
-    if memory_mb is not None and fmt is Format.PDF:  # a scan is read by pdftoppm, tesseract
-        return pdf.extract(path, memory_mb=memory_mb)
-    if memory_mb is not None and fmt in legacy.LEGACY_FORMATS:
-        return legacy.extract(path, memory_mb=memory_mb)
+    if limits is None:
+        return func(path)
+    if fmt is Format.PDF:  # a scan is read by pdftoppm and tesseract
+        return pdf.extract(path, time_budget_s=limits.pdf_time_s, max_pages=limits.max_pages,
+                           memory_mb=limits.memory_mb, ocr_time_s=limits.ocr_time_s,
+                           ocr_page_s=limits.ocr_page_s)
+    if fmt in legacy.LEGACY_FORMATS:
+        return legacy.extract(path, timeout_s=limits.convert_time_s, memory_mb=limits.memory_mb)
     return func(path)
 
 
@@ -49,6 +55,7 @@ __all__ = [
     "EXTRACTORS",
     "Cell",
     "Document",
+    "ExtractLimits",
     "ExtractionError",
     "Paragraph",
     "Table",

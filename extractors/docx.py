@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from extractors.errors import CorruptFile
 from extractors.model import Cell, Document, Paragraph, Table
 from extractors.safezip import check_zip, read_xml
 from schemas.enums import Format
@@ -51,10 +52,11 @@ def _text_of(p: etree._Element) -> str:
 
 
 def _heading_styles(path: Path) -> dict[str, int]:
-    """Map style ids to heading levels from ``word/styles.xml`` (absent part: none)."""
+    """Map style ids to heading levels from ``word/styles.xml`` (absent or broken part: none;
+    a part that declares entities is refused like any other, ``UnsafeXML``)."""
     try:
         root = read_xml(path, "word/styles.xml")
-    except Exception:
+    except CorruptFile:  # missing or unparsable: the styles only name the headings
         return {}
     out: dict[str, int] = {}
     for st in root.iter(f"{_W}style"):

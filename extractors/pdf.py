@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
 import time
 import zlib
 from collections import Counter
@@ -19,10 +20,13 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors import pdf_stitch, pdf_stream
-from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ResourceLimit
+from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
 
@@ -81,7 +85,9 @@ class _PageUnreadable(Exception):
     """A page whose content cannot be parsed at all."""
 
 
-def _no_text_layer(path: Path, n_pages: int, memory_mb: int | None) -> Document:
+def _no_text_layer(path: Path, n_pages: int, memory_mb: int | None,
+                   ocr_time_s: float | None = None, ocr_page_s: float | None = None,
+                   ) -> Document:
     """A PDF none of whose pages has a text layer is a scan: read it with OCR (Tesseract).
 
     Raises:
@@ -90,7 +96,10 @@ def _no_text_layer(path: Path, n_pages: int, memory_mb: int | None) -> Document:
     from extractors import ocr  # deferred: OCR pulls in numpy and Pillow only for scans
 
     log.info("%s: no text layer on %d page(s), using OCR", path, n_pages)
-    return ocr.ocr_pdf(path, memory_mb=memory_mb)
+    return ocr.ocr_pdf(
+        path, memory_mb=memory_mb,
+        time_budget_s=ocr.DEFAULT_OCR_TIME_BUDGET_S if ocr_time_s is None else ocr_time_s,
+        page_timeout_s=ocr.DEFAULT_OCR_PAGE_TIMEOUT_S if ocr_page_s is None else ocr_page_s)
 
 
 def _line(words: list[dict[str, Any]]) -> _Line:
@@ -272,6 +281,16 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None) 
     return _PageRead(tuple(items), has_text, blank, tuple(notes), ends[0].xs if ends else None)
 
 
+# What pdfminer (under pdfplumber) raises on a damaged file: its own errors (pdfplumber wraps
+# them in PdfminerException when it opens a file), and the plain
+# Python errors its parser lets escape on malformed objects and streams. Our own errors
+# (``ExtractionError``) and the worker's time limit are never among them.
+PDF_ERRORS: tuple[type[Exception], ...] = (
+    PDFException, PSException, PdfminerException, ValueError, KeyError, TypeError, IndexError,
+    AttributeError, AssertionError, ArithmeticError, RecursionError, EOFError, OSError,
+    zlib.error, struct.error)
+
+
 def _describe(exc: BaseException) -> str:
     return (str(exc).strip() or type(exc).__name__)[:200]
 
@@ -280,7 +299,7 @@ def _open(path: Path) -> Any:
     """Open the PDF with pdfplumber, mapping password protection and broken structure to errors."""
     try:
         pdf = pdfplumber.open(path)
-    except Exception as exc:
+    except PDF_ERRORS as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(cause, PDFEncryptionError):
             raise EncryptedFile(
@@ -305,7 +324,7 @@ def _close(pdf: Any) -> None:
 def _page_count(path: Path, pdf: Any, max_pages: int) -> int:
     try:
         n = len(pdf.pages)
-    except Exception as exc:
+    except PDF_ERRORS as exc:
         raise CorruptFile(
             str(path), f"broken PDF: its page tree cannot be read ({_describe(exc)})"
         ) from None
@@ -331,7 +350,9 @@ def _read_pages(
         carry = reads[-1][1].carry if reads and reads[-1][0] == page_no - 1 else None
         try:
             read = _read_page(page, page_no, carry)
-        except Exception as exc:  # one bad page must not lose the others
+        except ExtractionError:
+            raise
+        except PDF_ERRORS as exc:  # one bad page must not lose the others
             log.warning("%s: page %d unreadable: %r", path, page_no, exc)
             warnings.append(f"page {page_no} could not be read: {_describe(exc)}")
             continue
@@ -368,10 +389,12 @@ def _assemble(reads: list[tuple[int, _PageRead]]) -> tuple[Block, ...]:
 
 def extract(
     path: Path, *, time_budget_s: float = DEFAULT_TIME_BUDGET_S, max_pages: int = MAX_PAGES,
-    memory_mb: int | None = None,
+    memory_mb: int | None = None, ocr_time_s: float | None = None,
+    ocr_page_s: float | None = None,
 ) -> Document:
-    """Read a PDF into paragraphs and stitched tables, page by page (a scan by OCR, its
-    converters capped by ``memory_mb``, the worker's memory limit).
+    """Read a PDF into paragraphs and stitched tables, page by page (a scan by OCR within
+    ``ocr_time_s`` and ``ocr_page_s``, its converters capped by ``memory_mb``, the worker's
+    memory limit).
 
     Raises:
         EmptyFile: the file has no bytes, or no page has any content.
@@ -393,5 +416,5 @@ def extract(
     if not any(r.has_text for _, r in reads):
         if all(r.blank for _, r in reads):
             raise EmptyFile(str(path), f"the PDF has no text or images on any of its {n} page(s)")
-        return _no_text_layer(path, n, memory_mb)
+        return _no_text_layer(path, n, memory_mb, ocr_time_s, ocr_page_s)
     return Document(str(path), Format.PDF, _assemble(reads), pages=n, warnings=tuple(warnings))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from extractors import extract
+from extractors import ExtractLimits, extract
 from extractors.errors import ExtractionError
 from extractors.model import Document
 from pipeline import __version__
@@ -56,7 +56,7 @@ class FileSettings:
     """What one file's chain takes from the run config (picklable, sent with each task)."""
 
     names: NamesSpec = field(default_factory=NamesSpec)
-    memory_mb: int | None = None  # the worker's memory limit: caps the converters too
+    limits: ExtractLimits | None = None  # None: the readers' own defaults
 
 
 def failed_result(src: SourceFile, error: str, fmt: str | None = None, seconds: float = 0.0
@@ -141,7 +141,7 @@ def process_file(src: SourceFile, settings: FileSettings = FileSettings(),
         return failed_result(src, src.refused)
     clock = _Clock()
     try:
-        doc = clock.step("extract", extract, src.path, settings.memory_mb)
+        doc = clock.step("extract", extract, src.path, settings.limits)
         reading = clock.step("interpret", interpret, doc)
         named = clock.step("normalise", normalise, reading,
                            names or Names.of(settings.names))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors import ExtractLimits
 from extractors.legacy import reap_stale_conversions
 from pipeline import __version__
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES, Committer, recover
@@ -225,7 +226,8 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
         cfg: what to read, where to write, how.
         progress: told about every processed file (default: silent).
         task: the unit of work, by default ``FileProcessor`` with the run's overrides and
-            its converters capped by ``cfg.memory_mb``; tests pass stand-ins.
+            the readers' budgets from ``cfg.timeout_s`` and its converters capped by
+            ``cfg.memory_mb``; tests pass stand-ins.
 
     Raises:
         RunError: the input is missing, the output folder is not writable, another run holds
@@ -236,7 +238,7 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
     spec = names_spec(cfg)
     with output_lock(cfg.out):
         return _run_locked(cfg, progress or NullProgress(), spec, task or FileProcessor(
-            FileSettings(names=spec, memory_mb=cfg.memory_mb)))
+            FileSettings(names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
 
 
 def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
