@@ -291,6 +291,9 @@ PDF_ERRORS: tuple[type[Exception], ...] = (
     zlib.error, struct.error)
 
 
+PAGE_ERRORS: tuple[type[Exception], ...] = (_PageUnreadable, *PDF_ERRORS)
+
+
 def _describe(exc: BaseException) -> str:
     return (str(exc).strip() or type(exc).__name__)[:200]
 
@@ -352,7 +355,7 @@ def _read_pages(
             read = _read_page(page, page_no, carry)
         except ExtractionError:
             raise
-        except PDF_ERRORS as exc:  # one bad page must not lose the others
+        except PAGE_ERRORS as exc:  # one bad page must not lose the others
             log.warning("%s: page %d unreadable: %r", path, page_no, exc)
             warnings.append(f"page {page_no} could not be read: {_describe(exc)}")
             continue
