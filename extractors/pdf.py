@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -19,9 +18,8 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 
-from extractors import pdf_stitch, pdf_stream
+from extractors import pdf_content, pdf_stitch, pdf_stream
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -198,25 +196,6 @@ def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
     return out
 
 
-def _damaged_streams(page: Any) -> tuple[int, int]:
-    """Count the page's Flate content streams that cannot be inflated, out of all its streams."""
-    streams = [resolve1(s) for s in page.page_obj.contents]
-    streams = [s for s in streams if isinstance(s, PDFStream)]
-    bad = 0
-    for s in streams:
-        filters = s.get_filters()
-        if s.rawdata is None or not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
-            continue
-        data = s.rawdata
-        if s.decipher:
-            data = s.decipher(s.objid, s.genno, data, s.attrs)
-        try:
-            zlib.decompressobj().decompress(data)
-        except zlib.error:
-            bad += 1
-    return bad, len(streams)
-
-
 def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop characters printed twice at one place (fake bold, shadows), within one point."""
     seen: dict[tuple[Any, ...], list[Char]] = {}
@@ -236,25 +215,28 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     return out
 
 
-def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None) -> _PageRead:
+def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
+               doc: Any = None) -> _PageRead:
     """Read one page into table fragments and paragraphs ordered top to bottom; ``carry``
-    are the cell edges of an unruled table that ended the page before."""
-    bad, total = _damaged_streams(page)
+    are the cell edges of an unruled table that ended the page before; ``doc`` the PDFium
+    document the page's content is read from (None: pdfplumber reads it)."""
+    bad, total = pdf_content.damaged_streams(page)
     if bad and bad == total:
         raise _PageUnreadable("its content stream is damaged and cannot be decompressed")
     notes = []
     if bad:
         notes.append(f"page {page_no} was read only in part: {bad} of {total} streams damaged")
-    chars = _dedupe(page.chars)
+    content = pdf_content.read(page, None if bad else doc, page_no - 1)
+    chars = _dedupe(content.chars)
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
-    if has_text and (page.lines or page.rects):
-        for found in page.find_tables(TABLE_SETTINGS):
-            if len(found.cells) < 2:
+    if has_text and content.ruled:
+        for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS):
+            if len(cells) < 2:
                 continue
-            frag, rest = pdf_stitch.fragment(found.cells, chars, page_no)
+            frag, rest = pdf_stitch.fragment(cells, chars, page_no)
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts
-                items.append(_Item(top=found.bbox[1], frag=frag))
+                items.append(_Item(top=bbox[1], frag=frag))
                 chars = rest
     groups = pdf_stream.word_lines(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
     stream: list[pdf_stream.StreamTable] = []
@@ -266,7 +248,7 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None) 
     items.extend(_paragraphs(_lines(groups)))
     items.sort(key=lambda it: it.top)
     ends = [t for t in stream if items and items[-1].frag is t.fragment]  # may go on overleaf
-    blank = not (page.images or page.rects or page.lines or page.curves)
+    blank = not (content.has_images or content.has_paths)
     if not has_text and not blank:
         notes.append(f"page {page_no} has no text layer (scanned image?)")
     return _PageRead(tuple(items), has_text, blank, tuple(notes), ends[0].xs if ends else None)
@@ -317,6 +299,17 @@ def _page_count(path: Path, pdf: Any, max_pages: int) -> int:
 def _read_pages(
     path: Path, pdf: Any, n: int, budget_s: float
 ) -> tuple[list[tuple[int, _PageRead]], list[str]]:
+    doc = pdf_content.open_pdfium(str(path), n)
+    try:
+        return _read_each(path, pdf, doc, n, budget_s)
+    finally:
+        if doc is not None:
+            doc.close()
+
+
+def _read_each(
+    path: Path, pdf: Any, doc: Any, n: int, budget_s: float
+) -> tuple[list[tuple[int, _PageRead]], list[str]]:
     """Read every page within the time budget; unreadable pages become warnings."""
     start = time.thread_time()
     reads: list[tuple[int, _PageRead]] = []
@@ -330,7 +323,7 @@ def _read_pages(
             )
         carry = reads[-1][1].carry if reads and reads[-1][0] == page_no - 1 else None
         try:
-            read = _read_page(page, page_no, carry)
+            read = _read_page(page, page_no, carry, doc)
         except Exception as exc:  # one bad page must not lose the others
             log.warning("%s: page %d unreadable: %r", path, page_no, exc)
             warnings.append(f"page {page_no} could not be read: {_describe(exc)}")
