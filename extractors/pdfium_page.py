@@ -149,6 +149,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> l
     rect, m = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy, fs = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
     out: list[Char] = []
+    per_obj: dict[int, tuple[tuple[float, float, float, float], float, str, float]] = {}
     tp = textpage.raw
     is_generated, get_unicode = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
     for i in range(n):
@@ -161,13 +162,17 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> l
         obj = pdfium_c.FPDFText_GetTextObject(tp, i)
         if not obj:
             continue
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        info = per_obj.get(key)
+        if info is None:  # a text object's chars share its matrix, font and size
+            pdfium_c.FPDFText_GetMatrix(tp, i, m)
+            pdfium_c.FPDFTextObj_GetFontSize(obj, fs)
+            info = per_obj[key] = ((m.a, m.b, m.c, m.d), fs.value, *fonts.of(obj))
         pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect)
         pdfium_c.FPDFText_GetCharOrigin(tp, i, ox, oy)
-        pdfium_c.FPDFText_GetMatrix(tp, i, m)
-        pdfium_c.FPDFTextObj_GetFontSize(obj, fs)
-        name, descent = fonts.of(obj)
-        out.append(_char("-" if ch in _HYPHENS else ch, rect, (m.a, m.b, m.c, m.d, ox.value,
-                         oy.value), fs.value, name, descent, height))
+        (a, b, c, d), size, name, descent = info
+        out.append(_char("-" if ch in _HYPHENS else ch, rect, (a, b, c, d, ox.value, oy.value),
+                         size, name, descent, height))
     return out
 
 
