@@ -6,7 +6,8 @@ from typing import Any
 
 GIB_MB = 1024.0
 LINEAR_TOLERANCE = 1.25  # time per document at the larger level <= 1.25x the smaller one's
-FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "txt": "TXT"}
+FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "txt": "TXT", "pdf_real": "PDF (real reports)"}
+PDF_TARGET = 3.0  # ours end to end at least this many times bare pdfplumber's speed
 
 
 def _f(x: float | None, digits: int = 2) -> str:
@@ -66,11 +67,12 @@ def derive(results: dict[str, Any]) -> None:
 def _targets(results: dict[str, Any], ratios: dict[str, Any], scaling: dict[str, Any]
              ) -> list[dict[str, Any]]:
     out = []
-    bare = ratios.get("pdf", {}).get("bare", {}).get("cpu")
-    out.append({"target": "whole pipeline >= 0.5x the speed of bare pdfplumber "
-                          "extract_tables() on the same PDFs",
-                "value": bare, "met": None if bare is None else bare >= 0.5,
-                "detail": f"ours is {_f(bare)}x pdfplumber's speed (CPU time)"})
+    for fmt in ("pdf", "pdf_real"):
+        bare = ratios.get(fmt, {}).get("bare", {}).get("cpu")
+        out.append({"target": f"{FORMAT_NAMES[fmt]}: ours end to end >= {PDF_TARGET:g}x the "
+                              "speed of bare pdfplumber extract_tables() on the same PDFs",
+                    "value": bare, "met": None if bare is None else bare >= PDF_TARGET,
+                    "detail": f"ours is {_f(bare)}x pdfplumber's speed (CPU time)"})
     peers = {k: v["cpu"] for k, v in ratios.get("docx", {}).items()
              if results["side_by_side"]["docx"]["tools"][k]["kind"] == "peer"}
     slowest_win = min(peers.values(), default=None) if peers else None
@@ -177,18 +179,26 @@ def _throughput_md(results: dict[str, Any]) -> list[str]:
              "extract + interpret + normalise, no writing; the first "
              f"{results['config']['peer_docs']} reports in each format. Pages are the pages of "
              "each report's PDF rendering (DOCX and TXT have none of their own).", "",
+             "*× bare*: the bare library's CPU time ÷ ours (pdfplumber extract_tables(), "
+             "python-docx row.cells; above 1: ours is faster); *÷ floor*: ours ÷ the floor's "
+             "(pdftotext, zipfile + lxml text, read + decode; how many times the floor ours "
+             "takes).", "",
              "| format | docs | pages | CPU s | docs/s (CPU) | pages/s (CPU) | wall s "
-             "| docs/s (wall) | pages/s (wall) |", "|---|---|---|---|---|---|---|---|---|"]
+             "| docs/s (wall) | pages/s (wall) | × bare | ÷ floor |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for fmt, block in side.items():
         o = block["tools"].get("ours", {})
         if "failed" in o or not o:
             lines.append(f"| {FORMAT_NAMES[fmt]} | failed: {o.get('failed')} |")
             continue
         n, p = block["files"], block["pages"]
+        r = results.get("ratios", {}).get(fmt, {})
+        floor = r.get("floor", {}).get("cpu")
         lines.append(
             f"| {FORMAT_NAMES[fmt]} | {n} | {p} | {_f(o['cpu_s'])} | {_f(n / o['cpu_s'], 1)} | "
             f"{_f(p / o['cpu_s'], 1)} | {_f(o['wall_s'])} | {_f(n / o['wall_s'], 1)} | "
-            f"{_f(p / o['wall_s'], 1)} |")
+            f"{_f(p / o['wall_s'], 1)} | {_f(r.get('bare', {}).get('cpu'))} | "
+            f"{_f(1 / floor if floor else None)} |")
     return [*lines, ""]
 
 
@@ -209,7 +219,8 @@ def _side_md(results: dict[str, Any]) -> list[str]:
                   "| tables | peak RSS MB | import s |", "|---" * 10 + "|"]
         ratios = results.get("ratios", {}).get(fmt, {})
         for name, t in block["tools"].items():
-            label = tool_label(name, fmt) + (f" ({t['note']})" if t.get("note") else "")
+            label = tool_label(name, block.get("format", fmt))
+            label += f" ({t['note']})" if t.get("note") else ""
             if "failed" in t:
                 lines.append(f"| {label} | {t['kind']} | failed: {t['failed']} |||||||| ")
                 continue

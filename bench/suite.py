@@ -6,6 +6,7 @@ import logging
 import resource
 import statistics
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench.gen_corpus import FORMATS, mixed_format
@@ -26,22 +27,50 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def side_by_side(corpus: Any, n: int, repeats: int) -> dict[str, Any]:
-    """Every available tool on the first ``n`` reports of each format; medians of runs."""
+REAL_PDF_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "pdf"
+"""Real reports with a text layer (scans, ``*scanned*``, are OCR's and left out)."""
+
+
+def real_pdfs(folder: Path = REAL_PDF_DIR) -> list[Path]:
+    return sorted(p for p in folder.glob("*.pdf") if "scanned" not in p.name)
+
+
+def _pages(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(path)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def side_by_side(corpus: Any, n: int, repeats: int,
+                 real_dir: Path = REAL_PDF_DIR) -> dict[str, Any]:
+    """Every available tool on the first ``n`` reports of each format, and the PDF tools on the
+    real PDFs (set ``pdf_real``, when the folder is there); medians of runs."""
     out: dict[str, Any] = {}
+    sets: list[tuple[str, str, list[Path], int]] = []
     for fmt in ("pdf", "docx", "txt"):
         files = [corpus.path(i, fmt) for i in range(n)]
+        sets.append((fmt, fmt, files, sum(corpus.pages[i] for i in range(n))))
+    real = real_pdfs(real_dir)
+    if real:
+        sets.append(("pdf_real", "pdf", real, sum(map(_pages, real))))
+    else:
+        log.warning("no real PDFs under %s: the pdf_real set is left out", real_dir)
+    for name, fmt, files, pages in sets:
         tools = [t for t in TOOLS if fmt in t.formats and t.available()]
         runs: dict[str, list[dict[str, Any]]] = {t.name: [] for t in tools}
         for rep in range(repeats):
             order = tools[rep % len(tools):] + tools[:rep % len(tools)]
             for tool in order:
                 res = measure(tool.name, fmt, files)
-                log.info("%s %s run %d: %s", fmt, tool.name, rep + 1,
+                log.info("%s %s run %d: %s", name, tool.name, rep + 1,
                          res.get("failed") or f"{res['cpu_s']:.2f} s CPU, {res['wall_s']:.2f} s")
                 runs[tool.name].append(res)
-        out[fmt] = {
-            "files": n, "pages": sum(corpus.pages[i] for i in range(n)),
+        out[name] = {
+            "files": len(files), "pages": pages, "format": fmt,
             "tools": {t.name: _summary(runs[t.name], t.kind, t.note) for t in tools},
         }
     return out

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfexceptions import PDFException
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors import pdf_stitch, pdf_stream
+from extractors import pdf_content, pdf_stitch, pdf_stream
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -207,25 +207,6 @@ def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
     return out
 
 
-def _damaged_streams(page: Any) -> tuple[int, int]:
-    """Count the page's Flate content streams that cannot be inflated, out of all its streams."""
-    streams = [resolve1(s) for s in page.page_obj.contents]
-    streams = [s for s in streams if isinstance(s, PDFStream)]
-    bad = 0
-    for s in streams:
-        filters = s.get_filters()
-        if s.rawdata is None or not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
-            continue
-        data = s.rawdata
-        if s.decipher:
-            data = s.decipher(s.objid, s.genno, data, s.attrs)
-        try:
-            zlib.decompressobj().decompress(data)
-        except zlib.error:
-            bad += 1
-    return bad, len(streams)
-
-
 def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop characters printed twice at one place (fake bold, shadows), within one point."""
     seen: dict[tuple[Any, ...], list[Char]] = {}
@@ -245,25 +226,28 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     return out
 
 
-def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None) -> _PageRead:
+def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
+               doc: Any = None) -> _PageRead:
     """Read one page into table fragments and paragraphs ordered top to bottom; ``carry``
-    are the cell edges of an unruled table that ended the page before."""
-    bad, total = _damaged_streams(page)
+    are the cell edges of an unruled table that ended the page before; ``doc`` the PDFium
+    document the page's content is read from (None: pdfplumber reads it)."""
+    bad, total = pdf_content.damaged_streams(page)
     if bad and bad == total:
         raise _PageUnreadable("its content stream is damaged and cannot be decompressed")
     notes = []
     if bad:
         notes.append(f"page {page_no} was read only in part: {bad} of {total} streams damaged")
-    chars = _dedupe(page.chars)
+    content = pdf_content.read(page, None if bad else doc, page_no - 1)
+    chars = _dedupe(content.chars)
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
-    if has_text and (page.lines or page.rects):
-        for found in page.find_tables(TABLE_SETTINGS):
-            if len(found.cells) < 2:
+    if has_text and content.ruled:
+        for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS):
+            if len(cells) < 2:
                 continue
-            frag, rest = pdf_stitch.fragment(found.cells, chars, page_no)
+            frag, rest = pdf_stitch.fragment(cells, chars, page_no)
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts
-                items.append(_Item(top=found.bbox[1], frag=frag))
+                items.append(_Item(top=bbox[1], frag=frag))
                 chars = rest
     groups = pdf_stream.word_lines(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
     stream: list[pdf_stream.StreamTable] = []
@@ -275,20 +259,20 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None) 
     items.extend(_paragraphs(_lines(groups)))
     items.sort(key=lambda it: it.top)
     ends = [t for t in stream if items and items[-1].frag is t.fragment]  # may go on overleaf
-    blank = not (page.images or page.rects or page.lines or page.curves)
+    blank = not (content.has_images or content.has_paths)
     if not has_text and not blank:
         notes.append(f"page {page_no} has no text layer (scanned image?)")
     return _PageRead(tuple(items), has_text, blank, tuple(notes), ends[0].xs if ends else None)
 
 
-# What pdfminer (under pdfplumber) raises on a damaged file: its own errors (pdfplumber wraps
-# them in PdfminerException when it opens a file), and the plain
-# Python errors its parser lets escape on malformed objects and streams. Our own errors
+# What pdfium and pdfminer (under pdfplumber) raise on a damaged file: their own errors
+# (pdfplumber wraps pdfminer's in PdfminerException when it opens a file), and the plain
+# Python errors pdfminer's parser lets escape on malformed objects and streams. Our own errors
 # (``ExtractionError``) and the worker's time limit are never among them.
 PDF_ERRORS: tuple[type[Exception], ...] = (
     PDFException, PSException, PdfminerException, ValueError, KeyError, TypeError, IndexError,
     AttributeError, AssertionError, ArithmeticError, RecursionError, EOFError, OSError,
-    zlib.error, struct.error)
+    zlib.error, struct.error, pdfium.PdfiumError)
 
 
 PAGE_ERRORS: tuple[type[Exception], ...] = (_PageUnreadable, *PDF_ERRORS)
@@ -339,6 +323,17 @@ def _page_count(path: Path, pdf: Any, max_pages: int) -> int:
 def _read_pages(
     path: Path, pdf: Any, n: int, budget_s: float
 ) -> tuple[list[tuple[int, _PageRead]], list[str]]:
+    doc = pdf_content.open_pdfium(str(path), n)
+    try:
+        return _read_each(path, pdf, doc, n, budget_s)
+    finally:
+        if doc is not None:
+            doc.close()
+
+
+def _read_each(
+    path: Path, pdf: Any, doc: Any, n: int, budget_s: float
+) -> tuple[list[tuple[int, _PageRead]], list[str]]:
     """Read every page within the time budget; unreadable pages become warnings."""
     start = time.thread_time()
     reads: list[tuple[int, _PageRead]] = []
@@ -352,7 +347,7 @@ def _read_pages(
             )
         carry = reads[-1][1].carry if reads and reads[-1][0] == page_no - 1 else None
         try:
-            read = _read_page(page, page_no, carry)
+            read = _read_page(page, page_no, carry, doc)
         except ExtractionError:
             raise
         except PAGE_ERRORS as exc:  # one bad page must not lose the others

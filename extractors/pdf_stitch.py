@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
@@ -65,7 +65,13 @@ def _axis(values: Sequence[float], snap: float = DEFAULT_SNAP) -> list[float]:
 
 
 def _nearest(axis: Sequence[float], v: float) -> int:
-    return min(range(len(axis)), key=lambda i: abs(axis[i] - v))
+    """Index of the grid line nearest ``v`` (the lower one on a tie); ``axis`` is sorted."""
+    i = bisect_left(axis, v)
+    if i == 0:
+        return 0
+    if i == len(axis) or abs(axis[i - 1] - v) <= abs(axis[i] - v):
+        return i - 1
+    return i
 
 
 def grid(
@@ -128,6 +134,8 @@ def _drop_overflow(
 
 def _cell_text(chars: list[Char]) -> str:
     """Join a cell's chars into lines; text turned a quarter left reads bottom to top."""
+    if not chars:
+        return ""
     up = sum(not c["upright"] and c["matrix"][1] > 0 for c in chars) * 2 > len(chars)
     tol = DEFAULT_TEXT_TOLERANCE
     text = extract_text(

@@ -1,0 +1,100 @@
+"""A PDF page's characters, ruling edges and drawing, read by PDFium or else by pdfplumber.
+
+PDFium (``pdfium_page``) reads the content streams in C++; pdfplumber (pdfminer) is kept for
+the document's structure (opening, passwords, the page tree, damaged streams, font
+dictionaries) and for the pages PDFium would read differently (rotated or offset pages,
+turned text), and its table finder runs on the edges either reader gives.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from typing import Any
+
+import pypdfium2 as pdfium
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfplumber.table import TableFinder
+
+from extractors import pdfium_page
+from extractors.pdfium_page import PageContent
+
+log = logging.getLogger(__name__)
+
+
+class _Edges:
+    """What pdfplumber's ``TableFinder`` reads of a page when its strategies are lines."""
+
+    def __init__(self, edges: list[dict[str, Any]]) -> None:
+        self.edges = edges
+
+
+def open_pdfium(path: str, n_pages: int) -> pdfium.PdfDocument | None:
+    """The PDF opened by PDFium, or None when PDFium cannot (or counts other pages)."""
+    try:
+        doc = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        log.info("%s: PDFium cannot open it (%s), reading with pdfplumber", path, exc)
+        return None
+    if len(doc) != n_pages:
+        log.info("%s: PDFium counts %d pages, pdfminer %d: reading with pdfplumber",
+                 path, len(doc), n_pages)
+        doc.close()
+        return None
+    return doc
+
+
+def damaged_streams(page: Any) -> tuple[int, int]:
+    """Count the page's Flate content streams that cannot be inflated, out of all its streams."""
+    streams = [resolve1(s) for s in page.page_obj.contents]
+    streams = [s for s in streams if isinstance(s, PDFStream)]
+    bad = 0
+    for s in streams:
+        filters = s.get_filters()
+        if s.rawdata is None or not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+            continue
+        data = s.rawdata
+        if s.decipher:
+            data = s.decipher(s.objid, s.genno, data, s.attrs)
+        try:
+            zlib.decompressobj().decompress(data)
+        except zlib.error:
+            bad += 1
+    return bad, len(streams)
+
+
+def _decodes(page: Any) -> bool:
+    """Tell whether every content stream of the page decodes through its filters, as pdfminer
+    decodes it (it caches the data): PDFium reads a stream that does not as empty, where
+    pdfplumber fails the page, which then becomes a warning."""
+    for s in page.page_obj.contents:
+        stream = resolve1(s)
+        if not isinstance(stream, PDFStream):
+            continue
+        try:
+            stream.get_data()
+        except Exception:  # any decoder's error: pdfplumber reads the page and reports it
+            return False
+    return True
+
+
+def read(plumber_page: Any, doc: pdfium.PdfDocument | None, index: int) -> PageContent:
+    """Read page ``index`` with PDFium when it can, else with pdfplumber."""
+    if doc is not None and _decodes(plumber_page):
+        page = doc[index]
+        try:
+            fonts = pdfium_page.font_metrics(plumber_page.page_obj.resources)
+            return pdfium_page.read(page, fonts)
+        except pdfium_page.Unsupported as exc:
+            log.debug("page %d read with pdfplumber: %s", index + 1, exc)
+        finally:
+            page.close()
+    p = plumber_page
+    return PageContent(p.chars, p.edges, bool(p.rects or p.lines or p.curves), bool(p.images),
+                       bool(p.lines or p.rects))
+
+
+def table_cells(content: PageContent, settings: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """``(cells, bbox)`` of each ruled table the page's edges draw (pdfplumber's finder)."""
+    finder = TableFinder(_Edges(content.edges), settings)  # type: ignore[arg-type]
+    return [(t.cells, t.bbox) for t in finder.tables]
