@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-import struct
 import time
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -19,11 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfminer.pdfexceptions import PDFException
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors import pdf_content, pdf_stitch, pdf_stream
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
@@ -265,35 +259,21 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
     return _PageRead(tuple(items), has_text, blank, tuple(notes), ends[0].xs if ends else None)
 
 
-# What pdfium and pdfminer (under pdfplumber) raise on a damaged file: their own errors
-# (pdfplumber wraps pdfminer's in PdfminerException when it opens a file), and the plain
-# Python errors pdfminer's parser lets escape on malformed objects and streams. Our own errors
-# (``ExtractionError``) and the worker's time limit are never among them.
-PDF_ERRORS: tuple[type[Exception], ...] = (
-    PDFException, PSException, PdfminerException, ValueError, KeyError, TypeError, IndexError,
-    AttributeError, AssertionError, ArithmeticError, RecursionError, EOFError, OSError,
-    zlib.error, struct.error, pdfium.PdfiumError)
-
-
-PAGE_ERRORS: tuple[type[Exception], ...] = (_PageUnreadable, *PDF_ERRORS)
-
-
-def _describe(exc: BaseException) -> str:
-    return (str(exc).strip() or type(exc).__name__)[:200]
+PAGE_ERRORS: tuple[type[Exception], ...] = (_PageUnreadable, *pdf_content.PDF_ERRORS)
 
 
 def _open(path: Path) -> Any:
     """Open the PDF with pdfplumber, mapping password protection and broken structure to errors."""
     try:
         pdf = pdfplumber.open(path)
-    except PDF_ERRORS as exc:
+    except pdf_content.PDF_ERRORS as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(cause, PDFEncryptionError):
             raise EncryptedFile(
                 str(path), "the PDF is password-protected; cannot be opened without the password"
             ) from None
         raise CorruptFile(
-            str(path), f"broken PDF: its structure cannot be read ({_describe(cause)})"
+            str(path), f"broken PDF: its structure cannot be read ({pdf_content.describe(cause)})"
         ) from None
     return pdf
 
@@ -311,9 +291,9 @@ def _close(pdf: Any) -> None:
 def _page_count(path: Path, pdf: Any, max_pages: int) -> int:
     try:
         n = len(pdf.pages)
-    except PDF_ERRORS as exc:
+    except pdf_content.PDF_ERRORS as exc:
         raise CorruptFile(
-            str(path), f"broken PDF: its page tree cannot be read ({_describe(exc)})"
+            str(path), f"broken PDF: its page tree cannot be read ({pdf_content.describe(exc)})"
         ) from None
     if n > max_pages:
         raise ResourceLimit(str(path), f"the PDF has {n} pages, more than the limit of {max_pages}")
@@ -352,7 +332,7 @@ def _read_each(
             raise
         except PAGE_ERRORS as exc:  # one bad page must not lose the others
             log.warning("%s: page %d unreadable: %r", path, page_no, exc)
-            warnings.append(f"page {page_no} could not be read: {_describe(exc)}")
+            warnings.append(f"page {page_no} could not be read: {pdf_content.describe(exc)}")
             continue
         finally:
             page.close()

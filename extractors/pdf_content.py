@@ -9,17 +9,36 @@ turned text), and its table finder runs on the edges either reader gives.
 from __future__ import annotations
 
 import logging
+import struct
 import zlib
 from typing import Any
 
 import pypdfium2 as pdfium
+from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.psexceptions import PSException
 from pdfplumber.table import TableFinder
+from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors import pdfium_page
 from extractors.pdfium_page import PageContent
 
 log = logging.getLogger(__name__)
+
+# What pdfium and pdfminer (under pdfplumber) raise on a damaged file: their own errors
+# (pdfplumber wraps pdfminer's in PdfminerException when it opens a file), and the plain
+# Python errors pdfminer's parser lets escape on malformed objects and streams. Our own errors
+# (``ExtractionError``) and the worker's time limit are never among them.
+PDF_ERRORS: tuple[type[Exception], ...] = (
+    PDFException, PSException, PdfminerException, ValueError, KeyError, TypeError, IndexError,
+    AttributeError, AssertionError, ArithmeticError, RecursionError, EOFError, OSError,
+    zlib.error, struct.error, pdfium.PdfiumError)
+
+
+def describe(exc: BaseException) -> str:
+    """A reader's error, short, for a warning or a failed row."""
+    return (str(exc).strip() or type(exc).__name__)[:200]
+
 
 
 class _Edges:
