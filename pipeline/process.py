@@ -20,7 +20,7 @@ from extractors.model import Document
 from pipeline import __version__
 from pipeline.batch.discover import SourceFile
 from pipeline.interpret import Reading, interpret
-from pipeline.normalise.document import normalise
+from pipeline.normalise import normalise
 from pipeline.normalise.names import Names, NamesSpec
 from schemas.enums import DocStatus, Format
 from schemas.rows import ActivityRow, DocumentRow, FinanceRow, IndicatorRow

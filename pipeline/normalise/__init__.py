@@ -7,6 +7,7 @@ Indicators: ``Normaliser(...).match_indicators(names) -> list[Match]``; projects
 """
 
 from pipeline.normalise.catalog import Catalog, CatalogError, default_catalog, load_catalog
+from pipeline.normalise.document import normalise
 from pipeline.normalise.gazetteer import (
     Gazetteer,
     MunicipalityMatch,
@@ -39,6 +40,7 @@ __all__ = [
     "find_region",
     "load_catalog",
     "load_gazetteer",
+    "normalise",
     "region_of",
     "write_review_rows",
 ]
