@@ -29,7 +29,6 @@ from schemas.validate import validate_rows
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-STEPS = ("extract", "interpret", "normalise", "validate")
 FORMATS = frozenset(f.value for f in Format)
 
 

@@ -185,12 +185,7 @@ class Committer:
         for rel in rel_paths:
             entries[rel] = dataclasses.replace(entries[rel],
                                                names_digest=self.stamp.names_digest)
-        meta = dict(self.manifest.meta)
-        meta["data_version"] = f"{self.run_seq}.{self.batches + 1}"
-        self.manifest = Manifest(entries, meta)
-        save_manifest(self.out, self.manifest)
-        for rel in remap:
-            remove_part(self.out, rel)
+        self._install(entries, remap)
         self.batches += 1
         log.info("re-normalised %d indicator row(s) of %d file(s) in %d part(s)", n_rows,
                  len(rel_paths), len(hit))
@@ -251,15 +246,19 @@ class Committer:
             if src.rel_path in entries:
                 entries[src.rel_path] = dataclasses.replace(
                     entries[src.rel_path], size=src.size, mtime=src.mtime)
+        self._install(entries, remap)
+        log.debug("committed %d file(s), dropped %d, rewrote %d part(s)",
+                  len(results), len(removed), len(remap))
+
+    def _install(self, entries: dict[str, Entry], remap: Mapping[str, str | None]) -> None:
+        """Commit ``entries`` (the new parts are written): the manifest with the next
+        ``data_version`` replaces the old one, then the parts it no longer names go."""
         meta = dict(self.manifest.meta)  # data_version: changes whenever the rows change
         meta["data_version"] = f"{self.run_seq}.{self.batches + 1}"
         self.manifest = Manifest(entries, meta)
         save_manifest(self.out, self.manifest)
-
-        for rel in remap:  # 4. the superseded parts go
+        for rel in remap:
             remove_part(self.out, rel)
-        log.debug("committed %d file(s), dropped %d, rewrote %d part(s)",
-                  len(results), len(removed), len(remap))
 
 
 def _key(table: str) -> str:

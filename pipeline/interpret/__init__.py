@@ -64,7 +64,7 @@ def _sentences(paragraphs: list[tuple[str, str, int | None]]) -> list[tuple[str,
 
 
 def _read_tables(tables: list[tuple[Table, Header]], result: Reading,
-                 ctx: TableContext, year: int | None, stated: dict[str, str]) -> bool:
+                 ctx: TableContext, year: int | None) -> bool:
     """Rows of every table block by what its columns mean; True when a table states money
     (then budget sentences in the prose are not read again)."""
     has_finance_table = False
@@ -78,7 +78,7 @@ def _read_tables(tables: list[tuple[Table, Header]], result: Reading,
         elif is_indicator_table(h):
             result.indicators.extend(indicators_from_table(block, h, ctx))
             for role, name in table_projects(block, h).items():
-                stated.setdefault(role, name)
+                result.stated.setdefault(role, name)
         elif is_activity_table(h):
             result.activities.extend(activities_from_table(block, h))
         elif is_finance_table(h):
@@ -107,7 +107,7 @@ def interpret(doc: Document) -> Reading:
         wider_text="\n".join(lead.all_lines[:60]), full_text=lead.full_text,
     )
     ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None)
-    has_finance_table = _read_tables(tables, result, ctx, year, result.stated)
+    has_finance_table = _read_tables(tables, result, ctx, year)
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year))
     if not has_finance_table:  # budget sentences only where no budget table states the figures

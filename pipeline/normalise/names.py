@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -79,18 +80,11 @@ class Names:
 
     def federal_project(self, text: str | None) -> str | None:
         """Canonical federal project named in ``text``; None when unknown."""
-        if not text:
-            return None
-        bare = text.strip(QUOTES)
-        return (self.normaliser.match_federal_project(text)
-                or self.normaliser.match_federal_project(f"проект «{bare}»"))
+        return _named(self.normaliser.match_federal_project, text, "проект")
 
     def national_project(self, text: str | None) -> str | None:
-        if not text:
-            return None
-        bare = text.strip(QUOTES)
-        return (self.normaliser.match_national_project(text)
-                or self.normaliser.match_national_project(f"национальный проект «{bare}»"))
+        """Canonical national project named in ``text``; None when unknown."""
+        return _named(self.normaliser.match_national_project, text, "национальный проект")
 
     def national_of(self, federal: list[str], year: int | None = None) -> str | None:
         return self.normaliser.national_of(federal, year)
@@ -171,6 +165,14 @@ class Names:
         """``match_rows`` over indicator rows read back from the output (when only the
         overrides changed since they were written)."""
         return [r.as_dict() for r in self.match_rows([IndicatorRow(**row) for row in rows])]
+
+
+def _named(match: Callable[[str], str | None], text: str | None, kind: str) -> str | None:
+    """``match`` of ``text`` as written, else of its bare name quoted after ``kind`` (a table
+    cell says «Учитель будущего», the vocabulary knows «проект «Учитель будущего»»)."""
+    if not text:
+        return None
+    return match(text) or match(f"{kind} «{text.strip(QUOTES)}»")
 
 
 def candidates_of(m: Match) -> list[dict[str, Any]]:

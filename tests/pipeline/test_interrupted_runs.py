@@ -9,16 +9,16 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 
 from extractors.legacy import TMP_PREFIX
-from pipeline.batch.manifest import ManifestError, load_manifest
+from pipeline.batch.manifest import load_manifest
 from tests.extractors.test_converter_limits import gone, huge_odt, soffice_running, wait_for_soffice
 from tests.pipeline.batch_corpus import write_corpus
+from tests.pipeline.live_runs import workers_once_committing
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -79,17 +79,7 @@ def test_sigterm_of_a_dask_run_takes_the_interrupt_path(tmp_path: Path):
     proc = _cli([str(folder), "--out", str(out), "--workers", "2", "--engine", "dask",
                  "--commit-every", "2"], task="slow")
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if len(load_manifest(out).entries) >= 4:
-                    break
-            except ManifestError:
-                pass
-            time.sleep(0.05)
-        assert proc.poll() is None, "the run finished before it could be signalled"
-        workers = psutil.Process(proc.pid).children(recursive=True)
-        assert len(workers) >= 2  # the LocalCluster's worker processes
+        workers = workers_once_committing(proc, out, timeout_s=180)  # the LocalCluster's
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=90)
     finally:

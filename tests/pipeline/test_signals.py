@@ -7,13 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 
-from pipeline.batch.manifest import ManifestError, load_manifest
+from pipeline.batch.manifest import load_manifest
 from tests.pipeline.batch_corpus import write_corpus
+from tests.pipeline.live_runs import workers_once_committing
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,21 +33,6 @@ def _start_cli(folder: Path, out: Path) -> subprocess.Popen[str]:
                             text=True, start_new_session=True)
 
 
-def _workers_once_committing(proc: subprocess.Popen[str], out: Path) -> list[psutil.Process]:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if len(load_manifest(out).entries) >= 4:
-                break
-        except ManifestError:
-            pass
-        time.sleep(0.02)
-    assert proc.poll() is None, "the run finished before it could be signalled"
-    workers = psutil.Process(proc.pid).children(recursive=True)
-    assert len(workers) >= 2
-    return workers
-
-
 def _all_gone(procs: list[psutil.Process], within: float = 10.0) -> bool:
     """Whether every process ended within ``within`` seconds (those left are killed, so a
     failing test leaves nothing running)."""
@@ -61,7 +46,7 @@ def test_sigterm_stops_workers_keeps_commits_and_exits_143(tmp_path: Path):
     folder, out = tmp_path / "in", tmp_path / "out"
     write_corpus(folder, 300)
     proc = _start_cli(folder, out)
-    workers = _workers_once_committing(proc, out)
+    workers = workers_once_committing(proc, out)
     proc.send_signal(signal.SIGTERM)  # the run alone, not its process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143
@@ -81,7 +66,7 @@ def test_workers_die_with_a_run_killed_by_sigkill(tmp_path: Path):
     folder, out = tmp_path / "in", tmp_path / "out"
     write_corpus(folder, 300)
     proc = _start_cli(folder, out)
-    workers = _workers_once_committing(proc, out)
+    workers = workers_once_committing(proc, out)
     os.kill(proc.pid, signal.SIGKILL)  # no handler runs: only the kernel can end the workers
     proc.communicate(timeout=60)
     assert _all_gone(workers), [w.pid for w in workers if w.is_running()]
