@@ -349,6 +349,7 @@ def ocr_pdf(
     path: Path, *, dpi: int = DEFAULT_OCR_DPI, max_pages: int = DEFAULT_OCR_MAX_PAGES,
     page_timeout_s: float = DEFAULT_OCR_PAGE_TIMEOUT_S,
     time_budget_s: float = DEFAULT_OCR_TIME_BUDGET_S, memory_mb: int | None = None,
+    why: str = "the PDF has no text layer",
 ) -> Document:
     """Read a scanned PDF by OCR; warnings say ``OCR used; mean confidence NN%`` (plus ``low
     OCR confidence`` below 60, and pages skipped for the budgets), so the file is ``partial``.
@@ -360,7 +361,7 @@ def ocr_pdf(
     """
     reason = ocr_unavailable()
     if reason is not None:
-        raise NoTextLayer(str(path), f"the PDF has no text layer and OCR is unavailable: {reason}")
+        raise NoTextLayer(str(path), f"{why} and OCR is unavailable: {reason}")
     try:
         reader = PdfReader(path, strict=False)
         areas = [float(p.mediabox.width * p.mediabox.height) / 72**2 for p in reader.pages]

@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 
-from extractors import pdf_content, pdf_stitch, pdf_stream
+from extractors import pdf_content, pdf_stitch, pdf_stream, text_quality
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -79,19 +79,22 @@ class _PageUnreadable(Exception):
     """A page whose content cannot be parsed at all."""
 
 
+NO_TEXT_LAYER = "the PDF has no text layer"
+
+
 def _no_text_layer(path: Path, n_pages: int, memory_mb: int | None,
                    ocr_time_s: float | None = None, ocr_page_s: float | None = None,
-                   ) -> Document:
-    """A PDF none of whose pages has a text layer is a scan: read it with OCR (Tesseract).
+                   why: str = NO_TEXT_LAYER) -> Document:
+    """A PDF none of whose pages has a (readable) text layer is a scan: read it with OCR.
 
     Raises:
         NoTextLayer: OCR is not installed (the reason names the packages to install).
     """
     from extractors import ocr  # deferred: OCR pulls in numpy and Pillow only for scans
 
-    log.info("%s: no text layer on %d page(s), using OCR", path, n_pages)
+    log.info("%s: %s (%d page(s)), using OCR", path, why, n_pages)
     return ocr.ocr_pdf(
-        path, memory_mb=memory_mb,
+        path, memory_mb=memory_mb, why=why,
         time_budget_s=ocr.DEFAULT_OCR_TIME_BUDGET_S if ocr_time_s is None else ocr_time_s,
         page_timeout_s=ocr.DEFAULT_OCR_PAGE_TIMEOUT_S if ocr_page_s is None else ocr_page_s)
 
@@ -341,6 +344,13 @@ def _read_each(
     return reads, warnings
 
 
+def _layer_text(reads: list[tuple[int, _PageRead]]) -> str:
+    """All the text of the pages read: paragraphs and table cells."""
+    return "\n".join(it.text if it.frag is None else
+                     "\n".join(c.text for c in it.frag.table.cells)
+                     for _, read in reads for it in read.items)
+
+
 def _assemble(reads: list[tuple[int, _PageRead]]) -> tuple[Block, ...]:
     """Number paragraphs per page and tables in document order, after stitching."""
     running = _running_texts(reads)
@@ -395,4 +405,7 @@ def extract(
         if all(r.blank for _, r in reads):
             raise EmptyFile(str(path), f"the PDF has no text or images on any of its {n} page(s)")
         return _no_text_layer(path, n, memory_mb, ocr_time_s, ocr_page_s)
+    if text_quality.garbled(_layer_text(reads)):
+        return _no_text_layer(path, n, memory_mb, ocr_time_s, ocr_page_s,
+                              "the PDF's text layer is not words (a failed OCR?)")
     return Document(str(path), Format.PDF, _assemble(reads), pages=n, warnings=tuple(warnings))

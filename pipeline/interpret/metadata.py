@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeGuard
 
 from extractors.model import Document, Paragraph, Table
 from pipeline.grammar.dates import parse_date
@@ -18,10 +19,13 @@ from schemas.enums import DocType
 LEAD_LINES = 25
 LEAD_CELLS = 40
 LEAD_TABLE_ROWS = 10
+LETTERHEAD_ROWS, LETTERHEAD_COLS, LETTERHEAD_LINES = 2, 3, 12
 YEAR_PHRASE_RE = re.compile(r"\b(?:за|на)\s+(20\d\d)\s*(?:год|г\.?)", re.IGNORECASE)
 PERIOD_RE = re.compile(r"(\d{1,2}\.\d{1,2}\.(20\d\d))\s*[-–—]")
 YEARS_RANGE_RE = re.compile(r"(?<!\d)(20\d\d)\s*(?:г\.?|года?)?\s*[-–—]\s*20\d\d\s*(?:гг|год)",
                             re.IGNORECASE)
+# an approval stamp over the title («Утверждено приказом …», «УТВЕРЖДАЮ», «Приложение № 2»)
+STAMP_LINE_RE = re.compile(r"^(?:утвержд|согласован|приложение\b)", re.IGNORECASE)
 APPENDIX_MIN_LINES = 3  # lines of an order's own page before the appendix that is the programme
 DATE_LINE_RE = re.compile(
     r"^(?:от\s+)?[«\"]?\d{1,2}[»\"]?[\s.]+(?:\d{1,2}|[а-яё]+)[\s.]+\d{4}\s*(?:г\.?|года)?$",
@@ -85,8 +89,15 @@ def lead_of(doc: Document, caption_rows: int = 0) -> Lead:
     kv: dict[str, str] = {}
     cells: list[str] = []
     table_texts: list[str] = []
+    letterhead: list[str] = []
     seen_table = False
     for b in doc.blocks:
+        if not seen_table and not lines and is_letterhead(b):
+            letterhead.extend(t for c in b.cells for line in c.text.splitlines()
+                              if (t := norm(line)))
+            kv.update(_kv_rows(b))
+            table_texts.extend(c.text for c in b.cells)
+            continue
         if isinstance(b, Paragraph):
             for line in b.text.splitlines():
                 t = norm(line.replace("*", " ").replace("<i>", "").replace("</i>", ""))
@@ -102,7 +113,17 @@ def lead_of(doc: Document, caption_rows: int = 0) -> Lead:
             seen_table = True
             kv.update(_kv_rows(b))
             table_texts.extend(c.text for c in b.cells)
+    lines.extend(letterhead[:LETTERHEAD_LINES])  # after the title, which comes first
     return Lead(lines, all_lines, kv, cells, "\n".join(all_lines + table_texts))
+
+
+def is_letterhead(block: Paragraph | Table) -> TypeGuard[Table]:
+    """A letter's heading laid out as a small table before the text (the sender's stamp
+    beside the addressee): its lines are lead lines, and the lead goes on after it."""
+    return (isinstance(block, Table) and block.n_rows <= LETTERHEAD_ROWS
+            and block.n_cols <= LETTERHEAD_COLS
+            and not any(c.text.strip().replace(",", ".").replace(" ", "").replace(".", "")
+                        .isdigit() for c in block.cells))
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +185,8 @@ def doc_type_of(lead: Lead, more_titles: Iterable[str] = ()) -> tuple[DocType, s
             for rule in titles:
                 if rule.pattern.search(line):
                     return rule.doc_type, line
-    return DocType.OTHER, (lead.lines[0] if lead.lines else None)
+    return DocType.OTHER, next((t for t in lead.lines if not STAMP_LINE_RE.match(t)),
+                               lead.lines[0] if lead.lines else None)
 
 
 def _named(regex: re.Pattern[str], lines: list[str]) -> list[str]:
