@@ -51,6 +51,8 @@ def canonical_name(raw: str, kind: str, cities: set[str]) -> tuple[str, str]:
         rest = _strip(name, "муниципальный округ ")
         if rest and rest.endswith(" район") and ADJ_RE.match(rest[:-len(" район")]):
             return rest[:-len(" район")] + " муниципальный округ", kind
+        if rest and ADJ_RE.match(rest):  # «муниципальный округ Кунгурский»
+            return f"{rest} муниципальный округ", kind
         return name, kind
     if kind in ("urban_okrug", "zato"):
         rest = _strip(name, "городской округ ") or name

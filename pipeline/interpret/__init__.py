@@ -26,6 +26,7 @@ from pipeline.interpret.indicators import (
     is_indicator_table,
     table_projects,
 )
+from pipeline.interpret.passport_finance import finance_from_kv_tables
 from pipeline.interpret.prose import indicators_from_prose
 from schemas.enums import DocType
 from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
@@ -110,8 +111,9 @@ def interpret(doc: Document) -> Reading:
     has_finance_table = _read_tables(tables, result, ctx, year)
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year))
-    if not has_finance_table:  # budget sentences only where no budget table states the figures
-        result.finance.extend(finance_from_sentences(_sentences(paragraphs), year))
+    if not has_finance_table:  # a passport's finance row, else budget sentences, only where
+        passport = finance_from_kv_tables([b for b, _ in tables])  # no table states money
+        result.finance.extend(passport or finance_from_sentences(_sentences(paragraphs), year))
     if result.meta["municipal_project"] is None and "municipal_project" in result.stated:
         result.meta["municipal_project"] = result.stated["municipal_project"]
     return result

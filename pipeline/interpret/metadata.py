@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain, pairwise
 from typing import TypeGuard
 
 from extractors.model import Document, Paragraph, Table
@@ -159,14 +160,17 @@ SPACED_RE = re.compile(r"^(?:[А-ЯЁA-Z] ){2,}[А-ЯЁA-Z]\b")  # 'О Т Ч Е 
 
 def title_lines(lines: Iterable[str]) -> Iterator[str]:
     """Lines as a title reads: letter-spaced words closed up (``О Т Ч Е Т`` -> ``ОТЧЕТ``),
-    and each line with the next one (``Отчет`` / ``о ходе реализации …``)."""
-    last: str | None = None
-    for line in lines:
-        t = SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), line)
-        if last is not None:
-            yield f"{last} {t}"
+    and each line with the next one (``Отчет`` / ``о ходе реализации …``), before the line
+    alone when the next one goes on in lower case (``ПАСПОРТ`` / ``муниципальной …``)."""
+    closed = (SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), line) for line in lines)
+    for t, nxt in pairwise(chain(closed, [None])):
+        assert t is not None
+        goes_on = nxt is not None and nxt[:1].islower()
+        if goes_on:
+            yield f"{t} {nxt}"
         yield t
-        last = t
+        if nxt is not None and not goes_on:
+            yield f"{t} {nxt}"
 
 
 def doc_type_of(lead: Lead, more_titles: Iterable[str] = ()) -> tuple[DocType, str | None]:

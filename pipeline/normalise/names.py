@@ -28,6 +28,7 @@ from pipeline.normalise.match import (
 from pipeline.normalise.review import review_reason
 from schemas.rows import IndicatorRow
 
+MAX_TITLE_NAMES = 3  # quoted names in a lead that names its project in its title
 QUOTED_RE = re.compile(r"[«\"“]([^«»\"“”]{3,120})[»\"”]")
 # an act of the federal centre (its lead says so): the places it names are not its author
 FEDERAL_AUTHOR_RE = re.compile(
@@ -91,8 +92,12 @@ class Names:
 
     def federal_named(self, text: str) -> str | None:
         """The one federal project whose catalog name ``text`` contains (a title such as
-        ``(A1-20) … («Культурная среда»)``); None when it names none or several."""
-        quoted_names = " ; ".join(QUOTED_RE.findall(text))  # named as a name, in quotes
+        ``(A1-20) … («Культурная среда»)``); None when it names none or several, or when
+        the text quotes a list of names (a list of programmes is no title naming one)."""
+        quoted = list(dict.fromkeys(QUOTED_RE.findall(text)))  # named as a name, in quotes
+        if len(quoted) > MAX_TITLE_NAMES:
+            return None
+        quoted_names = " ; ".join(quoted)
         found = self.normaliser.projects.federal_projects(quoted_names) if quoted_names else []
         return found[0] if len(found) == 1 else None
 

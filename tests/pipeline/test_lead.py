@@ -62,3 +62,18 @@ def test_a_numeric_one_row_table_is_no_letterhead() -> None:
 ])
 def test_the_title_is_not_an_approval_stamp(lines: list[str], title: str) -> None:
     assert interpret(_doc(*_paragraphs(*lines))).meta["title"] == title
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    ("Отчет о ходе реализации регионального проекта (A1-20) «Культурная среда»",
+     "Культурная среда"),
+    # a list of state programmes quoted in the lead names no project of the document, even
+    # when one of them reads like a federal project («Содействие занятости …»)
+    ("Перечень государственных программ\n1. «Развитие здравоохранения». 2. «Развитие "
+     "образования». 3. «Социальная поддержка граждан». 4. «Содействие занятости населения»",
+     None),
+    ("Паспорт муниципальной программы «Развитие образования»", None),
+])
+def test_federal_project_named_in_the_title(names: Names, lead: str,
+                                            expected: str | None) -> None:
+    assert names.federal_named(lead) == expected

@@ -1,0 +1,141 @@
+"""Finance stated in a passport's row «Объемы и источники финансирования …»: one text that
+lists the programme's money by year and by source,
+
+    Общий объем финансирования составляет 1 234 567,8 тыс. рублей, в том числе:
+    2021 год – 250 000,0 тыс. рублей; 2022 год – 246 000,5 тыс. рублей; …
+    из них: федеральный бюджет – 100 000,0 тыс. рублей, местный бюджет – …
+
+in either nesting (years, each with its sources; or sources, each with its years). The text
+is cut into clauses; a clause naming a year opens that year, one naming a source opens that
+source, and a figure belongs to the year and source open. A figure over all years (the
+programme total, a source's total) is not a year's figure and gives no row, as the ``Итого``
+column of a budget table gives none. Sources listed after the years belong to the last year
+only when they add up to that year's total; adding up to the programme total (or to neither,
+on a line of their own) they are over all years.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from extractors.model import Table
+from pipeline.grammar.money import parse_money
+from pipeline.grammar.units import money_scale
+from pipeline.interpret.finance import source_of
+from pipeline.interpret.headers import norm
+from schemas.enums import FinanceSource
+from schemas.rows import FinanceRow
+
+KV_MAX_COLS = 3  # key and value, maybe a row number before them
+KEY_RE = re.compile(r"объ[её]м\w*.{0,60}финансир|источник\w*\s+финансир|ресурсн\w*\s+обеспеч|"
+                    r"финансов\w*\s+обеспеч", re.IGNORECASE)
+CLAUSE_RE = re.compile(r";|\n|:|,\s+(?!\d{3}\b)|\s+в\s+том\s+числе\s*|\s+из\s+них\s*",
+                       re.IGNORECASE)
+CLAUSE_YEAR_RE = re.compile(r"(?:^|\bв\s+)((?:19|20)\d\d)(?:\s*(?:год\w*|г\.?))?(?!\d)",
+                            re.IGNORECASE)
+SUM_TOLERANCE = 0.005  # rounding of the figures as written
+
+Key = tuple[int | None, str]
+
+
+def is_finance_key(text: str) -> bool:
+    """The key of a passport row that states the programme's money."""
+    return bool(KEY_RE.search(text))
+
+
+def finance_from_kv_tables(tables: list[Table]) -> list[FinanceRow]:
+    """The finance rows of key/value tables (a passport): each row whose key names the
+    programme's money, its value read as a finance text."""
+    out: list[FinanceRow] = []
+    for table in tables:
+        if table.n_cols > KV_MAX_COLS or table.n_cols < 2:
+            continue
+        for r, row in enumerate(table.grid()):
+            texts = [t for t in dict.fromkeys(row) if t and t.strip()]
+            if len(texts) >= 2 and is_finance_key(texts[-2]):
+                out.extend(finance_from_passport_text(texts[-1], table.row_locator(r),
+                                                      table.row_page(r)))
+    return out
+
+
+def _year(clause: str) -> int | None:
+    m = CLAUSE_YEAR_RE.search(clause.strip())
+    return int(m.group(1)) if m else None
+
+
+def finance_from_passport_text(text: str, locator: str, page: int | None = None,
+                               ) -> list[FinanceRow]:
+    """(year, source) figures of a passport's finance text; over-all-years figures dropped."""
+    scale = money_scale(text)
+    figures: dict[Key, float] = {}
+    year: int | None = None
+    source: str | None = None
+    outer: str | None = None  # "year" or "source": which one the text lists first
+    group: list[Key] = []  # sources listed after the years, not yet placed
+    own_line = False  # the group starts a line of its own
+    new_line = True
+    key: Key
+    for clause in _clauses(text):
+        if clause is None:
+            new_line = True
+            continue
+        c_year, c_source = _year(clause), source_of(clause)
+        value = parse_money(clause, scale) if re.search(r"\d", clause) else None
+        if c_source == FinanceSource.TOTAL and c_year is None:
+            year, source, outer = None, None, None  # «Общий объем …»: the programme total
+            _place(group, figures, own_line)
+            key = (None, FinanceSource.TOTAL.value)
+        elif c_year is not None:
+            _place(group, figures, own_line)
+            if outer == "source" and c_source is None:
+                key = (c_year, source or FinanceSource.TOTAL.value)
+            else:
+                year, outer = c_year, outer or "year"
+                key = (c_year, (c_source or FinanceSource.TOTAL).value)
+        elif c_source is not None:
+            if outer == "year":
+                key = (year, c_source.value)
+                if not group:
+                    own_line = new_line
+                group.append(key)
+            else:
+                source, outer = c_source.value, "source"
+                key = (None, c_source.value)
+        else:
+            new_line = False
+            continue
+        new_line = False
+        if value is not None and key not in figures:
+            figures[key] = value
+    _place(group, figures, own_line)
+    return [FinanceRow(year=y, source=s, planned_rub=v, text=norm(text), page=page,
+                       locator=locator)
+            for (y, s), v in figures.items() if y is not None]
+
+
+def _clauses(text: str) -> Iterator[str | None]:
+    """The clauses of ``text``, None between its lines."""
+    for line in text.splitlines():
+        yield None
+        yield from (c.strip() for c in CLAUSE_RE.split(line) if c.strip())
+
+
+def _adds_up(shares: float, total: float | None) -> bool:
+    return total is not None and abs(shares - total) <= SUM_TOLERANCE * max(total, 1.0)
+
+
+def _place(group: list[Key], figures: dict[Key, float], own_line: bool) -> None:
+    """Sources listed after the years: over all years (moved to year None) when they add up
+    to the programme total, or start a line of their own without adding up to the last
+    year's total; else that year's."""
+    if not group:
+        return
+    shares = sum(figures.get(k, 0.0) for k in group)
+    year_total = figures.get((group[0][0], FinanceSource.TOTAL.value))
+    programme = figures.get((None, FinanceSource.TOTAL.value))
+    if _adds_up(shares, programme) or (own_line and not _adds_up(shares, year_total)):
+        for k in group:
+            if k in figures:
+                figures[(None, k[1])] = figures.pop(k)
+    group.clear()
