@@ -117,7 +117,8 @@ color:#222}h1{font-size:1.6em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:2p
 h3{margin:1.2em 0 .3em}table{border-collapse:collapse;margin:.4em 0 1em}td,th{border:1px solid
 #ccc;padding:3px 8px;text-align:left;vertical-align:top}thead th{background:#eef2f7}
 table.facts th{background:#f6f6f6;font-weight:normal;color:#555}td.n{text-align:right;
-white-space:nowrap}.nw{white-space:nowrap}svg{font:12px "DejaVu Sans",Arial,sans-serif;display:block;margin:.6em 0}
+white-space:nowrap}.nw{white-space:nowrap}svg{font:12px "DejaVu Sans",Arial,sans-serif;
+display:block;margin:.6em 0}
 .st{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;white-space:nowrap}
 .st-ok{background:#3f8f3a}.st-partial{background:#d08a00}.st-failed{background:#c0392b}
 .tiles{display:flex;gap:1em;margin:1em 0}.tile{border-radius:6px;padding:.5em 1em;
