@@ -124,8 +124,9 @@ def _catalog_list(wb: Workbook, ws: Worksheet, names: list[str], col: int, n_row
     ws.add_data_validation(dv)
 
 
-def read_review_book(path: Path) -> list[Filled]:
-    """The rows of the workbook at ``path`` with a decision or a note filled in.
+def read_review_rows(path: Path) -> list[dict[str, str]]:
+    """Every row of the workbook at ``path`` as texts by column key (columns whose header is
+    not one of ours are left out).
 
     Raises:
         ReviewBookError: the file is not a readable workbook or has no decision column.
@@ -137,17 +138,22 @@ def read_review_book(path: Path) -> list[Filled]:
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
-        header = next(rows, ())
-        keys = [TITLES.get(_text(h).strip()) for h in header]
+        keys = [TITLES.get(_text(h).strip()) for h in next(rows, ())]
         if "raw_name" not in keys or "canonical" not in keys:
             raise ReviewBookError(str(path), "no columns «Название в документе» and "
                                   "«Решение (каноническое название)» in the first row")
-        out = []
-        for values in rows:
-            cells = {k: _text(v).strip() for k, v in zip(keys, values, strict=False) if k}
-            raw = cells.get("raw_name", "")
-            if raw and (cells.get("canonical") or cells.get("note")):
-                out.append(Filled(raw, cells.get("canonical", ""), cells.get("note", "")))
-        return out
+        return [{k: _text(v).strip() for k, v in zip(keys, values, strict=False) if k}
+                for values in rows]
     finally:
         wb.close()
+
+
+def read_review_book(path: Path) -> list[Filled]:
+    """The rows of the workbook at ``path`` with a decision or a note filled in.
+
+    Raises:
+        ReviewBookError: the file is not a readable workbook or has no decision column.
+    """
+    return [Filled(r["raw_name"], r.get("canonical", ""), r.get("note", ""))
+            for r in read_review_rows(path)
+            if r.get("raw_name") and (r.get("canonical") or r.get("note"))]
