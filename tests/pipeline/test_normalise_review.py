@@ -1,4 +1,5 @@
-"""Review workbook: low scores and near ties are listed with candidates; overrides are not;\nthe analysts' decisions are read back, recorded and never lost."""
+"""Review workbook: low scores and near ties are listed with candidates; overrides are not;
+the analysts' decisions are read back, recorded and never lost."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
     assert [r["raw_name"] for r in rows] == ["low", "tie"]
     low, tie = rows
     # the 40 of LOW is far below the threshold: not shown; the row is
-    assert candidate_floor() < 55.5 and candidate_floor() > 40.0
+    assert 40.0 < candidate_floor() < 55.5
     assert (low["reason"], low["count"], low["candidate_1"], low["score_1"],
             low["candidate_2"]) == (REASON_TEXT["below_threshold"], "2", "C", "55.5", "")
     assert (low["file"], low["page"]) == ("dir/a.docx", "2")
