@@ -102,6 +102,7 @@ class _Scan:
     places: dict[str, Completion] = field(default_factory=lambda: defaultdict(Completion))
     missed: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
     seq: itertools.count[int] = field(default_factory=itertools.count)
+    kept: set[tuple[Any, ...]] = field(default_factory=set)  # the same miss is listed once
 
     def add(self, r: Mapping[str, Any]) -> None:
         place, source = self.docs.get(r["doc_id"], (NOT_STATED, ""))
@@ -114,11 +115,17 @@ class _Scan:
                "municipality": place, "file": source, "year": r["year"],
                "planned": r["planned_value"], "actual": r["actual_value"],
                "comparator": r["comparator"], "unit": r["unit"], "execution_pct": pct}
+        key = tuple(row.values())
+        if key in self.kept:
+            return
         item = (-pct, next(self.seq), row)  # a max-heap of the MISSED_TOP lowest
         if len(self.missed) < MISSED_TOP:
             heapq.heappush(self.missed, item)
         elif -pct > self.missed[0][0]:
-            heapq.heapreplace(self.missed, item)
+            self.kept.discard(tuple(heapq.heapreplace(self.missed, item)[2].values()))
+        else:
+            return
+        self.kept.add(key)
 
 
 def _documents(out: Path) -> tuple[dict[str, tuple[str, str]], Counter[tuple[str, str]]]:

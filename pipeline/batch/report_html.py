@@ -88,6 +88,8 @@ def svg_bars(title: str, items: Sequence[tuple[str, float]], unit: str = "",
 
 
 def _cell(value: object) -> str:
+    if value is None:
+        return '<td class="n">—</td>'
     if isinstance(value, Markup):
         return f"<td>{value.html}</td>"
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -177,10 +179,13 @@ def _completion(rows: Sequence[Mapping[str, Any]], key: str, title: str, column:
 def _data(report: Mapping[str, Any]) -> list[str]:
     fp = report.get("completion_by_federal_project", [])
     places = report.get("completion_by_municipality", [])
+    bars = [(c["federal_project"], c["share_done_pct"]) for c in fp
+            if c["share_done_pct"] is not None][:25]
     out = ["<h2>Данные выгрузки</h2>",
            svg_bars("Выполнено показателей, % от имеющих статус, по федеральным проектам",
-                    [(c["federal_project"], c["share_done_pct"]) for c in fp
-                     if c["share_done_pct"] is not None][:25], unit="%", max_value=100.0),
+                    bars, unit="%", max_value=100.0) if bars else
+           '<p class="note">Статус исполнения показателей в документах не указан: доля '
+           "выполненных не считается.</p>",
            *_completion(fp, "federal_project", "Исполнение по федеральным проектам",
                        "Федеральный проект"),
            *_completion(places[:MUNICIPALITIES_SHOWN], "municipality",
