@@ -62,3 +62,22 @@ class FinanceSource(StrEnum):
     EXTRABUDGETARY = "extrabudgetary"
     TOTAL = "total"
     UNKNOWN = "unknown"
+
+
+class IndicatorFlag(StrEnum):
+    """Consistency flags of an indicator row (``indicators.flags``)."""
+
+    PCT_MISMATCH = "pct_mismatch"
+    VALUE_UNPARSED = "value_unparsed"
+    STATUS_CONFLICT = "status_conflict"
+
+
+FLAG_MEANINGS: dict[IndicatorFlag, str] = {
+    IndicatorFlag.PCT_MISMATCH: "the completion percent stated in the document disagrees with "
+    "actual / planned (and with planned / actual, for a target to stay below) by more than one "
+    "percentage point",
+    IndicatorFlag.VALUE_UNPARSED: "a planned or actual cell holds text that is not a number "
+    "(kept in planned_text / actual_text); the value column is null",
+    IndicatorFlag.STATUS_CONFLICT: "the status says done, but the actual value misses the "
+    "planned one (below it; above it when the comparator is <=)",
+}

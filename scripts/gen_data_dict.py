@@ -22,6 +22,7 @@ if str(ROOT) not in sys.path:
 from pipeline.batch.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
 from pipeline.batch.write import NULL_PARTITION, PARTITION_KEY, PARTITION_SOURCE  # noqa: E402
 from schemas import SCHEMA_VERSION, TABLES  # noqa: E402
+from schemas.enums import FLAG_MEANINGS, FinanceSource, IndicatorFlag  # noqa: E402
 from schemas.validate import ENUM_COLUMNS  # noqa: E402
 
 log = logging.getLogger("gen_data_dict")
@@ -76,6 +77,26 @@ def _values(table: str, column: str) -> str:
     return "" if enum is None else ", ".join(f"`{m.value}`" for m in enum)
 
 
+FINANCE_WARNING = f"""\
+> **Warning: do not sum a `{FinanceSource.TOTAL.value}` row with its sources.** A finance row
+> with `source = {FinanceSource.TOTAL.value}` is the document's own total (`всего`, `итого`,
+> `всего по источникам`) of the same item and year as the rows of the other sources beside it;
+> adding them all counts the money twice. Sum either the `{FinanceSource.TOTAL.value}` rows or
+> the rows of the single sources, never both (e.g. `where source <> '{FinanceSource.TOTAL.value}'`).
+"""
+
+
+def flags_section() -> list[str]:
+    """Every indicator flag with its meaning (from ``schemas.enums``)."""
+    lines = ["## Flags", "",
+             "`indicators.flags` lists the consistency findings on a row; an empty list means "
+             "none. The row is kept as the document says; a flag asks for a look.", "",
+             "| flag | meaning |", "|---|---|"]
+    lines += [f"| `{f.value}` | {FLAG_MEANINGS[f]} |" for f in IndicatorFlag]
+    return [*lines, "", "`documents` rows carry no flags: a file's problems are its `status`, "
+            "`error` and `warnings`.", ""]
+
+
 def table_section(name: str, schema: pa.Schema) -> list[str]:
     lines = [f"## {name}", "",
              f"{ROW_MEANING[name].capitalize()}. Partitioned by the year of "
@@ -84,6 +105,8 @@ def table_section(name: str, schema: pa.Schema) -> list[str]:
     for f in schema:
         lines.append(f"| `{f.name}` | {_type(f.type)} | {_description(f)} "
                      f"| {_values(name, f.name)} |")
+    if name == "finance":
+        lines += ["", FINANCE_WARNING.rstrip()]
     return [*lines, ""]
 
 
@@ -98,6 +121,7 @@ def render() -> str:
     ]
     for name, schema in TABLES.items():
         lines += table_section(name, schema)
+    lines += flags_section()
     lines += [f"## The manifest: `{MANIFEST_NAME}`", "",
               "One row per input file seen, kept by the pipeline to make runs incremental. "
               "Its Parquet metadata holds `manifest_version`, `schema_version`, "

@@ -1,73 +1,149 @@
 """The human review loop of indicator names: after a run, the distinct names whose best
-catalog match is weak or ambiguous are written to ``<out>/review/indicators.csv``; an analyst
-copies decided rows into the overrides file (``--overrides``, by default
-``data/reference/overrides.csv``), and the next plain run re-matches the stored names with it.
+catalog match is weak or ambiguous are written to ``<out>/review/indicators.xlsx`` with the
+file, locator and page where each was first met and the candidates the workers found; the
+analyst fills the decision column and the next plain run applies it (``pipeline.batch.decisions``).
 
 The workers mark such rows as they match them (``indicators.review_reason`` with the
 ``match_candidates``), so the review reads those columns of the output part by part — nothing
-is matched again and memory does not grow with the output. A run that did not change the
-output (its ``data_version``) leaves the review file as it is.
+is matched again and memory grows with the names to review, not with the output. Decided names
+are no longer marked once their rows are matched again, so they are listed too (reason
+«решено», with their decision), and every decision or note typed in the workbook is written
+back into the new one. A run that changed neither the output (its ``data_version``) nor the
+decisions leaves the workbook as it is.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import __version__
+from pipeline.batch.decisions import ReviewState
 from pipeline.batch.write import read_part
+from pipeline.grammar.lemma import override_key
 from pipeline.load import part_files
-from pipeline.normalise.review import REVIEW_FILE, write_review_rows
+from pipeline.normalise.match import DEFAULT_THRESHOLD
+from pipeline.normalise.review import (
+    CANDIDATES_SHOWN,
+    REVIEW_FILE,
+    ReviewReason,
+    candidate_floor,
+)
+from pipeline.normalise.review_book import write_review_book
 
 log = logging.getLogger(__name__)
 
 STAMP_FILE = REVIEW_FILE.with_suffix(".stamp.json")
-COLUMNS = ["indicator_raw", "indicator_canonical", "match_score", "review_reason",
-           "match_candidates"]
+COLUMNS = ["doc_id", "indicator_raw", "indicator_canonical", "match_score", "review_reason",
+           "match_candidates", "locator", "page"]
 
 
-def review_rows(out: Path) -> list[dict[str, object]]:
-    """One row per distinct name the workers marked for review, most frequent first."""
-    by_name: dict[str, dict[str, Any]] = {}
+def _first_row(r: dict[str, Any], floor: float) -> dict[str, Any]:
+    row: dict[str, Any] = {"raw_name": r["indicator_raw"], "canonical": "", "note": "",
+                           "reason": r["review_reason"], "count": 1, "score": r["match_score"],
+                           "matched": r["indicator_canonical"] or "", "doc_id": r["doc_id"],
+                           "locator": r["locator"], "page": r["page"]}
+    shown = [c for c in (r["match_candidates"] or []) if c["score"] >= floor]
+    for i, cand in enumerate(shown[:CANDIDATES_SHOWN], 1):
+        row[f"candidate_{i}"], row[f"score_{i}"] = cand["name"], cand["score"]
+    return row
+
+
+def _source_paths(out: Path, doc_ids: set[str]) -> dict[str, str]:
+    """``documents.source_path`` of the given doc_ids (the first file of a shared content)."""
+    found: dict[str, str] = {}
+    if not doc_ids:
+        return found
+    wanted = pa.array(sorted(doc_ids), pa.string())
+    for path in part_files(out, "documents"):
+        table = read_part(path, "documents", ["doc_id", "source_path"])
+        table = table.filter(pc.is_in(table["doc_id"], value_set=wanted))
+        for doc_id, source in zip(table["doc_id"].to_pylist(), table["source_path"].to_pylist(),
+                                  strict=True):
+            if doc_id not in found or (source or "") < found[doc_id]:
+                found[doc_id] = source
+    return found
+
+
+def review_rows(out: Path, state: ReviewState | None = None,
+                threshold: float = DEFAULT_THRESHOLD) -> list[dict[str, object]]:
+    """One row per distinct name the workers marked for review, most frequent first, then
+    the decided names; candidates under ``candidate_floor(threshold)`` are left out."""
+    state = state or ReviewState()
+    floor = candidate_floor(threshold)
+    decided_raw = pa.array(sorted({d.raw_name for d in state.decisions.values()}), pa.string())
+    by_key: dict[str, dict[str, Any]] = {}
     for path in part_files(out, "indicators"):
         table = read_part(path, "indicators", COLUMNS)
-        table = table.filter(pc.is_valid(table["review_reason"]))
-        for r in table.to_pylist():
+        keep = pc.is_valid(table["review_reason"])
+        if len(decided_raw):
+            keep = pc.or_(keep, pc.fill_null(pc.is_in(table["indicator_raw"],
+                                                      value_set=decided_raw), False))
+        for r in table.filter(keep).to_pylist():
             name = r["indicator_raw"]
             if not name or not name.strip():
                 continue
-            seen = by_name.get(name)
+            key = override_key(name)
+            seen = by_key.get(key)
             if seen is not None:
                 seen["count"] += 1
-                continue
-            row: dict[str, Any] = {"raw_name": name, "canonical": "", "note": "",
-                                   "reason": r["review_reason"], "count": 1,
-                                   "score": r["match_score"],
-                                   "matched": r["indicator_canonical"] or ""}
-            for i, cand in enumerate((r["match_candidates"] or [])[:3], 1):
-                row[f"candidate_{i}"], row[f"score_{i}"] = cand["name"], cand["score"]
-            by_name[name] = row
-    rows: list[dict[str, object]] = list(by_name.values())
-    rows.sort(key=lambda r: (-int(str(r["count"])), float(str(r["score"]))))
+            else:
+                by_key[key] = _first_row(r, floor)
+    sources = _source_paths(out, {str(r["doc_id"]) for r in by_key.values()})
+    for key, d in state.decisions.items():  # decided: shown with the decision, after the rest
+        row = by_key.setdefault(key, {"raw_name": d.raw_name, "count": 0})
+        row.update(reason=ReviewReason.DECIDED.value, canonical=d.canonical or "-",
+                   note=d.note)
+    for key, filled in state.filled.items():  # what the analyst typed is never lost
+        if key in by_key and key not in state.decisions:
+            by_key[key].update(canonical=filled.decision, note=filled.note)
+    rows: list[dict[str, object]] = []
+    for row in by_key.values():
+        row["file"] = sources.get(str(row.pop("doc_id", "")), "")
+        rows.append(row)
+    rows.sort(key=lambda r: (r["reason"] == ReviewReason.DECIDED, -int(str(r["count"])),
+                             float(str(r.get("score") or 0))))
     return rows
 
 
-def write_indicator_review(out: Path, data_version: str | None = None) -> Path:
-    """Write the review file, unless it was written for this ``data_version`` already."""
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    """The review workbook written (or kept) and its counts, for the run report."""
+
+    path: Path
+    to_check: int
+    decided: int
+
+
+def write_indicator_review(out: Path, data_version: str | None = None,
+                           state: ReviewState | None = None,
+                           catalog_names: Iterable[str] = ()) -> ReviewSummary:
+    """Write the review workbook, unless it was written for this ``data_version`` and these
+    decisions already."""
+    state = state or ReviewState()
     path, stamp_path = out / REVIEW_FILE, out / STAMP_FILE
-    stamp = {"data_version": data_version, "pipeline_version": __version__}
+    stamp: dict[str, Any] = {"data_version": data_version, "pipeline_version": __version__,
+                             "decisions": state.digest}
     if data_version is not None and path.is_file() and stamp_path.is_file():
         try:
-            if json.loads(stamp_path.read_text(encoding="utf-8")) == stamp:
+            last = json.loads(stamp_path.read_text(encoding="utf-8"))
+            if {k: last.get(k) for k in stamp} == stamp:
                 log.info("indicator names for review: %s (unchanged)", path)
-                return path
-        except (OSError, ValueError):
+                return ReviewSummary(path, int(last["to_check"]), int(last["decided"]))
+        except (OSError, ValueError, KeyError, TypeError):
             pass  # unreadable stamp: write the review again
-    path = write_review_rows(review_rows(out), out)
+    rows = review_rows(out, state)
+    write_review_book(rows, path, catalog_names)
+    decided = sum(1 for r in rows if r["reason"] == ReviewReason.DECIDED)
+    summary = ReviewSummary(path, len(rows) - decided, decided)
+    stamp.update(to_check=summary.to_check, decided=summary.decided)
     stamp_path.write_text(json.dumps(stamp), encoding="utf-8")
-    log.info("indicator names for review: %s", path)
-    return path
+    log.info("indicator names for review: %d to check in %s", summary.to_check, path)
+    return summary

@@ -25,6 +25,7 @@ from extractors import ExtractLimits
 from extractors.legacy import reap_stale_conversions
 from pipeline import __version__
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES, Committer, recover
+from pipeline.batch.decisions import ReviewState, collect_decisions, with_decisions
 from pipeline.batch.discover import SourceFile, discover, stored_name
 from pipeline.batch.engines import ENGINES, make_engine
 from pipeline.batch.manifest import (
@@ -41,16 +42,18 @@ from pipeline.batch.report import (
     REPORT_JSON,
     FileRecord,
     build_report,
-    completion_by_project,
+    history_entry,
+    record_history,
     write_report,
 )
+from pipeline.batch.report_data import DATA_KEYS, output_data
 from pipeline.batch.review import write_indicator_review
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
 from pipeline.batch.write import list_parts, remove_part
-from pipeline.load import read_table
 from pipeline.normalise.catalog import CatalogError, default_catalog
 from pipeline.normalise.match import parse_overrides
 from pipeline.normalise.names import PACKAGED_OVERRIDES, Names, NamesSpec
+from pipeline.normalise.review import REVIEW_FILE
 from pipeline.process import FileProcessor, FileResult, FileSettings, failed_result
 from pipeline.vocab import vocab_digest
 from schemas import SCHEMA_VERSION
@@ -205,17 +208,16 @@ def _record(res: FileResult) -> FileRecord:
                       doc.get("error"), res.seconds, {"documents": 1, **res.row_counts()})
 
 
-def _completion(out: Path, data_version: str | None) -> list[dict[str, Any]]:
-    """Completion by federal project over the whole output; taken from the last report when
-    no commit has changed the output since (a run with nothing to do stays quick)."""
+def _output_data(out: Path, data_version: str | None) -> dict[str, Any]:
+    """The report's data sections over the whole output; taken from the last report when no
+    commit has changed the output since (a run with nothing to do stays quick)."""
     try:
         last = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
         if data_version is not None and last.get("data_version") == data_version:
-            return list(last["completion_by_federal_project"])
-    except (OSError, ValueError, KeyError):
+            return {k: list(last[k]) for k in DATA_KEYS}
+    except (OSError, ValueError, KeyError, TypeError):
         pass  # no usable report from the last run: compute it
-    table = read_table(out, "indicators", ["federal_project", "status", "completion_pct"])
-    return completion_by_project(table.to_pylist())
+    return output_data(out)
 
 
 def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None = None
@@ -237,7 +239,9 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
     _check_paths(cfg)
     spec = names_spec(cfg)
     with output_lock(cfg.out):
-        return _run_locked(cfg, progress or NullProgress(), spec, task or FileProcessor(
+        review = collect_decisions(cfg.out, default_catalog())
+        spec = with_decisions(spec, review)
+        return _run_locked(cfg, progress or NullProgress(), spec, review, task or FileProcessor(
             FileSettings(names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
 
 
@@ -313,8 +317,8 @@ def _renormalise(committer: Committer, todo: Plan, spec: NamesSpec) -> float:
     return time.perf_counter() - t0
 
 
-def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
-                ) -> RunSummary:
+def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, review: ReviewState,
+                task: Task) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
@@ -371,8 +375,12 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
         "process_files_per_s": (round(len(records) / timings["process"], 3)
                                 if timings.get("process") else None),
     }
-    summary.report = build_report(facts, records, committer.manifest,
-                                  _completion(cfg.out, data_version))
+    reviewed = write_indicator_review(cfg.out, data_version, review,
+                                      (i.name for i in default_catalog().indicators))
+    summary.report = build_report(
+        facts, records, committer.manifest, _output_data(cfg.out, data_version),
+        {"file": REVIEW_FILE.as_posix(), "to_check": reviewed.to_check,
+         "decided": reviewed.decided})
+    summary.report["history"] = record_history(cfg.out, history_entry(summary.report))
     write_report(cfg.out, summary.report)
-    write_indicator_review(cfg.out, data_version)
     return summary

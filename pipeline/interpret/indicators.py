@@ -29,7 +29,7 @@ from pipeline.interpret.values import (
     unit_from_name,
     unit_of,
 )
-from schemas.enums import Unit
+from schemas.enums import IndicatorFlag, Unit
 from schemas.rows import IndicatorRow
 
 PCT_TOLERANCE = 1.0
@@ -107,17 +107,17 @@ def flags_of(row: IndicatorRow, planned_cell: str | None = None) -> list[str]:
         if a:
             ratios.append(p / a * 100)
         if all(abs(r - pct) > PCT_TOLERANCE for r in ratios):
-            flags.append("pct_mismatch")
+            flags.append(IndicatorFlag.PCT_MISMATCH.value)
     for key in ("planned", "actual"):
         text = planned_cell if key == "planned" and planned_cell is not None else row.get(
             f"{key}_text")
         if text and not is_null_token(text) and row[f"{key}_value"] is None:
-            flags.append("value_unparsed")
+            flags.append(IndicatorFlag.VALUE_UNPARSED.value)
             break
     if row["status"] == "done" and p is not None and a is not None:
         below = a < p if row["comparator"] != "<=" else a > p
         if below:
-            flags.append("status_conflict")
+            flags.append(IndicatorFlag.STATUS_CONFLICT.value)
     return flags
 
 

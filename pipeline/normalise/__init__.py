@@ -3,7 +3,8 @@
 Indicators: ``Normaliser(...).match_indicators(names) -> list[Match]``; projects:
 ``Normaliser.match_federal_project(text)``, ``match_national_project(text)``; places:
 ``find_municipality(text)``, ``find_region(text)``, ``region_of(municipality)``; review:
-``write_review_rows(rows, out_dir)``; the per-run step: ``normalise(reading, names)``.
+``write_review_book(rows, path)``, ``read_review_book(path)``; the per-run step:
+``normalise(reading, names)``.
 """
 
 from pipeline.normalise.catalog import Catalog, CatalogError, default_catalog, load_catalog
@@ -23,7 +24,7 @@ from pipeline.normalise.match import (
     Match,
     Normaliser,
 )
-from pipeline.normalise.review import write_review_rows
+from pipeline.normalise.review_book import read_review_book, write_review_book
 
 __all__ = [
     "DEFAULT_MARGIN",
@@ -41,6 +42,7 @@ __all__ = [
     "load_catalog",
     "load_gazetteer",
     "normalise",
+    "read_review_book",
     "region_of",
-    "write_review_rows",
+    "write_review_book",
 ]

@@ -1,23 +1,75 @@
 """Review loop: names an analyst should look at, written next to the run's outputs.
 
-``<out>/review/indicators.csv`` starts with the columns of the overrides file
-(``raw_name,canonical,note``): fill ``canonical`` and copy the row into the overrides file.
+``<out>/review/indicators.xlsx`` (``pipeline.normalise.review_book``) lists each name whose
+catalog match is weak or ambiguous once, with where it was first met and the catalog's best
+candidates; the analyst fills the decision column, and the next run applies the decisions like
+rows of the overrides file (``pipeline.batch.decisions``).
 """
 
 from __future__ import annotations
 
-import csv
-import logging
-from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-from pipeline.normalise.match import Match
+from pipeline.normalise.match import DEFAULT_THRESHOLD, Match
 
-log = logging.getLogger(__name__)
+REVIEW_DIR = Path("review")
+REVIEW_FILE = REVIEW_DIR / "indicators.xlsx"
+DECISIONS_FILE = REVIEW_DIR / "decisions.csv"
+# a candidate this far below the match threshold is noise (an unrelated name sharing a word or
+# two scores ~35-50); every labelled true match scores 60 or more (docs/NORMALISATION.md, the
+# lowest 63), so 25 below the threshold keeps them with room. The row itself is still listed.
+CANDIDATE_FLOOR_GAP = 25.0
+CANDIDATES_SHOWN = 3
+# what an analyst writes in the decision column for "no catalog indicator is this name"
+NO_MATCH_WORDS = frozenset({"-", "—", "–", "нет", "нет соответствия"})
 
-REVIEW_FILE = Path("review") / "indicators.csv"
-HEADER = ["raw_name", "canonical", "note", "reason", "count", "score", "matched",
-          "candidate_1", "score_1", "candidate_2", "score_2", "candidate_3", "score_3"]
+
+class ReviewReason(StrEnum):
+    """Why a name is in the review (``indicators.review_reason``), and decided rows."""
+
+    BELOW_THRESHOLD = "below_threshold"
+    AMBIGUOUS = "ambiguous"
+    DECIDED = "decided"  # only in the workbook: a name the analysts decided
+
+
+REASON_TEXT: dict[str, str] = {
+    ReviewReason.BELOW_THRESHOLD: "слабое совпадение (ниже порога)",
+    ReviewReason.AMBIGUOUS: "неоднозначно (кандидаты близки)",
+    ReviewReason.DECIDED: "решено",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of the review workbook: its key, its Russian header and width in Excel."""
+
+    key: str
+    title: str
+    width: float
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("raw_name", "Название в документе", 60),
+    Column("canonical", "Решение (каноническое название)", 50),
+    Column("note", "Примечание", 24),
+    Column("reason", "Причина", 26),
+    Column("count", "Сколько строк", 9),
+    Column("file", "Файл", 36),
+    Column("locator", "Место (locator)", 18),
+    Column("page", "Страница", 9),
+    Column("score", "Совпадение", 11),
+    Column("matched", "Сопоставлено сейчас", 40),
+    *(c for i in range(1, CANDIDATES_SHOWN + 1) for c in (
+        Column(f"candidate_{i}", f"Кандидат {i}", 50), Column(f"score_{i}", f"Оценка {i}", 9))),
+)
+HEADER = [c.key for c in COLUMNS]
+
+
+def candidate_floor(threshold: float = DEFAULT_THRESHOLD) -> float:
+    """The lowest candidate score worth showing an analyst, for a match ``threshold``."""
+    return threshold - CANDIDATE_FLOOR_GAP
 
 
 def review_reason(match: Match, threshold: float, margin: float) -> str | None:
@@ -25,22 +77,8 @@ def review_reason(match: Match, threshold: float, margin: float) -> str | None:
     if match.method == "override":
         return None
     if match.score < threshold:
-        return "below_threshold"
+        return ReviewReason.BELOW_THRESHOLD.value
     cands = match.candidates
     if len(cands) > 1 and cands[0][1] - cands[1][1] < margin:
-        return "ambiguous"
+        return ReviewReason.AMBIGUOUS.value
     return None
-
-
-def write_review_rows(rows: Sequence[dict[str, object]], out_dir: Path) -> Path:
-    """Write ``<out_dir>/review/indicators.csv`` (header only when nothing needs review)."""
-    path = Path(out_dir) / REVIEW_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=HEADER, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(path)
-    log.info("review: %d name(s) to check in %s", len(rows), path)
-    return path

@@ -11,7 +11,8 @@ import pytest
 
 from pipeline.__main__ import main
 from pipeline.batch.progress import BarProgress, CountingProgress, LogProgress, make_progress
-from pipeline.batch.report import svg_bars
+from pipeline.batch.report import HISTORY_KEEP, load_history, record_history
+from pipeline.batch.report_html import num, render_html, svg_bars
 from pipeline.batch.run import RunConfig, run
 from tests.pipeline.batch_corpus import copy_seeds, write_corpus
 
@@ -46,14 +47,75 @@ def test_run_report_json_and_html(folder: Path, tmp_path: Path):
     projects = {c["federal_project"] for c in report["completion_by_federal_project"]}
     assert "Учитель будущего" in projects
     page = (out / "run_report.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 3
+    assert page.count("<svg") == 2  # problems by format, done by federal project
     assert "broken.docx" in page
-    assert "by federal project" in page
-    assert "by format" in page
+    assert "по федеральным проектам" in page
+    assert "по формату" in page
+    assert 'lang="ru"' in page
+    assert "<th></th>" not in page  # no empty header cells
+    assert page.index("Проблемы") < page.index("Данные выгрузки") < page.index("Этот запуск")
+    assert 'href="review/indicators.xlsx"' in page
+    assert "txt: ошибка" not in page  # a format without failures is no bar at 0
+    assert '<span class="st st-failed">ошибка</span>' in page
+    places = {c["municipality"] for c in report["completion_by_municipality"]}
+    assert "Сысертский городской округ" in places
+    by_type = {r["doc_type"] for r in report["documents_by_type_year"]}
+    assert {"execution_report", "explanatory_note"} <= by_type
+    assert all(m["execution_pct"] < 100 for m in report["missed_indicators"])
+    assert [h["processed"] for h in report["history"]] == [14]
 
-    again = run(RunConfig(folder, out, workers=2))  # nothing to do: still a full report
-    assert again.report["processed"]["files"] == 0
-    assert again.report["output"] == report["output"]
+    (folder / "new.txt").write_text("just text", encoding="utf-8")
+    again = run(RunConfig(folder, out, workers=2))  # incremental: broken.docx not re-read
+    assert again.report["processed"]["files"] == 1
+    assert [p["path"] for p in again.report["output"]["problems"]
+            if p["status"] == "failed"] == ["broken.docx"]
+    assert "broken.docx" in (out / "run_report.html").read_text(encoding="utf-8")
+    assert [h["processed"] for h in again.report["history"]] == [14, 1]
+    lines = (out / "_runs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["processed"] for line in lines] == [14, 1]
+
+    third = run(RunConfig(folder, out, workers=2))  # nothing to do: still a full report
+    assert third.report["processed"]["files"] == 0
+    assert third.report["output"] == again.report["output"]
+    assert third.report["completion_by_municipality"] == (
+        again.report["completion_by_municipality"])
+
+
+def test_history_keeps_the_last_runs(tmp_path: Path):
+    (tmp_path / "_runs.jsonl").write_text("not json\n", encoding="utf-8")
+    for i in range(HISTORY_KEEP + 3):
+        runs = record_history(tmp_path, {"run_id": f"r{i}"})
+    assert [r["run_id"] for r in runs] == [f"r{i}" for i in range(3, HISTORY_KEEP + 3)]
+    assert load_history(tmp_path) == runs
+
+
+def test_html_escapes_hostile_names_and_colours_statuses():
+    evil = "<script>alert(1)</script>&.docx"
+    report = {"run_id": "r", "output": {
+        "files": 2, "by_status": {"failed": 1, "ok": 1}, "rows": {"documents": 2},
+        "by_format": {"docx": {"failed": 1}, "txt": {"ok": 1}},
+        "problems": [{"path": evil, "format": "docx", "status": "failed",
+                      "reason": "<b>bad</b>", "run_seq": 1}]},
+        "processed": {"files": 0, "by_status": {}, "by_format": {}, "rows": {}},
+        "slowest": [], "failures": [], "review": {"to_check": 3, "decided": 1},
+        "missed_indicators": [{"indicator": "<i>x</i>", "municipality": "М", "file": evil,
+                               "year": 2021, "planned": 2230.0, "actual": 12.5,
+                               "comparator": ">=", "unit": "persons",
+                               "execution_pct": 0.6}]}
+    page = render_html(report)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;.docx" in page
+    assert "&lt;b&gt;bad&lt;/b&gt;" in page
+    assert "&lt;i&gt;x&lt;/i&gt;" in page
+    assert '<span class="st st-failed">ошибка</span>' in page
+    assert ".st-failed{background:#c0392b}" in page  # failed is red, not green
+    assert "≥ 2 230" in page  # plan with its comparator, the Russian way
+    assert ">2021<" in page  # a year is no number with a thousands space
+    assert "txt: " not in page
+
+
+def test_numbers_the_russian_way():
+    assert (num(12345), num(97.5), num(100.0), num(None)) == ("12 345", "97,5", "100", "")
 
 
 def test_cli_prints_a_summary(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import logging
 import shutil
 from pathlib import Path
 
@@ -11,6 +13,8 @@ import pytest
 
 from pipeline.__main__ import main
 from pipeline.batch.run import RunConfig, run
+from pipeline.normalise.review import REASON_TEXT, ReviewReason, candidate_floor
+from pipeline.normalise.review_book import read_review_rows
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 BAD = SHARED / "corpus" / "dev" / "bad"
@@ -101,17 +105,21 @@ def test_missing_input_exits_2(tmp_path: Path):
 
 
 def test_run_writes_the_indicator_review_file(report_folder: Path, tmp_path: Path):
-    import csv
-
     out = tmp_path / "out"
     run(RunConfig(report_folder, out, workers=1))
-    path = out / "review" / "indicators.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows = read_review_rows(out / "review" / "indicators.xlsx")
     names = {"Доля детей, охваченных дополнительным образованием",
              "Число участников открытых онлайн-уроков"}
     assert rows
     assert {r["raw_name"] for r in rows} <= names
-    assert all(r["reason"] and r["candidate_1"] for r in rows)
+    assert all(r["reason"] for r in rows)
+    floor = candidate_floor()
+    for r in rows:  # a candidate far below the threshold is noise: not shown, the row is
+        shown = [float(r[f"score_{i}"]) for i in (1, 2, 3) if r[f"candidate_{i}"]]
+        assert all(s >= floor for s in shown)
+        assert bool(shown) == (float(r["score"]) >= floor)
+    assert all(r["file"] == "report.docx" and r["locator"].startswith("table 1 row")
+               for r in rows)
 
 
 def _indicators(out: Path) -> dict[str, dict]:
@@ -119,10 +127,69 @@ def _indicators(out: Path) -> dict[str, dict]:
 
 
 def _review_names(out: Path) -> set[str]:
-    import csv
+    """The names the review workbook asks about (decided ones left out)."""
+    return {r["raw_name"] for r in read_review_rows(out / "review" / "indicators.xlsx")
+            if r["reason"] != REASON_TEXT[ReviewReason.DECIDED]}
 
-    with (out / "review" / "indicators.csv").open(encoding="utf-8") as fh:
-        return {r["raw_name"] for r in csv.DictReader(fh)}
+
+def _decide(out: Path, decisions: dict[str, str]) -> None:
+    """Type decisions into the review workbook, as an analyst does in Excel."""
+    from openpyxl import load_workbook
+
+    path = out / "review" / "indicators.xlsx"
+    wb = load_workbook(path)
+    ws = wb.active
+    col = {c.value: c.column for c in ws[1]}
+    for row in ws.iter_rows(min_row=2):
+        name = row[col["Название в документе"] - 1].value
+        if name in decisions:
+            ws.cell(row[0].row, col["Решение (каноническое название)"], decisions[name])
+    wb.save(path)
+
+
+def test_a_decision_in_the_review_workbook_is_applied_and_kept(
+        report_folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    from pipeline.normalise.catalog import default_catalog
+
+    out = tmp_path / "out"
+    cfg = RunConfig(report_folder, out, workers=1)
+    run(cfg)
+    before = _indicators(out)
+    name = "Число участников открытых онлайн-уроков"
+    assert _review_names(out) == {name}
+    _decide(out, {name: "Нет такого показателя"})
+    with caplog.at_level(logging.WARNING):
+        summary = run(cfg)  # a plain run: no --full
+    assert "names no catalog indicator" in caplog.text  # a warning and skipped, not a stop
+    assert summary.report["plan"].get("renormalise") is None
+    assert not (out / "review" / "decisions.csv").exists()
+    assert read_review_rows(out / "review" / "indicators.xlsx")[0]["canonical"] == (
+        "Нет такого показателя")  # left for the analyst to correct
+    target = next(i.name for i in default_catalog().indicators
+                  if i.name != before[name]["indicator_canonical"])
+    _decide(out, {name: f"  {target.upper()} "})  # case and spacing are forgiven
+    summary = run(cfg)
+    assert summary.processed == 0  # nothing was read again
+    assert summary.report["plan"]["renormalise"] == 1
+    after = _indicators(out)
+    assert (after[name]["indicator_canonical"], after[name]["match_score"]) == (target, 100.0)
+    assert {n for n in before if before[n] != after[n]} == {name}
+    with (out / "review" / "decisions.csv").open(encoding="utf-8", newline="") as fh:
+        assert list(csv.DictReader(fh)) == [{"raw_name": name, "canonical": target,
+                                            "note": ""}]
+    rows = read_review_rows(out / "review" / "indicators.xlsx")
+    assert [(r["raw_name"], r["canonical"], r["reason"]) for r in rows] == [
+        (name, target, REASON_TEXT[ReviewReason.DECIDED])]  # the decided row stays visible
+    assert rows[0]["file"] == "report.docx"
+    assert summary.report["review"] == {"file": "review/indicators.xlsx", "to_check": 0,
+                                        "decided": 1}
+    again = run(cfg)
+    assert again.report["plan"].get("renormalise") is None  # applied once
+    assert _indicators(out)[name]["indicator_canonical"] == target
+    (out / "review" / "indicators.xlsx").unlink()  # the workbook lost: decisions.csv holds
+    run(cfg)
+    assert _indicators(out)[name]["indicator_canonical"] == target
+    assert name not in _review_names(out)
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])

@@ -1,25 +1,27 @@
-"""Review file: low scores and near ties are listed with candidates; overrides are not."""
+"""Review workbook: low scores and near ties are listed with candidates; overrides are not;
+the analysts' decisions are read back, recorded and never lost."""
 
 from __future__ import annotations
 
-import csv
+import logging
 from pathlib import Path
 
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.batch.decisions import ReviewState, collect_decisions, with_decisions
 from pipeline.batch.review import write_indicator_review
 from pipeline.batch.write import write_rows
+from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match
-from pipeline.normalise.names import candidates_of
-from pipeline.normalise.review import HEADER, review_reason
+from pipeline.normalise.names import Names, NamesSpec, candidates_of
+from pipeline.normalise.review import COLUMNS, REASON_TEXT, candidate_floor, review_reason
+from pipeline.normalise.review_book import read_review_rows, write_review_book
 
 GOOD = Match("A", 95.0, "Учитель будущего", "fuzzy", (("A", 95.0), ("B", 60.0)))
 TIE = Match("A", 90.0, "Учитель будущего", "fuzzy", (("A", 90.0), ("B", 89.0), ("C", 50.0)))
 LOW = Match(None, 55.5, None, "none", (("C", 55.5), ("A", 40.0)))
 OVER = Match("A", 100.0, None, "override", (("A", 100.0),))
-
-
-def read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def test_reasons():
@@ -36,6 +38,7 @@ def _rows(matches: list[Match], names: list[str]) -> list[dict[str, object]]:
         reason = review_reason(m, DEFAULT_THRESHOLD, DEFAULT_MARGIN)
         out.append({"doc_id": "d", "indicator_raw": name, "indicator_canonical": m.canonical,
                     "match_score": m.score, "year": 2021, "review_reason": reason,
+                    "locator": f"table 1 row {len(out) + 2}", "page": 2,
                     "match_candidates": candidates_of(m) if reason else None})
     return out
 
@@ -44,18 +47,98 @@ def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
     names = ["good", "tie", "low", "low", "over"]
     write_rows(tmp_path, "indicators", _rows([GOOD, TIE, LOW, LOW, OVER], names)[:3])
     write_rows(tmp_path, "indicators", _rows([LOW, OVER], names[3:]))  # a second part
-    path = write_indicator_review(tmp_path)
-    assert path == tmp_path / "review" / "indicators.csv"
-    rows = read(path)
+    write_rows(tmp_path, "documents", [{"doc_id": "d", "source_path": "dir/a.docx"}])
+    summary = write_indicator_review(tmp_path)
+    assert summary.path == tmp_path / "review" / "indicators.xlsx"
+    assert (summary.to_check, summary.decided) == (2, 0)
+    rows = read_review_rows(summary.path)
     assert [r["raw_name"] for r in rows] == ["low", "tie"]
     low, tie = rows
-    assert (low["reason"], low["count"], low["candidate_1"], low["score_1"]) == (
-        "below_threshold", "2", "C", "55.5")
-    assert (tie["reason"], tie["matched"], tie["candidate_2"]) == ("ambiguous", "A", "B")
-    assert list(rows[0])[:3] == ["raw_name", "canonical", "note"]
+    # the 40 of LOW is far below the threshold: not shown; the row is
+    assert 40.0 < candidate_floor() < 55.5
+    assert (low["reason"], low["count"], low["candidate_1"], low["score_1"],
+            low["candidate_2"]) == (REASON_TEXT["below_threshold"], "2", "C", "55.5", "")
+    assert (low["file"], low["page"]) == ("dir/a.docx", "2")
+    assert low["locator"] in {"table 1 row 4", "table 1 row 2"}  # one of its two rows
+    assert (tie["reason"], tie["matched"], tie["candidate_2"], tie["candidate_3"]) == (
+        REASON_TEXT["ambiguous"], "A", "B", "")
+
+
+def test_workbook_is_made_for_excel(tmp_path: Path):
+    rows = [{"raw_name": "=HYPERLINK(\"http://x\")", "reason": "ambiguous", "count": 3,
+             "score": 80.5}]
+    path = write_review_book(rows, tmp_path / "r.xlsx", ["Б", "А"])
+    wb = load_workbook(path)
+    ws = wb.active
+    assert [c.value for c in ws[1]][:4] == ["Название в документе",
+                                           "Решение (каноническое название)", "Примечание",
+                                           "Причина"]
+    assert ws.freeze_panes == "B2"
+    assert ws.auto_filter.ref.startswith("A1:")
+    assert ws.column_dimensions["A"].width >= 40
+    assert ws["A2"].data_type == "s"  # a name like a formula stays text
+    assert ws["E2"].value == 3
+    assert [c.value for c in wb["Каталог"]["A"]] == ["А", "Б"]
+    assert ws.data_validations.dataValidation[0].formula1 == "'Каталог'!$A$1:$A$2"
+
+
+def _fill(path: Path, values: dict[str, str]) -> None:
+    wb = load_workbook(path)
+    ws = wb.active
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+    wb.save(path)
+
+
+def test_decisions_are_recorded_merged_and_kept(tmp_path: Path,
+                                                 caplog: pytest.LogCaptureFixture):
+    catalog = default_catalog()
+    real = catalog.indicators[0].name
+    write_rows(tmp_path, "indicators", _rows([TIE, LOW], ["tie", "low"]))
+    write_indicator_review(tmp_path)
+    _fill(tmp_path / "review" / "indicators.xlsx", {"tie": "не из каталога", "low": real})
+    with caplog.at_level(logging.WARNING):
+        state = collect_decisions(tmp_path, catalog)
+    assert "names no catalog indicator" in caplog.text
+    assert {k: d.canonical for k, d in state.decisions.items()} == {"low": real}
+    assert state.rejected == {"tie"}
+    spec = with_decisions(NamesSpec(), state)
+    assert spec.digest != NamesSpec().digest
+    assert Names(spec).normaliser.match_indicator("low").canonical == real
+    # the overrides file wins over the review on the same name
+    other = catalog.indicators[1].name
+    csv_spec = NamesSpec(f'raw_name,canonical,note\nLOW,"{other}",x\n', "o.csv")
+    assert Names(with_decisions(csv_spec, state)).normaliser.match_indicator(
+        "low").canonical == other
+    assert with_decisions(csv_spec, ReviewState()) is csv_spec  # no decisions: same digest
+    summary = write_indicator_review(tmp_path, "v2", state)  # rewritten: nothing lost
+    rows = {r["raw_name"]: r for r in read_review_rows(summary.path)}
+    assert rows["tie"]["canonical"] == "не из каталога"
+    assert (rows["low"]["canonical"], rows["low"]["reason"]) == (real, REASON_TEXT["decided"])
+    assert (summary.to_check, summary.decided) == (1, 1)
+    _fill(summary.path, {"low": "-"})  # changed the mind: "no catalog indicator"
+    assert collect_decisions(tmp_path, catalog).decisions["low"].canonical == ""
+
+
+def test_an_unreadable_workbook_is_moved_aside(tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture):
+    path = tmp_path / "review" / "indicators.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(b"not a workbook")
+    with caplog.at_level(logging.WARNING):
+        state = collect_decisions(tmp_path, default_catalog())
+    assert not state.decisions
+    assert not path.exists()
+    assert [p.read_bytes() for p in path.parent.glob("indicators.unreadable-*.xlsx")] == [
+        b"not a workbook"]
+    assert "moved to" in caplog.text
 
 
 def test_empty_review_has_a_header(tmp_path: Path):
     write_rows(tmp_path, "indicators", _rows([GOOD], ["good"]))
-    path = write_indicator_review(tmp_path)
-    assert path.read_text(encoding="utf-8").strip() == ",".join(HEADER)
+    summary = write_indicator_review(tmp_path)
+    assert summary.to_check == 0
+    assert read_review_rows(summary.path) == []
+    assert [c.value for c in load_workbook(summary.path).active[1]] == [
+        c.title for c in COLUMNS]

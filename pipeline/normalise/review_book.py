@@ -1,0 +1,159 @@
+"""The review workbook ``<out>/review/indicators.xlsx``: written for Russian Excel (headers in
+Russian, frozen header row, autofilter, a drop-down of the catalog's names in the decision
+column) and read back for the decisions the analysts filled in.
+
+Columns are found by their header text when reading, so an analyst may reorder or add columns.
+Every text is written as a string, never as a formula (a name starting with ``=`` stays text).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.normalise.review import COLUMNS, REASON_TEXT, ReviewReason
+
+log = logging.getLogger(__name__)
+
+SHEET = "Проверка названий"
+CATALOG_SHEET = "Каталог"
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+DECISION_FILL = PatternFill("solid", fgColor="FFF4C2")  # the column to fill in
+DECIDED_FILL = PatternFill("solid", fgColor="E2EFDA")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TITLES = {c.title: c.key for c in COLUMNS}
+
+
+class ReviewBookError(Exception):
+    """The review workbook cannot be read (damaged, not a workbook, no decision column)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """A row of the workbook whose decision or note an analyst filled in."""
+
+    raw_name: str
+    decision: str
+    note: str
+
+
+def _text(value: object) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value)) if value is not None else ""
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object) -> None:
+    if value is None or value == "":
+        return
+    cell = ws.cell(row, col)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        cell.value = _text(value)
+        cell.data_type = "s"  # text, even when it starts with '='
+
+
+def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
+                      catalog_names: Iterable[str] = ()) -> Path:
+    """Write the rows (keys of ``COLUMNS``) to ``path`` atomically; a ``reason`` of
+    ``decided`` marks a decided row (shaded green)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    for j, col in enumerate(COLUMNS, 1):
+        cell = ws.cell(1, j, col.title)
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    decision_col = next(j for j, c in enumerate(COLUMNS, 1) if c.key == "canonical")
+    for i, row in enumerate(rows, 2):
+        for j, col in enumerate(COLUMNS, 1):
+            value = row.get(col.key)
+            if col.key == "reason" and isinstance(value, str):
+                value = REASON_TEXT.get(value, value)
+            _put(ws, i, j, value)
+            ws.cell(i, j).alignment = WRAP
+        decided = row.get("reason") == ReviewReason.DECIDED
+        ws.cell(i, decision_col).fill = DECIDED_FILL if decided else DECISION_FILL
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+    _catalog_list(wb, ws, sorted(set(catalog_names)), decision_col, len(rows))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.xlsx")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _catalog_list(wb: Workbook, ws: Worksheet, names: list[str], col: int, n_rows: int) -> None:
+    """The catalog's names on a sheet of their own, offered as a drop-down in the decision
+    column (a warning, not a stop, on other text: ``-`` means "no catalog indicator")."""
+    if not names:
+        return
+    cat = wb.create_sheet(CATALOG_SHEET)
+    cat.column_dimensions["A"].width = 90
+    for i, name in enumerate(names, 1):
+        _put(cat, i, 1, name)
+    letter = get_column_letter(col)
+    dv = DataValidation(type="list", formula1=f"'{CATALOG_SHEET}'!$A$1:$A${len(names)}",
+                        allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                        errorTitle="Нет в каталоге",
+                        error="Этого названия нет в каталоге; «-» — показатель не из каталога.")
+    dv.add(f"{letter}2:{letter}{max(n_rows + 1, 2) + 500}")
+    ws.add_data_validation(dv)
+
+
+def read_review_rows(path: Path) -> list[dict[str, str]]:
+    """Every row of the workbook at ``path`` as texts by column key (columns whose header is
+    not one of ours are left out).
+
+    Raises:
+        ReviewBookError: the file is not a readable workbook or has no decision column.
+    """
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise ReviewBookError(str(path), f"not a readable workbook ({exc})") from None
+    try:
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        keys = [TITLES.get(_text(h).strip()) for h in next(rows, ())]
+        if "raw_name" not in keys or "canonical" not in keys:
+            raise ReviewBookError(str(path), "no columns «Название в документе» and "
+                                  "«Решение (каноническое название)» in the first row")
+        return [{k: _text(v).strip() for k, v in zip(keys, values, strict=False) if k}
+                for values in rows]
+    finally:
+        wb.close()
+
+
+def read_review_book(path: Path) -> list[Filled]:
+    """The rows of the workbook at ``path`` with a decision or a note filled in.
+
+    Raises:
+        ReviewBookError: the file is not a readable workbook or has no decision column.
+    """
+    return [Filled(r["raw_name"], r.get("canonical", ""), r.get("note", ""))
+            for r in read_review_rows(path)
+            if r.get("raw_name") and (r.get("canonical") or r.get("note"))]
