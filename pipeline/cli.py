@@ -188,7 +188,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
                     help=f"TOML file of settings (default: ${ENV_CONFIG} when set)")
     for opt in OPTIONS:
         if opt.name == "input":
-            ex.add_argument("input", type=Path, nargs="?", help=opt.help)
+            ex.add_argument("input", type=Path, nargs="?", default=None, help=opt.help)
             continue
         flags = [f"--{opt.name}", *([opt.short] if opt.short else [])]
         if opt.kind is Kind.FLAG:
@@ -301,7 +301,8 @@ def settings(args: argparse.Namespace, environ: Mapping[str, str]) -> CliSetting
         values.update(read_config_file(config))
     from_env, notes = read_environment(environ)
     values.update(from_env)
-    values.update({o.name: getattr(args, o.dest) for o in OPTIONS if hasattr(args, o.dest)})
+    values.update({o.name: getattr(args, o.dest) for o in OPTIONS
+                   if getattr(args, o.dest, None) is not None})  # given on the command line
     if values["input"] is None:
         raise ConfigError("no INPUT: name the folder of reports on the command line, as "
                           "`input` in the config file or in NATPROJ_INPUT")
