@@ -204,3 +204,15 @@ def test_dry_run_lists_the_plan_and_writes_nothing(tmp_path: Path):
     assert plan["plan"]["unchanged"] == 1
     assert _snapshot(out) == before
     assert len(load_manifest(out).entries) == 4
+
+
+def test_the_python_api_is_exported_lazily():
+    code = ("import sys, pipeline\n"
+            "assert 'pipeline.batch.run' not in sys.modules\n"
+            "from pipeline.batch import run as module\n"
+            "assert pipeline.run is module.run and pipeline.RunConfig is module.RunConfig\n"
+            "assert pipeline.RunError is module.RunError\n"
+            "try:\n    pipeline.nothing\nexcept AttributeError:\n    print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.stdout == "ok\n", proc.stderr
