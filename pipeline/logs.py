@@ -13,7 +13,14 @@ from typing import Any
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 OURS = ("pipeline", "extractors", "schemas")
 EXTRA_FIELDS = ("file", "reason")  # given with ``extra=`` on a failed file's line
-CHATTY = ("distributed",)  # libraries that set their own logger's level
+
+
+class OthersQuiet(logging.Filter):
+    """Lets other libraries' records through from WARNING only: some (Dask's
+    ``distributed``) set their own loggers to INFO when imported, after our set-up."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".")[0] in OURS
 
 
 class JsonFormatter(logging.Formatter):
@@ -40,10 +47,10 @@ def setup_logging(*, json_lines: bool, quiet: bool, verbose: bool) -> None:
     ours = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter(TEXT_FORMAT))
+    if not verbose:
+        handler.addFilter(OthersQuiet())
     logging.basicConfig(handlers=[handler])  # no-op when the host already configured it
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
     for name in OURS:
         logging.getLogger(name).setLevel(ours)
-    for name in CHATTY:
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -216,3 +216,17 @@ def test_the_python_api_is_exported_lazily():
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                           text=True, timeout=60)
     assert proc.stdout == "ok\n", proc.stderr
+
+
+def test_dask_chatter_stays_below_warning_in_json_logs(tmp_path: Path):
+    """distributed sets its loggers to INFO when it is imported, after the CLI set logging
+    up: its records still reach the log only from WARNING, and as JSON."""
+    pytest.importorskip("distributed")
+    folder = _folder(tmp_path, 1)
+    proc = _cli("extract", folder, "--out", tmp_path / "out", "--engine", "dask", "--workers",
+                "1", "--progress", "none", "--log-format", "json")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stderr.splitlines()]
+    assert any(line["logger"] == "pipeline.batch.run" for line in lines)
+    assert not [line for line in lines if line["logger"].startswith("distributed")
+                and line["level"] == "INFO"]
