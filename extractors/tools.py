@@ -64,3 +64,11 @@ def tool_available(name: str) -> bool:
     if tool is Tool.TESSERACT_LANGS:
         return shutil.which("tesseract") is not None and not missing_langs()
     return shutil.which(tool.value) is not None
+
+
+def forget_checks() -> None:
+    """Forget what the readers found missing in this process (OCR checks once a process),
+    so that a program installed since is used by the next file."""
+    from extractors import ocr  # deferred: OCR pulls in numpy and Pillow
+
+    ocr.ocr_unavailable.cache_clear()

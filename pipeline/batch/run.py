@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from typing import Any
 
 from extractors import ExtractLimits
 from extractors.legacy import reap_stale_conversions
-from extractors.tools import tool_available
+from extractors.tools import forget_checks, tool_available
 from pipeline import __version__
 from pipeline.batch.commit import Committer, recover
 from pipeline.batch.config import RunConfig, RunError, check_input, check_paths, names_spec
@@ -197,7 +198,7 @@ def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
     files, skipped = _discover(cfg, manifest)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
     return plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
-                tool_available=tool_available), skipped
+                tool_available=functools.cache(tool_available)), skipped
 
 
 def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
@@ -288,7 +289,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
     files, skipped = _discover(cfg, manifest)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
     todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
-                tool_available=tool_available)
+                tool_available=functools.cache(tool_available))  # asked once a tool a run
     log.info("%d file(s) found: %s", len(files), todo.counts())
     if todo.counts().get(Reason.VOCABULARY):
         log.info("the interpretation vocabularies changed since %d file(s) were read: "
@@ -296,6 +297,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
     if todo.counts().get(Reason.TOOL_AVAILABLE):
         log.info("%d file(s) that failed for want of a converter are read again: it is "
                  "installed now", todo.counts()[Reason.TOOL_AVAILABLE])
+        forget_checks()  # before workers fork: a check cached by an earlier run is stale
 
     committer = Committer(cfg.out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
     in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)

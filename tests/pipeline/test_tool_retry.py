@@ -18,6 +18,7 @@ from extractors import ocr
 from extractors.tools import Tool, tool_available
 from pipeline.batch.discover import SourceFile, discover
 from pipeline.batch.manifest import Entry, Manifest, Stamp, load_manifest, plan
+from pipeline.batch.run import RunConfig, run
 from pipeline.process import process_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -139,3 +140,35 @@ def test_a_scan_without_ocr_tools_records_the_missing_one(tmp_path: Path,
     assert "OCR is unavailable" in res.document["error"]
     assert res.missing_tool == (Tool.TESSERACT if pdftoppm else Tool.PDFTOPPM)
     assert not tool_available(res.missing_tool)
+
+
+def _tool(folder: Path, name: str, body: str) -> None:
+    (folder / name).write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    (folder / name).chmod(0o755)
+
+
+def test_a_long_lived_process_sees_a_tool_installed_between_its_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two runs in one process (an orchestrator's worker, ``workers=0``): the OCR check the
+    first run cached must not make the second fail again for want of the tool."""
+    from tests.extractors.test_pdf import _scan_pdf
+
+    folder, out, bin_dir = tmp_path / "in", tmp_path / "out", tmp_path / "bin"
+    folder.mkdir()
+    bin_dir.mkdir()
+    _scan_pdf(folder / "scan.pdf", [None])
+    _tool(bin_dir, "pdftoppm", "exit 1")  # renders nothing: OCR then fails for another reason
+    monkeypatch.setenv("PATH", str(bin_dir))
+    ocr.ocr_unavailable.cache_clear()
+    try:
+        first = run(RunConfig(folder, out, workers=0))
+        assert first.failed == 1
+        assert load_manifest(out).entries["scan.pdf"].missing_tool == "tesseract"
+        _tool(bin_dir, "tesseract", "printf 'List of available languages:\\neng\\nrus\\n'")
+        second = run(RunConfig(folder, out, workers=0))
+    finally:
+        ocr.ocr_unavailable.cache_clear()
+    assert second.report["plan"]["tool_available"] == 1
+    entry = load_manifest(out).entries["scan.pdf"]
+    assert entry.missing_tool == ""
+    assert "OCR is unavailable" not in (entry.error or "")
