@@ -21,7 +21,8 @@ DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to 
 
 
 class RunError(Exception):
-    """The run itself cannot proceed (input missing, output not writable or busy)."""
+    """The run itself cannot proceed (input missing or holding the output, output not
+    writable or busy)."""
 
 
 @dataclass(frozen=True, slots=True)

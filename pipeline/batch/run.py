@@ -80,6 +80,7 @@ class RunSummary:
         """Files of this run that failed (the CLI then exits with 1)."""
         return self.by_status.get("failed", 0)
 
+
 _held_locks: list[int] = []
 
 
@@ -166,8 +167,9 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
             ``cfg.memory_mb``; tests pass stand-ins.
 
     Raises:
-        RunError: the input is missing, the output folder is not writable, another run holds
-            it, its manifest is unreadable (without ``full``), or the overrides are wrong.
+        RunError: the input is missing or holds the output folder, the output folder is not
+            writable, another run holds it, its manifest is unreadable (without ``full``), or
+            the overrides are wrong.
         EngineError: the Dask scheduler is unreachable or its workers differ.
     """
     check_paths(cfg)
