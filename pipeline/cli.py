@@ -190,7 +190,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
         if opt.name == "input":
             ex.add_argument("input", type=Path, nargs="?", default=None, help=opt.help)
             continue
-        flags = [f"--{opt.name}", *([opt.short] if opt.short else [])]
+        flags = [*([opt.short] if opt.short else []), f"--{opt.name}"]
         if opt.kind is Kind.FLAG:
             ex.add_argument(*flags, action="store_true", help=opt.help)
         else:
