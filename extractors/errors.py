@@ -45,4 +45,15 @@ class NoTextLayer(ExtractionError):
 
 
 class ConverterMissing(ExtractionError):
-    """A legacy format needs an external converter that is not installed."""
+    """The format needs an external program (or its data) that is not installed; ``tool``
+    names it (an ``extractors.tools.Tool`` value), so a run can retry the file once it is."""
+
+    def __init__(self, path: str, reason: str, tool: str = "") -> None:
+        Exception.__init__(self, path, reason, tool)
+        self.path = path
+        self.reason = reason
+        self.tool = tool
+
+
+class OcrUnavailable(NoTextLayer, ConverterMissing):
+    """A scanned PDF, and OCR cannot run here (pdftoppm, tesseract or its languages missing)."""

@@ -29,6 +29,7 @@ from extractors.errors import (
 )
 from extractors.model import Document
 from extractors.safezip import check_zip
+from extractors.tools import Tool, soffice_binary
 from schemas.enums import Format
 
 log = logging.getLogger(__name__)
@@ -97,11 +98,6 @@ def reap_stale_conversions(tmpdir: Path | None = None) -> int:
     return reaped
 
 
-def soffice_binary() -> str | None:
-    """Path of the LibreOffice launcher on PATH, or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def convert_to_docx(
     path: Path, out_dir: Path, fmt: Format, timeout_s: float = DEFAULT_SOFFICE_TIMEOUT_S,
     memory_mb: int | None = None,
@@ -121,8 +117,8 @@ def convert_to_docx(
     binary = soffice_binary()
     if binary is None:
         raise ConverterMissing(
-            str(path), f"{fmt.value.upper()} needs LibreOffice to be read; {INSTALL_HINT}"
-        )
+            str(path), f"{fmt.value.upper()} needs LibreOffice to be read; {INSTALL_HINT}",
+            Tool.SOFFICE)
     src = out_dir / f"source.{fmt.value}"
     shutil.copyfile(path, src)
     profile = f"-env:UserInstallation={(out_dir / 'profile').resolve().as_uri()}"

@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterable
@@ -25,8 +23,9 @@ from pypdf.errors import PyPdfError
 
 from extractors import pdf_stitch
 from extractors.converters import Bounds, run_bounded
-from extractors.errors import CorruptFile, EmptyFile, NoTextLayer, ResourceLimit
+from extractors.errors import CorruptFile, EmptyFile, OcrUnavailable, ResourceLimit
 from extractors.model import Block, Cell, Document, Paragraph, Table
+from extractors.tools import INSTALL, OCR_LANGS, Tool, missing_langs, ocr_missing
 from schemas.enums import Format
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,6 @@ DEFAULT_LOW_CONFIDENCE = 60.0
 DEFAULT_MIN_WORD_CONF = 20.0  # words below it are dropped (stamps, shading, specks)
 DEFAULT_MIN_INK = 0.004  # a cell with a smaller share of dark pixels is empty, not OCRed
 MAX_PAGE_PIXELS = 25_000_000  # A3 at 300 dpi; ~35 bytes of RAM per pixel at peak
-OCR_LANGS = "rus+eng"
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-rus"
 
 Rect = tuple[int, int, int, int]  # first row, first col, last row, last col of a merged cell
@@ -61,17 +59,16 @@ class Grid(NamedTuple):  # a ruled table on a page image: rule positions and mer
 
 
 @functools.lru_cache(maxsize=1)
-def ocr_unavailable() -> str | None:
-    """Why OCR cannot run on this machine (a missing program or language), or None."""
-    if shutil.which("pdftoppm") is None:
-        return "pdftoppm is not installed; install it: apt-get install poppler-utils"
-    if shutil.which("tesseract") is None:
-        return f"tesseract is not installed; install it: {INSTALL_HINT}"
-    out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=30,
-                         check=False).stdout.decode("utf-8", "replace").split()
-    missing = [lang for lang in OCR_LANGS.split("+") if lang not in out]
-    if missing:
-        return f"tesseract lacks the {'+'.join(missing)} language data; install: {INSTALL_HINT}"
+def ocr_unavailable() -> tuple[Tool, str] | None:
+    """What OCR lacks on this machine (a missing program or language) and why, or None."""
+    tool = ocr_missing()
+    if tool is Tool.PDFTOPPM:
+        return tool, f"pdftoppm is not installed; install it: {INSTALL[tool]}"
+    if tool is Tool.TESSERACT:
+        return tool, f"tesseract is not installed; install it: {INSTALL_HINT}"
+    if tool is Tool.TESSERACT_LANGS:
+        return tool, (f"tesseract lacks the {'+'.join(missing_langs())} language data; "
+                      f"install: {INSTALL_HINT}")
     return None
 
 
@@ -355,13 +352,15 @@ def ocr_pdf(
     OCR confidence`` below 60, and pages skipped for the budgets), so the file is ``partial``.
 
     Raises:
-        NoTextLayer: tesseract (with Russian data) or pdftoppm is not installed.
+        OcrUnavailable: tesseract (with Russian data) or pdftoppm is not installed (a
+            ``NoTextLayer`` naming the missing tool).
         CorruptFile, ResourceLimit: no page could be rendered or read in time.
         EmptyFile: OCR found no text.
     """
-    reason = ocr_unavailable()
-    if reason is not None:
-        raise NoTextLayer(str(path), f"{why} and OCR is unavailable: {reason}")
+    lacking = ocr_unavailable()
+    if lacking is not None:
+        raise OcrUnavailable(str(path), f"{why} and OCR is unavailable: {lacking[1]}",
+                             lacking[0])
     try:
         reader = PdfReader(path, strict=False)
         areas = [float(p.mediabox.width * p.mediabox.height) / 72**2 for p in reader.pages]

@@ -1,6 +1,15 @@
-"""Extraction pipeline for Russian municipal reports on the national projects."""
+"""Extraction pipeline for Russian municipal reports on the national projects.
+
+``load`` and ``connect`` read an output folder back; ``run(RunConfig(input, out, ...))``
+brings an output folder up to date (the Python API behind the command line, for schedulers
+and orchestrators), returning a ``RunSummary``. ``run``, ``RunConfig``, ``RunSummary`` and
+``RunError`` are imported on first use, so ``import pipeline`` stays light.
+"""
+
+from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("natproj-extract")
@@ -9,4 +18,17 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 from pipeline.load import connect, load  # after __version__: pipeline.batch.write reads it
 
-__all__ = ["__version__", "connect", "load"]
+if TYPE_CHECKING:
+    from pipeline.batch.run import RunConfig, RunError, RunSummary, run
+
+_RUN_API = ("RunConfig", "RunError", "RunSummary", "run")
+
+__all__ = ["RunConfig", "RunError", "RunSummary", "__version__", "connect", "load", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RUN_API:
+        from pipeline.batch import run as run_module
+
+        return getattr(run_module, name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from extractors import ExtractLimits, extract
-from extractors.errors import ExtractionError
+from extractors.errors import ConverterMissing, ExtractionError
 from extractors.model import Document
 from pipeline import __version__
 from pipeline.batch.discover import SourceFile
@@ -41,6 +41,7 @@ class FileResult:
     finance: list[FinanceRow] = field(default_factory=list)
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # seconds of each step of the chain
+    missing_tool: str | None = None  # failed for want of this program (extractors.tools.Tool)
 
     def row_counts(self) -> dict[str, int]:
         return {
@@ -145,9 +146,11 @@ def process_file(src: SourceFile, settings: FileSettings = FileSettings(),
         named = clock.step("normalise", normalise, reading,
                            names or Names.of(settings.names))
         res = clock.step("validate", validate, to_result(src, doc, named))
-    except ExtractionError as exc:
-        log.info("%s: %s", src.rel_path, exc)
+    except ExtractionError as exc:  # the run logs the failure, with the reason
+        log.debug("%s: %s", src.rel_path, exc)
         res = failed_result(src, str(exc), _guess_format(src.path))
+        if isinstance(exc, ConverterMissing) and exc.tool:
+            res.missing_tool = exc.tool
     except OSError as exc:  # the file changed under us: gone, made unreadable, a bad disk
         log.warning("%s: %s", src.rel_path, exc)
         res = failed_result(src, unreadable(exc), _guess_format(src.path))

@@ -84,6 +84,7 @@ def _entry(res: FileResult, run_seq: int, stamp: Stamp,
         run_seq=run_seq, processed_us=time.time_ns() // 1000, seconds=res.seconds,
         rows={"documents": 1, **res.row_counts()}, parts=parts,
         interpret_digest=stamp.interpret_digest, names_digest=stamp.names_digest,
+        missing_tool=res.missing_tool or "",
     )
 
 

@@ -14,8 +14,9 @@ import datetime as dt
 import logging
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,9 @@ MANIFEST_SCHEMA = pa.schema(
         _f("interpret_digest", pa.string(),
            "digest of the interpretation vocabularies, catalog and gazetteer it was read with"),
         _f("names_digest", pa.string(), "digest of the overrides its names were matched with"),
+        _f("missing_tool", pa.string(), "the program whose absence failed the file "
+           "(extractors.tools.Tool: soffice, pdftoppm, tesseract, tesseract-langs), else empty;"
+           " the file is read again once it is installed"),
         *(_f(f"rows_{t}", pa.int64(), f"rows of the file in {t}") for t in TABLES),
         *(_f(f"parts_{t}", pa.list_(pa.string()),
              f"part files (relative to the output folder) holding its {t} rows")
@@ -89,6 +93,7 @@ class Entry:
     parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     interpret_digest: str = ""
     names_digest: str = ""
+    missing_tool: str = ""  # failed for want of this program; retried once it is installed
 
     def all_parts(self) -> set[str]:
         return {p for ps in self.parts.values() for p in ps}
@@ -143,6 +148,7 @@ def _entry_from_row(row: Mapping[str, Any]) -> Entry:
         parts={t: tuple(row.get(f"parts_{t}") or ()) for t in TABLES},
         interpret_digest=row.get("interpret_digest") or "",
         names_digest=row.get("names_digest") or "",
+        missing_tool=row.get("missing_tool") or "",
     )
 
 
@@ -215,6 +221,7 @@ def save_manifest(out: Path, manifest: Manifest) -> None:
         "seconds": [e.seconds for e in entries],
         "interpret_digest": [e.interpret_digest for e in entries],
         "names_digest": [e.names_digest for e in entries],
+        "missing_tool": [e.missing_tool for e in entries],
     }
     for t in TABLES:
         cols[f"rows_{t}"] = [e.rows.get(t, 0) for e in entries]
@@ -276,6 +283,13 @@ class Plan:
             out[reason] = out.get(reason, 0) + 1
         return out
 
+    def listing(self) -> list[tuple[str, str]]:
+        """(reason, path) of every file the run would touch: processed, re-normalised, or
+        deleted (its rows removed), in that order."""
+        return ([(self.reasons[s.rel_path], s.rel_path) for s in self.to_process]
+                + [(Reason.RENORMALISE.value, rel) for rel in self.renormalise]
+                + [(Reason.DELETED.value, rel) for rel in self.deleted])
+
     def groups(self) -> dict[str, int]:
         """How many files of this run share each doc_id (committed together)."""
         sizes: dict[str, int] = {}
@@ -284,31 +298,54 @@ class Plan:
         return sizes
 
 
+class Reason(StrEnum):
+    """Why a run processes a file (``Plan.reasons``), or leaves it (the other plan counts)."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    FULL = "full"
+    OUTDATED = "outdated"  # processed by another pipeline version
+    VOCABULARY = "vocabulary"  # read with other interpretation vocabularies
+    TOOL_AVAILABLE = "tool_available"  # failed for want of a program that is installed now
+    RETRY = "retry"
+    SAME_CONTENT = "same_content"  # shares its content with a file processed for a reason
+    RENORMALISE = "renormalise"  # unchanged, its stored names matched again (no reading)
+    DELETED = "deleted"
+
+
+ToolCheck = Callable[[str], bool]
+
+
 def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, stamp: Stamp,
-            full: bool, retry_failed: bool) -> str | None:
+            full: bool, retry_failed: bool, tool_available: ToolCheck | None) -> Reason | None:
     if entry is None:
-        return "new"
+        return Reason.NEW
     if entry.doc_id != src.doc_id:
-        return "changed"
+        return Reason.CHANGED
     if full:
-        return "full"
+        return Reason.FULL
     rebuild = manifest.rebuild_before
     if rebuild is not None and entry.run_seq < rebuild:
-        return "full"
+        return Reason.FULL
     if entry.pipeline_version != stamp.pipeline_version:
-        return "outdated"
+        return Reason.OUTDATED
     if entry.interpret_digest != stamp.interpret_digest:
-        return "vocabulary"
+        return Reason.VOCABULARY
+    if entry.status == "failed" and entry.missing_tool and tool_available is not None and \
+            tool_available(entry.missing_tool):
+        return Reason.TOOL_AVAILABLE
     if retry_failed and entry.status == "failed":
-        return "retry"
+        return Reason.RETRY
     return None
 
 
 def plan(manifest: Manifest, files: Iterable[SourceFile], stamp: Stamp, *,
-         full: bool = False, retry_failed: bool = False) -> Plan:
+         full: bool = False, retry_failed: bool = False,
+         tool_available: ToolCheck | None = None) -> Plan:
     """Compare the files found with the manifest: new, changed, outdated (another pipeline
-    version), vocabulary (other interpretation vocabularies), unchanged, deleted; unchanged
-    files matched with other overrides are to be re-normalised.
+    version), vocabulary (other interpretation vocabularies), tool_available (failed for want
+    of a program that ``tool_available`` says is installed now), unchanged, deleted;
+    unchanged files matched with other overrides are to be re-normalised.
 
     Files with the same content (one doc_id) share their indicator, activity and finance rows,
     so when one of them is processed every other one present is processed with it.
@@ -318,15 +355,15 @@ def plan(manifest: Manifest, files: Iterable[SourceFile], stamp: Stamp, *,
     touched: list[SourceFile] = []
     for src in files:
         entry = manifest.entries.get(src.rel_path)
-        reason = _reason(entry, src, manifest, stamp, full, retry_failed)
+        reason = _reason(entry, src, manifest, stamp, full, retry_failed, tool_available)
         if reason is not None:
-            reasons[src.rel_path] = reason
+            reasons[src.rel_path] = reason.value
         elif entry is not None and (entry.size, entry.mtime) != (src.size, src.mtime):
             touched.append(src)
     redo_ids = {src.doc_id for src in files if src.rel_path in reasons}
     for src in files:
         if src.rel_path not in reasons and src.doc_id in redo_ids:
-            reasons[src.rel_path] = "same_content"
+            reasons[src.rel_path] = Reason.SAME_CONTENT.value
     current = {src.rel_path for src in files}
     return Plan(
         to_process=tuple(src for src in files if src.rel_path in reasons),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -23,15 +24,18 @@ from typing import Any
 
 from extractors import ExtractLimits
 from extractors.legacy import reap_stale_conversions
+from extractors.tools import forget_checks, tool_available
 from pipeline import __version__
-from pipeline.batch.commit import DEFAULT_COMMIT_FILES, Committer, recover
+from pipeline.batch.commit import Committer, recover
+from pipeline.batch.config import RunConfig, RunError, check_input, check_paths, names_spec
 from pipeline.batch.decisions import ReviewState, collect_decisions, with_decisions
 from pipeline.batch.discover import SourceFile, discover, stored_name
-from pipeline.batch.engines import ENGINES, make_engine
+from pipeline.batch.engines import make_engine
 from pipeline.batch.manifest import (
     Manifest,
     ManifestError,
     Plan,
+    Reason,
     Stamp,
     load_manifest,
     manifest_path,
@@ -48,11 +52,10 @@ from pipeline.batch.report import (
 )
 from pipeline.batch.report_data import DATA_KEYS, output_data
 from pipeline.batch.review import write_indicator_review
-from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
+from pipeline.batch.workers import Limits, Task
 from pipeline.batch.write import list_parts, remove_part
-from pipeline.normalise.catalog import CatalogError, default_catalog
-from pipeline.normalise.match import parse_overrides
-from pipeline.normalise.names import PACKAGED_OVERRIDES, Names, NamesSpec
+from pipeline.normalise.catalog import default_catalog
+from pipeline.normalise.names import Names, NamesSpec
 from pipeline.normalise.review import REVIEW_FILE
 from pipeline.process import FileProcessor, FileResult, FileSettings, failed_result
 from pipeline.vocab import vocab_digest
@@ -60,91 +63,26 @@ from schemas import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
-DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to the working folder
-
-
-class RunError(Exception):
-    """The run itself cannot proceed (input missing, output not writable or busy)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RunConfig:
-    input: Path
-    out: Path
-    workers: int = 1
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    memory_mb: int = DEFAULT_MEMORY_MB
-    engine: str = "local"
-    scheduler: str | None = None
-    full: bool = False
-    retry_failed: bool = False
-    checksum: bool = False
-    follow_symlinks: bool = False  # also read links to files outside the input folder
-    commit_every: int = DEFAULT_COMMIT_FILES
-    overrides: Path | None = None  # None: data/reference/overrides.csv here, else packaged
-
-    def __post_init__(self) -> None:
-        if self.workers < 0:
-            raise ValueError(f"workers must be >= 0, got {self.workers}")
-        if self.timeout_s <= 0:
-            raise ValueError(f"timeout_s must be > 0, got {self.timeout_s}")
-        if self.memory_mb < 128:
-            raise ValueError(f"memory_mb must be >= 128, got {self.memory_mb}")
-        if self.engine not in ENGINES:
-            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
-        if self.scheduler is not None and self.engine != "dask":
-            raise ValueError("scheduler is only used with engine 'dask'")
-        if self.commit_every < 1:
-            raise ValueError(f"commit_every must be >= 1, got {self.commit_every}")
+__all__ = ["RunConfig", "RunError", "RunSummary", "output_lock", "preview", "run"]
 
 
 @dataclass(slots=True)
 class RunSummary:
+    """What a run did; ``report`` is the run report (also written to OUT/run_report.json)."""
+
     files: int = 0
     skipped: int = 0
     processed: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     rows: Counter[str] = field(default_factory=Counter)
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), not ok
     seconds: float = 0.0
     report: dict[str, Any] = field(default_factory=dict)
 
-
-def names_spec(cfg: RunConfig) -> NamesSpec:
-    """The overrides the run matches names with: ``cfg.overrides`` (which must exist), else
-    ``data/reference/overrides.csv`` of the working folder when there is one, else the
-    (empty) file shipped with the package. Checked against the catalog here, so a bad row
-    stops the run before any file is read.
-
-    Raises:
-        RunError: the named file is missing or unreadable, or a row is wrong.
-    """
-    path = cfg.overrides
-    if path is None:
-        path = DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else PACKAGED_OVERRIDES
-    elif not path.is_file():
-        raise RunError(f"overrides file {path} does not exist")
-    try:
-        spec = NamesSpec.from_file(path)
-        parse_overrides(spec.overrides_csv, default_catalog(), str(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RunError(f"cannot read the overrides file {path}: {exc}") from None
-    except CatalogError as exc:
-        raise RunError(f"overrides file: {exc}") from None
-    log.info("name overrides from %s", path)
-    return spec
-
-
-def _check_paths(cfg: RunConfig) -> None:
-    if not cfg.input.exists():
-        raise RunError(f"input folder {cfg.input} does not exist")
-    try:
-        cfg.out.mkdir(parents=True, exist_ok=True)
-        probe = cfg.out / f".write-probe-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise RunError(f"output folder {cfg.out} is not writable: {exc}") from None
+    @property
+    def failed(self) -> int:
+        """Files of this run that failed (the CLI then exits with 1)."""
+        return self.by_status.get("failed", 0)
 
 
 _held_locks: list[int] = []
@@ -232,11 +170,12 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
             ``cfg.memory_mb``; tests pass stand-ins.
 
     Raises:
-        RunError: the input is missing, the output folder is not writable, another run holds
-            it, its manifest is unreadable (without ``full``), or the overrides are wrong.
+        RunError: the input is missing or holds the output folder, the output folder is not
+            writable, another run holds it, its manifest is unreadable (without ``full``), or
+            the overrides are wrong.
         EngineError: the Dask scheduler is unreachable or its workers differ.
     """
-    _check_paths(cfg)
+    check_paths(cfg)
     spec = names_spec(cfg)
     with output_lock(cfg.out):
         review = collect_decisions(cfg.out, default_catalog())
@@ -245,14 +184,37 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
             FileSettings(names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
 
 
+def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
+    """What ``run(cfg)`` would do, and the files it would skip, writing nothing (the output
+    folder is not even created): ``Plan.listing()`` gives each file with its reason.
+
+    Raises:
+        RunError: as ``run`` does for the input, the overrides and the manifest.
+    """
+    check_input(cfg)
+    spec = names_spec(cfg)
+    manifest = Manifest()
+    if cfg.out.is_dir():
+        try:
+            manifest = load_manifest(cfg.out)
+        except ManifestError as exc:
+            if not cfg.full:
+                raise RunError(str(exc)) from None
+        if manifest.exists and manifest.meta.get("schema_version") != SCHEMA_VERSION:
+            manifest = Manifest()  # rebuilt from scratch: every file is new
+    files, skipped = _discover(cfg, manifest)
+    stamp = Stamp(__version__, vocab_digest(), spec.digest)
+    return plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
+                tool_available=functools.cache(tool_available)), skipped
+
+
 def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
     def known(rel: str) -> tuple[int, float, str] | None:
         e = manifest.entries.get(rel)
         return None if e is None or cfg.checksum else (e.size, e.mtime, e.doc_id)
 
-    out_abs, in_abs = cfg.out.resolve(), cfg.input.resolve()
-    exclude = (out_abs,) if out_abs.is_relative_to(in_abs) else ()
-    files, skipped = discover(cfg.input, known, exclude, cfg.follow_symlinks)
+    in_abs = cfg.input.resolve()  # the output is not inside it (config.check_input)
+    files, skipped = discover(cfg.input, known, (), cfg.follow_symlinks)
     if not files and manifest.entries and not cfg.full:
         raise RunError(f"no reports found under {cfg.input}, but the output holds "
                        f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
@@ -273,7 +235,10 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
     def on_result(res: FileResult) -> None:
         rec = _record(res)
         records.append(rec)
-        if rec.status != "ok":  # the reader logged why; the summary lists it again
+        if rec.status == "failed":  # the reason as text, and as fields for JSON logs
+            log.warning("%s: failed: %s", rec.rel_path, rec.error,
+                        extra={"file": rec.rel_path, "reason": str(rec.error)})
+        elif rec.status != "ok":
             log.debug("%s: %s: %s", rec.rel_path, rec.status, rec.error)
         progress.advance(rec.rel_path, rec.status)
         committer.add(res)
@@ -330,11 +295,16 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, review: Rev
     run_seq = manifest.run_seq + 1
     files, skipped = _discover(cfg, manifest)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
-    todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed)
+    todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
+                tool_available=functools.cache(tool_available))  # asked once a tool a run
     log.info("%d file(s) found: %s", len(files), todo.counts())
-    if todo.counts().get("vocabulary"):
+    if todo.counts().get(Reason.VOCABULARY):
         log.info("the interpretation vocabularies changed since %d file(s) were read: "
-                 "reading them again", todo.counts()["vocabulary"])
+                 "reading them again", todo.counts()[Reason.VOCABULARY])
+    if todo.counts().get(Reason.TOOL_AVAILABLE):
+        log.info("%d file(s) that failed for want of a converter are read again: it is "
+                 "installed now", todo.counts()[Reason.TOOL_AVAILABLE])
+        forget_checks()  # before workers fork: a check cached by an earlier run is stale
 
     committer = Committer(cfg.out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
     in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)

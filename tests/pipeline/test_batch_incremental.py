@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -151,13 +150,15 @@ def test_unreadable_manifest_needs_full(corpus: Path, tmp_path: Path):
     assert snapshot(out) == fresh(corpus, tmp_path, "fresh")
 
 
-def test_output_inside_input_is_not_read_as_input(corpus: Path):
-    out = corpus / "out"
-    run(RunConfig(corpus, out, workers=0))
-    time.sleep(0.01)
-    summary = run(RunConfig(corpus, out, workers=0))
-    assert summary.files == 17
-    assert summary.processed == 0
+@pytest.mark.parametrize("where", [".", "out", "sub/out"])
+def test_output_in_the_input_folder_is_refused(corpus: Path, where: str):
+    """Its reports would be read as documents by the next run: refused before anything is
+    written (the output folder is not even created)."""
+    out = corpus / where
+    with pytest.raises(RunError, match="input folder"):
+        run(RunConfig(corpus, out, workers=0))
+    assert where == "." or not out.exists()
+    assert not (corpus / "_manifest.parquet").exists()
 
 
 def test_an_empty_input_does_not_wipe_the_output(corpus: Path, tmp_path: Path):

@@ -82,7 +82,7 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(tmp_path: Path, make_docx):
     shutil.copy(good, folder / "good.docx")
     out = tmp_path / "out"
     assert main(["extract", str(folder), "--out", str(out), "--workers", "2",
-                 "--timeout", "120"]) == 0
+                 "--timeout", "120"]) == 1  # finished, some file of the run failed
     docs = {r["source_path"]: r for r in
             ds.dataset(out / "documents", format="parquet").to_table().to_pylist()}
     assert docs["good.docx"]["status"] == "ok"

@@ -62,6 +62,19 @@ def test_sigterm_stops_workers_keeps_commits_and_exits_143(tmp_path: Path):
     assert len(load_manifest(out).entries) == 300
 
 
+def test_sigint_stops_workers_keeps_commits_and_exits_130(tmp_path: Path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(folder, 300)
+    proc = _start_cli(folder, out)
+    workers = workers_once_committing(proc, out)
+    proc.send_signal(signal.SIGINT)  # as Ctrl-C, but to the run alone
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted; committed results are kept" in err
+    assert _all_gone(workers)
+    assert 4 <= len(load_manifest(out).entries) < 300
+
+
 def test_workers_die_with_a_run_killed_by_sigkill(tmp_path: Path):
     folder, out = tmp_path / "in", tmp_path / "out"
     write_corpus(folder, 300)

@@ -1,0 +1,115 @@
+"""A run's settings (``RunConfig``, one frozen object passed down) and the checks made on
+them before anything is read or written."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.batch.commit import DEFAULT_COMMIT_FILES
+from pipeline.batch.engines import ENGINES
+from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+from pipeline.normalise.catalog import CatalogError, default_catalog
+from pipeline.normalise.match import parse_overrides
+from pipeline.normalise.names import PACKAGED_OVERRIDES, NamesSpec
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to the working folder
+
+
+class RunError(Exception):
+    """The run itself cannot proceed (input missing or holding the output, output not
+    writable or busy)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    input: Path
+    out: Path
+    workers: int = 1
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    memory_mb: int = DEFAULT_MEMORY_MB
+    engine: str = "local"
+    scheduler: str | None = None
+    full: bool = False
+    retry_failed: bool = False
+    checksum: bool = False
+    follow_symlinks: bool = False  # also read links to files outside the input folder
+    commit_every: int = DEFAULT_COMMIT_FILES
+    overrides: Path | None = None  # None: data/reference/overrides.csv here, else packaged
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ValueError(f"workers must be >= 0, got {self.workers}")
+        if self.timeout_s <= 0:
+            raise ValueError(f"timeout_s must be > 0, got {self.timeout_s}")
+        if self.memory_mb < 128:
+            raise ValueError(f"memory_mb must be >= 128, got {self.memory_mb}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.scheduler is not None and self.engine != "dask":
+            raise ValueError("scheduler is only used with engine 'dask'")
+        if self.commit_every < 1:
+            raise ValueError(f"commit_every must be >= 1, got {self.commit_every}")
+
+
+def names_spec(cfg: RunConfig) -> NamesSpec:
+    """The overrides the run matches names with: ``cfg.overrides`` (which must exist), else
+    ``data/reference/overrides.csv`` of the working folder when there is one, else the
+    (empty) file shipped with the package. Checked against the catalog here, so a bad row
+    stops the run before any file is read.
+
+    Raises:
+        RunError: the named file is missing or unreadable, or a row is wrong.
+    """
+    path = cfg.overrides
+    if path is None:
+        path = DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else PACKAGED_OVERRIDES
+    elif not path.is_file():
+        raise RunError(f"overrides file {path} does not exist")
+    try:
+        spec = NamesSpec.from_file(path)
+        parse_overrides(spec.overrides_csv, default_catalog(), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunError(f"cannot read the overrides file {path}: {exc}") from None
+    except CatalogError as exc:
+        raise RunError(f"overrides file: {exc}") from None
+    log.info("name overrides from %s", path)
+    return spec
+
+
+def check_input(cfg: RunConfig) -> None:
+    """Refuse a missing input, and an output folder that is the input folder or lies inside
+    it (the run would read its own report and outputs as documents next time).
+
+    Raises:
+        RunError: either.
+    """
+    if not cfg.input.exists():
+        raise RunError(f"input folder {cfg.input} does not exist")
+    in_abs, out_abs = cfg.input.resolve(), cfg.out.resolve()
+    if in_abs.is_dir() and out_abs == in_abs:
+        raise RunError(f"the output folder {cfg.out} is the input folder: choose an --out "
+                       "outside the input folder (its reports would be read as documents)")
+    if in_abs.is_dir() and out_abs.is_relative_to(in_abs):
+        raise RunError(f"the output folder {cfg.out} lies inside the input folder {cfg.input}: "
+                       "choose an --out outside it (its reports would be read as documents)")
+
+
+def check_paths(cfg: RunConfig) -> None:
+    """``check_input``, then create the output folder and check it is writable.
+
+    Raises:
+        RunError: the input is missing or holds the output, or the output is not writable.
+    """
+    check_input(cfg)
+    try:
+        cfg.out.mkdir(parents=True, exist_ok=True)
+        probe = cfg.out / f".write-probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(f"output folder {cfg.out} is not writable: {exc}") from None
