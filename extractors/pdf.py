@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 
-from extractors import pdf_content, pdf_stitch, pdf_stream, text_quality
+from extractors import pdf_content, pdf_scan, pdf_stitch, pdf_stream, text_quality
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -77,26 +77,6 @@ class _PageRead:
 
 class _PageUnreadable(Exception):
     """A page whose content cannot be parsed at all."""
-
-
-NO_TEXT_LAYER = "the PDF has no text layer"
-
-
-def _no_text_layer(path: Path, n_pages: int, memory_mb: int | None,
-                   ocr_time_s: float | None = None, ocr_page_s: float | None = None,
-                   why: str = NO_TEXT_LAYER) -> Document:
-    """A PDF none of whose pages has a (readable) text layer is a scan: read it with OCR.
-
-    Raises:
-        NoTextLayer: OCR is not installed (the reason names the packages to install).
-    """
-    from extractors import ocr  # deferred: OCR pulls in numpy and Pillow only for scans
-
-    log.info("%s: %s (%d page(s)), using OCR", path, why, n_pages)
-    return ocr.ocr_pdf(
-        path, memory_mb=memory_mb, why=why,
-        time_budget_s=ocr.DEFAULT_OCR_TIME_BUDGET_S if ocr_time_s is None else ocr_time_s,
-        page_timeout_s=ocr.DEFAULT_OCR_PAGE_TIMEOUT_S if ocr_page_s is None else ocr_page_s)
 
 
 def _line(words: list[dict[str, Any]]) -> _Line:
@@ -404,8 +384,8 @@ def extract(
     if not any(r.has_text for _, r in reads):
         if all(r.blank for _, r in reads):
             raise EmptyFile(str(path), f"the PDF has no text or images on any of its {n} page(s)")
-        return _no_text_layer(path, n, memory_mb, ocr_time_s, ocr_page_s)
+        return pdf_scan.read_as_scan(path, n, memory_mb, ocr_time_s, ocr_page_s)
     if text_quality.garbled(_layer_text(reads)):
-        return _no_text_layer(path, n, memory_mb, ocr_time_s, ocr_page_s,
-                              "the PDF's text layer is not words (a failed OCR?)")
+        return pdf_scan.read_as_scan(path, n, memory_mb, ocr_time_s, ocr_page_s,
+                                     pdf_scan.GARBLED_LAYER)
     return Document(str(path), Format.PDF, _assemble(reads), pages=n, warnings=tuple(warnings))

@@ -27,6 +27,7 @@ from pipeline.interpret.indicators import (
     table_projects,
 )
 from pipeline.interpret.passport_finance import finance_from_kv_tables
+from pipeline.interpret.passport_targets import targets_from_kv_tables
 from pipeline.interpret.prose import indicators_from_prose
 from schemas.enums import DocType
 from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
@@ -111,6 +112,8 @@ def interpret(doc: Document) -> Reading:
     has_finance_table = _read_tables(tables, result, ctx, year)
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year))
+    if not result.indicators:  # a passport listing its targets instead of a table of them
+        result.indicators.extend(targets_from_kv_tables([b for b, _ in tables]))
     if not has_finance_table:  # a passport's finance row, else budget sentences, only where
         passport = finance_from_kv_tables([b for b, _ in tables])  # no table states money
         result.finance.extend(passport or finance_from_sentences(_sentences(paragraphs), year))

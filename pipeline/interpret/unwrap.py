@@ -29,6 +29,7 @@ SHORT_WORDS = frozenset((
 ))
 
 
+MAX_CUTS = 4  # line breaks inside one word that are closed up
 CONJUNCTIONS = frozenset(("а", "и"))  # "проект / а также": a word of its own, never an ending
 
 
@@ -69,20 +70,35 @@ def _close_words(text: str) -> str:
         head_m, tail_m = HEAD_RE.search(out[-1]), TAIL_RE.match(cur)
         head, tail = (head_m.group(0) if head_m else ""), (tail_m.group(0) if tail_m else "")
         whole = tail == cur
-        if whole and head and i + 1 < len(lines) and (more := TAIL_RE.match(lines[i + 1])):
-            # a word cut twice by a very narrow cell ("финан" / "сиров" / "ания")
-            rest = more.group(0)
-            if (not rest[0].isupper() and not _known(head + tail)
-                    and _known(head + tail + rest)):
-                out[-1] += cur + lines[i + 1]
-                i += 2
-                continue
+        if whole and head and (end := _cut_again(head + tail, lines, i + 1)):
+            out[-1] += "".join(lines[i:end])  # a word cut on several lines of a narrow cell
+            i = end
+            continue
         if _joins(head, tail, whole):
             out[-1] += cur
         else:
             out.append(cur)
         i += 1
     return "\n".join(out)
+
+
+def _cut_again(start: str, lines: list[str], k: int) -> int | None:
+    """A word cut more than once by a very narrow cell ("финан" / "сиров" / "ания",
+    "общео" / "бразо" / "вател" / "ьных"): ``start`` is no word, and the letters the next
+    lines start with make one; the index after the last line the word takes, else None."""
+    if _known(start):
+        return None
+    joined = start
+    for j in range(k, min(len(lines), k + MAX_CUTS - 1)):
+        more = TAIL_RE.match(lines[j])
+        if more is None or more.group(0)[0].isupper():
+            return None
+        joined += more.group(0)
+        if _known(joined):
+            return j + 1
+        if more.group(0) != lines[j]:  # only a line that is all one piece goes on
+            return None
+    return None
 
 
 def _close_date(m: re.Match[str]) -> str:

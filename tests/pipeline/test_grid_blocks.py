@@ -191,7 +191,10 @@ def test_doc_types_from_titles(lines: list[str], more: list[str], dtype: DocType
 
 
 def test_title_lines_close_letter_spacing_and_join_the_next_line():
-    assert list(title_lines(["О Т Ч Е Т", "о ходе"])) == ["ОТЧЕТ", "ОТЧЕТ о ходе", "о ходе"]
+    # a title going on in lower case is read whole first («ОТЧЕТ» / «о ходе …»)
+    assert list(title_lines(["О Т Ч Е Т", "о ходе"])) == ["ОТЧЕТ о ходе", "ОТЧЕТ", "о ходе"]
+    assert list(title_lines(["ОТЧЕТ", "За 2021 год"])) == ["ОТЧЕТ", "ОТЧЕТ За 2021 год",
+                                                         "За 2021 год"]
 
 
 def test_a_title_merged_from_the_name_over_the_years_is_no_value():

@@ -62,6 +62,10 @@ def test_join_wrapped(first: str, rest: str, joined: str):
     ("Единица\nизмерен\nия", "Единица\nизмерения"),  # "ия" is no word, whatever pymorphy says
     ("Наименован\nие", "Наименование"),
     ("программам\nи с учетом", "программам\nи с учетом"),  # "и" is a word
+    ("финан\nсиров\nания программы", "финансирования программы"),  # cut twice
+    ("мест в общео\nбразо\nвател\nьных организациях",
+     "мест в общеобразовательных организациях"),  # cut three times
+    ("общео\nбразо\nвател", "общео\nбразо\nвател"),  # never a whole word
     ("", ""),
 ])
 def test_unwrap(text: str, expected: str):

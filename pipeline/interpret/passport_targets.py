@@ -1,0 +1,91 @@
+"""Targets listed in a passport's row «Целевые показатели (индикаторы) программы»: one text of
+items, each an indicator's name and its target by a year,
+
+    1. Доля детей …, охваченных дополнительным образованием, – 80 % к 2025 году;
+    2. Количество созданных мест … – не менее 550 единиц в 2025 году.
+    3. Увеличение доли … с 72 % в 2020 году до 80 % в 2025 году.
+
+An item gives one row: the target (the planned value) of the year it names, and with
+``с X … до Y`` the X as the base value. An item that names no year or no number is a name
+only and gives no row. Read only where the document has no table of indicator values (that
+table states the same targets year by year).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from extractors.model import Table
+from pipeline.interpret.cells import clean_name
+from pipeline.interpret.indicators import flags_of
+from pipeline.interpret.values import find_value, rank_comparator, unit_from_name
+from schemas.rows import IndicatorRow
+
+KV_MAX_COLS = 3  # key and value, maybe a row number before them
+KEY_RE = re.compile(r"целев\w*\s+(?:показател|индикатор)|индикатор\w*\s+(?:и|или)\s+показател|"
+                    r"показател\w*\s+(?:результативност|эффективност)", re.IGNORECASE)
+ITEM_SPLIT_RE = re.compile(r"\n|;\s*|(?<=\.)\s+(?=\d{1,2}[.)]\s)")
+ITEM_NUMBER_RE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*[.)]?\s+")
+NAME_TARGET_RE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s*(?P<target>[^-–—]*\d[^-–—]*)$")
+BY_YEAR_RE = re.compile(r"(?:\bк|\bв|\bна|\bдо)\s+((?:19|20)\d\d)\s*(?:год\w*|г\.?)",
+                        re.IGNORECASE)
+FROM_TO_RE = re.compile(r"\bс\s+(?P<base>\d[\d\s]*(?:[,.]\d+)?)(?P<rest>.*?)\s+до\s+"
+                        r"(?P<target>\d.*)$", re.IGNORECASE)
+
+
+def is_targets_key(text: str) -> bool:
+    """The key of a passport row that lists the indicators' targets."""
+    return bool(KEY_RE.search(text))
+
+
+def targets_from_kv_tables(tables: list[Table]) -> list[IndicatorRow]:
+    """The indicator rows of key/value tables (a passport) whose key lists the targets."""
+    out: list[IndicatorRow] = []
+    for table in tables:
+        if not 2 <= table.n_cols <= KV_MAX_COLS:
+            continue
+        for r, row in enumerate(table.grid()):
+            texts = [t for t in dict.fromkeys(row) if t and t.strip()]
+            if len(texts) >= 2 and is_targets_key(texts[-2]):
+                out.extend(targets_from_text(texts[-1], table.row_locator(r),
+                                             table.row_page(r)))
+    return out
+
+
+def targets_from_text(text: str, locator: str, page: int | None = None) -> list[IndicatorRow]:
+    """One row per item of ``text`` that states a target by a year."""
+    out = []
+    for item in ITEM_SPLIT_RE.split(text):
+        item = ITEM_NUMBER_RE.sub("", " ".join(item.split())).rstrip(" .")
+        if row := _target(item, locator, page):
+            out.append(row)
+    return out
+
+
+def _target(item: str, locator: str, page: int | None) -> IndicatorRow | None:
+    if m := NAME_TARGET_RE.match(item):
+        name, target = m.group("name"), m.group("target")
+    elif m := FROM_TO_RE.search(item):  # «Увеличение доли … с 72 % до 80 % к 2025 году»
+        name, target = item[:m.start()], item[m.start():]
+    else:
+        return None
+    base = None
+    comparator_ok = True
+    if ft := FROM_TO_RE.search(target):
+        base_value = find_value(BY_YEAR_RE.sub(" ", ft.group("base") + ft.group("rest")))
+        base = base_value.value if base_value else None
+        target = ft.group("target")
+        comparator_ok = False  # «с 72 % до 80 %»: the «до» ends a range, it bounds nothing
+    years = BY_YEAR_RE.findall(target)
+    value = find_value(BY_YEAR_RE.sub(" ", target))
+    name = clean_name(name.strip(" ,:–—-"))
+    if not years or value is None or value.value is None or not name:
+        return None
+    unit = value.unit or unit_from_name(name)
+    comparator = rank_comparator(name) or (value.comparator if comparator_ok else None)
+    row = IndicatorRow(indicator_raw=name, year=int(years[-1]), base_value=base,
+                       planned_value=value.value, planned_text=" ".join(target.split()),
+                       comparator=comparator, unit=unit.value if unit else None,
+                       page=page, locator=locator)
+    return replace(row, flags=flags_of(row))
