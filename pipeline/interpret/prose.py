@@ -34,9 +34,13 @@ PLAN_RE = re.compile(
     re.IGNORECASE | re.DOTALL)
 PCT_RE = re.compile(r"процент\w*\s+(?:исполнени|выполнени|достижени)\w*\s*[-–—:]?\s*([\d\s,.]+%?)",
                     re.IGNORECASE)
+# a name in quotes, nested quotes kept: «Доля … «Точка роста» …»
+QUOTED_NAME_RE = re.compile(r"[«\"“]((?:[^«»\"“”]|«[^«»]*»)+)[»\"”]")
+# clauses of what a paragraph says after the name: sentences, and the actual after the plan
+CLAUSE_RE = re.compile(r"(?<=[.;])\s+(?=[А-ЯЁ])|,\s+(?=фактическ)", re.IGNORECASE)
 ACTUAL_KEY_RE = re.compile(
-    r"фактическ\w+\s+значени\w*|значени\w+\s+показател\w+\s+составил\w*|составил\w*|"
-    r"составляет|достигнут\w*\s+значени\w*", re.IGNORECASE)
+    r"фактическ\w+\s+значени\w*|фактически\s+\w+|значени\w+\s+показател\w+\s+составил\w*|"
+    r"составил\w*|составляет|достигнут\w*\s+значени\w*", re.IGNORECASE)
 
 
 def quoted(text: str) -> str:
@@ -114,6 +118,36 @@ def _fields(p: _Pending, default_year: int | None) -> IndicatorRow:
     )
 
 
+def _named_rest(text: str) -> tuple[str, str]:
+    """The quoted name that starts ``text`` and what the paragraph says after it; an
+    unquoted name is the whole paragraph."""
+    t = text.strip()
+    if t[:1] not in "«\"“" or not (m := QUOTED_NAME_RE.match(t)):
+        return quoted(t), ""
+    return m.group(1), t[m.end():]
+
+
+def _feed(cur: _Pending, t: str) -> None:
+    """One paragraph (or clause) after an indicator's name: its activity, plan for a year,
+    completion percent, status, actual value or a note."""
+    if (m := ACTIVITY_RE.match(t)) and cur.activity is None:
+        cur.activity = clean_name(quoted(m.group(1)))
+        return
+    if (m := PLAN_RE.search(t)) and cur.planned is None and not ACTUAL_KEY_RE.search(t):
+        cur.year = int(m.group(1))
+        cur.planned_text = norm(m.group(2))
+        cur.planned = find_value(m.group(2))
+        return
+    if m := PCT_RE.search(t):
+        cur.pct = parse_percent(m.group(1))
+    found = status_in_prose(t)
+    if found and cur.status is None:
+        cur.status, cur.status_raw = found[0].value, found[1]
+    if cur.actual is None and (found or ACTUAL_KEY_RE.search(t)):
+        cur.actual = _actual_from(PCT_RE.sub("", t), cur.planned)
+    cur.notes.append(t)
+
+
 def indicators_from_prose(paragraphs: list[tuple[str, str, int | None]],
                           default_year: int | None) -> list[IndicatorRow]:
     """Indicator rows of an explanatory note; ``paragraphs`` are (text, locator, page)."""
@@ -135,26 +169,14 @@ def indicators_from_prose(paragraphs: list[tuple[str, str, int | None]],
         if named and start and not PLAN_RE.match(t):
             if cur:
                 out.append(_row(cur, default_year))
-            cur = _Pending(clean_name(quoted(t[start.end():])), locator, page, current_project)
+            name, rest = _named_rest(t[start.end():])
+            cur = _Pending(clean_name(name), locator, page, current_project)
+            for clause in CLAUSE_RE.split(rest):  # the values said after the name
+                if clause.strip(" .:;,"):
+                    _feed(cur, clause.strip(" :;,"))
             continue
-        if cur is None:
-            continue
-        if (m := ACTIVITY_RE.match(t)) and cur.activity is None:
-            cur.activity = clean_name(quoted(m.group(1)))
-            continue
-        if (m := PLAN_RE.search(t)) and cur.planned is None and not ACTUAL_KEY_RE.search(t):
-            cur.year = int(m.group(1))
-            cur.planned_text = norm(m.group(2))
-            cur.planned = find_value(m.group(2))
-            continue
-        if m := PCT_RE.search(t):
-            cur.pct = parse_percent(m.group(1))
-        found = status_in_prose(t)
-        if found and cur.status is None:
-            cur.status, cur.status_raw = found[0].value, found[1]
-        if cur.actual is None and (found or ACTUAL_KEY_RE.search(t)):
-            cur.actual = _actual_from(PCT_RE.sub("", t), cur.planned)
-        cur.notes.append(t)
+        if cur is not None:
+            _feed(cur, t)
     if cur:
         out.append(_row(cur, default_year))
     return out

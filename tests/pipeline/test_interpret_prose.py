@@ -46,6 +46,24 @@ def test_actual_is_taken_in_the_planned_unit_and_never_invented():
         (5.0, 5.0, "done"), (100.0, None, "done")]
 
 
+@pytest.mark.parametrize(("paragraph", "row"), [
+    ("Показатель 1. «Доля детей, охваченных дошкольным образованием»: плановое значение на "
+     "2022 год – 80 %, фактическое значение – 81,2 %. Показатель выполнен.",
+     ("Доля детей, охваченных дошкольным образованием", 2022, 80.0, 81.2, "done")),
+    ("Показатель 2. «Количество введенных мест»: плановое значение на 2022 год – 240 единиц, "
+     "фактически введено 200 мест. Показатель не выполнен в связи с переносом срока.",
+     ("Количество введенных мест", 2022, 240.0, 200.0, "not_done")),
+    # nested quotes stay in the name; nothing said after it: a name only
+    ("Показатель 3. «Число центров «Точка роста»»",
+     ("Число центров «Точка роста»", 2022, None, None, None)),
+])
+def test_values_said_in_the_paragraph_that_names_the_indicator(
+        paragraph: str, row: tuple[object, ...]) -> None:
+    found = indicators_from_prose(paras(paragraph), default_year=2022)
+    assert [(r["indicator_raw"], r["year"], r["planned_value"], r["actual_value"], r["status"])
+            for r in found] == [row]
+
+
 @pytest.mark.parametrize(("text", "source"), [
     ("средства федерального бюджета", "federal"),
     ("бюджет Томской области", "regional"),
