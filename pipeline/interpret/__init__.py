@@ -26,8 +26,9 @@ from pipeline.interpret.indicators import (
     is_indicator_table,
     table_projects,
 )
-from pipeline.interpret.passport_finance import finance_from_kv_tables
-from pipeline.interpret.passport_targets import targets_from_kv_tables
+from pipeline.interpret.passport_fields import line_fields, table_fields
+from pipeline.interpret.passport_finance import finance_from_fields, is_finance_key
+from pipeline.interpret.passport_targets import is_targets_key, targets_from_fields
 from pipeline.interpret.prose import indicators_from_prose
 from schemas.enums import DocType
 from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
@@ -112,10 +113,13 @@ def interpret(doc: Document) -> Reading:
     has_finance_table = _read_tables(tables, result, ctx, year)
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year))
+    fields = table_fields([b for b, _ in tables])
+    if dtype == DocType.PROJECT_PASSPORT:  # a passport read as lines: key lines, values after
+        fields += line_fields(paragraphs, lambda t: is_finance_key(t) or is_targets_key(t))
     if not result.indicators:  # a passport listing its targets instead of a table of them
-        result.indicators.extend(targets_from_kv_tables([b for b, _ in tables]))
-    if not has_finance_table:  # a passport's finance row, else budget sentences, only where
-        passport = finance_from_kv_tables([b for b, _ in tables])  # no table states money
+        result.indicators.extend(targets_from_fields(fields))
+    if not has_finance_table:  # a passport's finance field, else budget sentences, only where
+        passport = finance_from_fields(fields)  # no table states the money
         result.finance.extend(passport or finance_from_sentences(_sentences(paragraphs), year))
     if result.meta["municipal_project"] is None and "municipal_project" in result.stated:
         result.meta["municipal_project"] = result.stated["municipal_project"]

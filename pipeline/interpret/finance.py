@@ -166,15 +166,23 @@ def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
         years = [int(y) for y in YEAR_RE.findall(sentence)]
         year = years[0] if years else last_year or default_year
         last_year = year
+        by_year = len(set(years)) > 1  # «… 300 тыс. руб., в том числе 2021 год – 100 …»
+        clause_year: int | None = None
+        of_all: FinanceSource | None = None
         for clause in _clauses(sentence):
+            if by_year and (own := YEAR_RE.findall(clause)):
+                clause_year = year = int(own[0])
             m = MONEY_RE.search(clause)
             if not m or NOT_SPENT.search(clause[: m.start()]):
                 continue
+            if by_year and clause_year is None:  # a figure over all the years the sentence
+                of_all = source_of(clause) or of_all  # goes on to list: the years' figures
+                continue  # are that total's (or that source's) parts
             kind = _kind(clause) or kind
             value = parse_money(m.group(0))
             if value is None:
                 continue
-            source = source_of(clause)
+            source = source_of(clause) or (of_all if by_year else None)
             if source is None:
                 sources = {k[1] for k in found if k[0] == year}
                 source = (FinanceSource(next(iter(sources))) if len(sources) == 1

@@ -19,15 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extractors.model import Table
 from pipeline.grammar.money import parse_money
 from pipeline.grammar.units import money_scale
 from pipeline.interpret.finance import source_of
 from pipeline.interpret.headers import norm
+from pipeline.interpret.passport_fields import Field
 from schemas.enums import FinanceSource
 from schemas.rows import FinanceRow
 
-KV_MAX_COLS = 3  # key and value, maybe a row number before them
 KEY_RE = re.compile(r"объ[её]м\w*.{0,60}финансир|источник\w*\s+финансир|ресурсн\w*\s+обеспеч|"
                     r"финансов\w*\s+обеспеч", re.IGNORECASE)
 CLAUSE_RE = re.compile(r";|\n|:|,\s+(?!\d{3}\b)|\s+в\s+том\s+числе\s*|\s+из\s+них\s*",
@@ -44,19 +43,10 @@ def is_finance_key(text: str) -> bool:
     return bool(KEY_RE.search(text))
 
 
-def finance_from_kv_tables(tables: list[Table]) -> list[FinanceRow]:
-    """The finance rows of key/value tables (a passport): each row whose key names the
-    programme's money, its value read as a finance text."""
-    out: list[FinanceRow] = []
-    for table in tables:
-        if table.n_cols > KV_MAX_COLS or table.n_cols < 2:
-            continue
-        for r, row in enumerate(table.grid()):
-            texts = [t for t in dict.fromkeys(row) if t and t.strip()]
-            if len(texts) >= 2 and is_finance_key(texts[-2]):
-                out.extend(finance_from_passport_text(texts[-1], table.row_locator(r),
-                                                      table.row_page(r)))
-    return out
+def finance_from_fields(fields: list[Field]) -> list[FinanceRow]:
+    """The finance rows of a passport's fields whose key names the programme's money."""
+    return [row for f in fields if is_finance_key(f.key)
+            for row in finance_from_passport_text(f.value, f.locator, f.page)]
 
 
 def _year(clause: str) -> int | None:

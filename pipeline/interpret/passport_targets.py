@@ -16,13 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from extractors.model import Table
 from pipeline.interpret.cells import clean_name
 from pipeline.interpret.indicators import flags_of
+from pipeline.interpret.passport_fields import Field
 from pipeline.interpret.values import find_value, rank_comparator, unit_from_name
 from schemas.rows import IndicatorRow
 
-KV_MAX_COLS = 3  # key and value, maybe a row number before them
 KEY_RE = re.compile(r"целев\w*\s+(?:показател|индикатор)|индикатор\w*\s+(?:и|или)\s+показател|"
                     r"показател\w*\s+(?:результативност|эффективност)", re.IGNORECASE)
 ITEM_SPLIT_RE = re.compile(r"\n|;\s*|(?<=\.)\s+(?=\d{1,2}[.)]\s)")
@@ -39,18 +38,10 @@ def is_targets_key(text: str) -> bool:
     return bool(KEY_RE.search(text))
 
 
-def targets_from_kv_tables(tables: list[Table]) -> list[IndicatorRow]:
-    """The indicator rows of key/value tables (a passport) whose key lists the targets."""
-    out: list[IndicatorRow] = []
-    for table in tables:
-        if not 2 <= table.n_cols <= KV_MAX_COLS:
-            continue
-        for r, row in enumerate(table.grid()):
-            texts = [t for t in dict.fromkeys(row) if t and t.strip()]
-            if len(texts) >= 2 and is_targets_key(texts[-2]):
-                out.extend(targets_from_text(texts[-1], table.row_locator(r),
-                                             table.row_page(r)))
-    return out
+def targets_from_fields(fields: list[Field]) -> list[IndicatorRow]:
+    """The indicator rows of a passport's fields whose key lists the targets."""
+    return [row for f in fields if is_targets_key(f.key)
+            for row in targets_from_text(f.value, f.locator, f.page)]
 
 
 def targets_from_text(text: str, locator: str, page: int | None = None) -> list[IndicatorRow]:

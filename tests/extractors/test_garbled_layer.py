@@ -3,18 +3,22 @@ scan: the page images go through OCR, and without OCR the file fails with a clea
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from extractors import extract, ocr
+from extractors import extract
 from extractors.errors import NoTextLayer
 from extractors.text_quality import garbled, word_share
-from tests.extractors.test_ocr import NUMBERS, _image_only, _ruled_pdf, needs_ocr
+from tests.extractors.test_ocr import (
+    NUMBERS,
+    _image_only,
+    _ruled_pdf,
+    needs_ocr,
+    without_tesseract,
+)
 
 JUNK = ("It F o o t-1 Cd al vF -l FI c-.1 c..l t- z I S i X Q F o F 1 3 ) T t ) { 4 (n "
         "0) (D F F o, H o p 4 o f'1 : ; 9 ctl o : I l l l l | l l l l oi .; $ F {) (g")
@@ -74,16 +78,7 @@ def test_a_garbled_text_layer_is_read_by_ocr(tmp_path: Path) -> None:
 def test_a_garbled_text_layer_without_ocr_fails_with_the_reason(tmp_path: Path,
                                                                  monkeypatch) -> None:
     pdf = _scan_with_junk_layer(tmp_path)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    if shutil.which("pdftoppm"):
-        os.symlink(shutil.which("pdftoppm"), bin_dir / "pdftoppm")
-    monkeypatch.setenv("PATH", str(bin_dir))
-    ocr.ocr_unavailable.cache_clear()
-    try:
-        with pytest.raises(NoTextLayer) as info:
-            extract(pdf)
-    finally:
-        ocr.ocr_unavailable.cache_clear()
+    with without_tesseract(tmp_path, monkeypatch), pytest.raises(NoTextLayer) as info:
+        extract(pdf)
     assert info.value.reason.startswith("the PDF's text layer is not words")
     assert "apt-get install" in info.value.reason

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -132,7 +134,9 @@ def test_text_lines_split_a_two_line_cell():
     assert lines[1][1] >= 57
 
 
-def test_without_tesseract_no_text_layer(scanned_pdf, tmp_path, monkeypatch):
+@contextlib.contextmanager
+def without_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A PATH with pdftoppm (when installed) but no tesseract, for the block's duration."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     if shutil.which("pdftoppm"):
@@ -140,10 +144,14 @@ def test_without_tesseract_no_text_layer(scanned_pdf, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(bin_dir))
     ocr.ocr_unavailable.cache_clear()
     try:
-        with pytest.raises(NoTextLayer) as info:
-            ocr.ocr_pdf(scanned_pdf)
+        yield
     finally:
         ocr.ocr_unavailable.cache_clear()
+
+
+def test_without_tesseract_no_text_layer(scanned_pdf, tmp_path, monkeypatch):
+    with without_tesseract(tmp_path, monkeypatch), pytest.raises(NoTextLayer) as info:
+        ocr.ocr_pdf(scanned_pdf)
     assert "apt-get install" in info.value.reason
     if shutil.which("pdftoppm"):
         assert "apt-get install tesseract-ocr tesseract-ocr-rus" in info.value.reason

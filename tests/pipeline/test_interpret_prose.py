@@ -97,6 +97,25 @@ def test_budget_sentences_pair_planned_and_spent():
     }
 
 
+@pytest.mark.parametrize(("sentence", "rows"), [
+    # a figure over all the years a sentence goes on to list is no year's: its years' figures
+    # are that total's (or that source's) parts
+    ("Общий объем финансирования программы составляет 1 234 567,8 тыс. рублей, в том числе: "
+     "2021 год – 250 000,0 тыс. рублей; 2022 год – 246 000,5 тыс. рублей.",
+     {(2021, "total"): 250_000_000.0, (2022, "total"): 246_000_500.0}),
+    ("Средства федерального бюджета предусмотрены в размере 300 тыс. рублей, в том числе "
+     "2021 год – 100 тыс. рублей, 2022 год – 200 тыс. рублей.",
+     {(2021, "federal"): 100_000.0, (2022, "federal"): 200_000.0}),
+    # one year named: the sentence's figures are that year's
+    ("В 2022 году предусмотрено 125 400,5 тыс. рублей, освоено 120 100,0 тыс. рублей.",
+     {(2022, "unknown"): 125_400_500.0}),
+])
+def test_budget_sentence_listing_years(sentence: str,
+                                       rows: dict[tuple[int, str], float]) -> None:
+    found = finance_from_sentences(paras(sentence), default_year=None)
+    assert {(r["year"], r["source"]): r["planned_rub"] for r in found} == rows
+
+
 def test_unspent_remainder_is_not_taken_for_spending():
     rows = finance_from_sentences(paras(
         "На 2020 год на реализацию муниципального проекта выделено 2 002,000 тыс. руб. из "
