@@ -27,6 +27,7 @@ YEARS_RANGE_RE = re.compile(r"(?<!\d)(20\d\d)\s*(?:г\.?|года?)?\s*[-–—]
                             re.IGNORECASE)
 # an approval stamp over the title («Утверждено приказом …», «УТВЕРЖДАЮ», «Приложение № 2»)
 STAMP_LINE_RE = re.compile(r"^(?:утвержд|согласован|приложение\b)", re.IGNORECASE)
+WORD_RE = re.compile(r"[^\W\d_]{3,}")  # a title says a word, not just «I» or «1.»
 APPENDIX_MIN_LINES = 3  # lines of an order's own page before the appendix that is the programme
 DATE_LINE_RE = re.compile(
     r"^(?:от\s+)?[«\"]?\d{1,2}[»\"]?[\s.]+(?:\d{1,2}|[а-яё]+)[\s.]+\d{4}\s*(?:г\.?|года)?$",
@@ -189,8 +190,8 @@ def doc_type_of(lead: Lead, more_titles: Iterable[str] = ()) -> tuple[DocType, s
             for rule in titles:
                 if rule.pattern.search(line):
                     return rule.doc_type, line
-    return DocType.OTHER, next((t for t in lead.lines if not STAMP_LINE_RE.match(t)),
-                               lead.lines[0] if lead.lines else None)
+    return DocType.OTHER, next((t for t in lead.lines if not STAMP_LINE_RE.match(t)
+                                and WORD_RE.search(t)), lead.lines[0] if lead.lines else None)
 
 
 def _named(regex: re.Pattern[str], lines: list[str]) -> list[str]:

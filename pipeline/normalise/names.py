@@ -102,11 +102,11 @@ class Names:
         return found[0] if len(found) == 1 else None
 
     def national_named(self, text: str) -> str | None:
-        """The national project ``text`` names as such (``национального проекта «…»``)."""
-        for m in NATIONAL_NAMED_RE.finditer(text):
-            if found := self.national_project(m.group(0)):
-                return found
-        return None
+        """The national project ``text`` names as such (``национального проекта «…»``);
+        None when it names several (a strategy listing the national projects is none's)."""
+        named = {found for m in NATIONAL_NAMED_RE.finditer(text)
+                 if (found := self.national_project(m.group(0)))}
+        return named.pop() if len(named) == 1 else None
 
     def place(self, lead: str, wider: str, full: str, year: int | None = None,
               ) -> tuple[str | None, str | None]:

@@ -59,6 +59,8 @@ def test_a_numeric_one_row_table_is_no_letterhead() -> None:
     (["Приложение № 2", "Информация о работе школ"], "Информация о работе школ"),
     (["Информация о работе школ"], "Информация о работе школ"),
     (["Утверждено"], "Утверждено"),  # nothing else to call it
+    (["I", "ОСНОВНЫЕ ЭКОНОМИЧЕСКИЕ И СОЦИАЛЬНЫЕ ПОКАЗАТЕЛИ"],
+     "ОСНОВНЫЕ ЭКОНОМИЧЕСКИЕ И СОЦИАЛЬНЫЕ ПОКАЗАТЕЛИ"),  # a section number is no title
 ])
 def test_the_title_is_not_an_approval_stamp(lines: list[str], title: str) -> None:
     assert interpret(_doc(*_paragraphs(*lines))).meta["title"] == title
@@ -77,3 +79,15 @@ def test_the_title_is_not_an_approval_stamp(lines: list[str], title: str) -> Non
 def test_federal_project_named_in_the_title(names: Names, lead: str,
                                             expected: str | None) -> None:
     assert names.federal_named(lead) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("в рамках национального проекта «Образование» … национального проекта «Образование»",
+     "Образование"),
+    ("федеральный проект «Успех каждого ребенка» национального проекта «Образование»; "
+     "федеральный проект «Содействие занятости» национального проекта «Демография»", None),
+    ("без национальных проектов", None),
+])
+def test_national_project_named_in_the_text(names: Names, text: str,
+                                            expected: str | None) -> None:
+    assert names.national_named(text) == expected
