@@ -7,6 +7,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.1.0"
 
-from pipeline.load import connect, load  # after __version__: pipeline.batch.write reads it
+# after __version__: pipeline.batch.write reads it
+from pipeline.load import connect, hive_partitioning, load
 
-__all__ = ["__version__", "connect", "load"]
+__all__ = ["__version__", "connect", "hive_partitioning", "load"]

@@ -1,7 +1,8 @@
 """Read an output folder: ``load(out)`` gives pandas DataFrames, ``connect(out)`` DuckDB views.
 
 Both read the parts the manifest names, so they see the last committed state even while a
-run is writing; a folder without a manifest is read by listing its parts.
+run is writing; a folder without a manifest is read by listing its parts. To read a table's
+folder with the ``year_part`` key, pass ``hive_partitioning()`` (pandas, pyarrow).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from pipeline.batch.manifest import load_manifest
-from pipeline.batch.write import SCHEMA_PART, list_parts, read_part
+from pipeline.batch.write import PARTITION_KEY, SCHEMA_PART, list_parts, read_part
 from schemas import TABLES
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import pyarrow.dataset as ds
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,20 @@ def part_files(out: Path | str, name: str) -> list[Path]:
     schema_part = [p for p in list_parts(out)[0]
                    if p.startswith(f"{name}/") and p.endswith(SCHEMA_PART)]
     return [out / p for p in sorted(rels | set(schema_part))]
+
+
+def hive_partitioning() -> ds.Partitioning:
+    """The output's partitioning with its key typed: ``year_part`` an int32, null for the
+    rows without a year (``year_part=__HIVE_DEFAULT_PARTITION__``).
+
+    ``pd.read_parquet(OUT / "indicators", partitioning=hive_partitioning())`` gives it as
+    an integer column; a bare ``pd.read_parquet(folder)`` infers a dictionary, which
+    pyarrow cannot yet turn into pandas when the null partition holds rows
+    (apache/arrow "Cannot yet unify dictionaries with nulls", pandas-dev/pandas#55400).
+    """
+    import pyarrow.dataset as ds
+
+    return ds.partitioning(pa.schema([(PARTITION_KEY, pa.int32())]), flavor="hive")
 
 
 def read_table(out: Path | str, name: str, columns: list[str] | None = None) -> pa.Table:

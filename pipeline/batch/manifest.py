@@ -3,7 +3,8 @@
 ``<out>/_manifest.parquet`` has one row per input file seen (its path relative to the input
 folder, content hash = ``doc_id``, size, mtime, the pipeline version that processed it, its
 status and the rows and part files it owns in every table). Its key-value metadata records the
-manifest format, the schema version of the parts and the run counter. It is replaced
+manifest format, the schema version of the parts, the layout version of the folders
+(``pipeline.batch.layout``) and the run counter. It is replaced
 atomically and is the commit point of every batch: a part that the manifest does not name is
 garbage left by a killed run and is deleted by the next one (``pipeline.batch.commit.recover``).
 """
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.batch.discover import SourceFile
+from pipeline.batch.write import LAYOUT_VERSION
 from schemas import SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
@@ -220,7 +222,7 @@ def save_manifest(out: Path, manifest: Manifest) -> None:
         cols[f"rows_{t}"] = [e.rows.get(t, 0) for e in entries]
         cols[f"parts_{t}"] = [list(e.parts.get(t, ())) for e in entries]
     meta = {**manifest.meta, "manifest_version": MANIFEST_VERSION,
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": SCHEMA_VERSION, "layout_version": LAYOUT_VERSION,
             "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     manifest.meta = meta
     table = pa.table(cols, schema=MANIFEST_SCHEMA.with_metadata(meta))

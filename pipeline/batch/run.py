@@ -7,16 +7,12 @@ killed run keeps the batches it committed and the next run does the rest.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import json
 import logging
-import os
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +23,8 @@ from pipeline import __version__
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES, Committer, recover
 from pipeline.batch.discover import SourceFile, discover, stored_name
 from pipeline.batch.engines import ENGINES, make_engine
+from pipeline.batch.layout import migrate_layout
+from pipeline.batch.lock import RunError, output_lock
 from pipeline.batch.manifest import (
     Manifest,
     ManifestError,
@@ -58,10 +56,6 @@ from schemas import SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to the working folder
-
-
-class RunError(Exception):
-    """The run itself cannot proceed (input missing, output not writable or busy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,40 +136,6 @@ def _check_paths(cfg: RunConfig) -> None:
         probe.unlink()
     except OSError as exc:
         raise RunError(f"output folder {cfg.out} is not writable: {exc}") from None
-
-
-_held_locks: list[int] = []
-
-
-def _drop_locks_in_child() -> None:
-    """A forked worker must not share the run's lock: if the run is killed, the lock has to
-    go with it even while an orphaned worker finishes its file (workers never write)."""
-    for fd in _held_locks:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _held_locks.clear()
-
-
-os.register_at_fork(after_in_child=_drop_locks_in_child)
-
-
-@contextlib.contextmanager
-def output_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the output folder itself for the run (no lock file is left
-    behind; the kernel drops the lock when the process dies, even by SIGKILL)."""
-    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunError(f"another run is writing to {out}; wait for it or choose another "
-                           "--out") from None
-        _held_locks.append(fd)
-        yield
-    finally:
-        if fd in _held_locks:
-            _held_locks.remove(fd)
-        os.close(fd)
 
 
 def _open_manifest(cfg: RunConfig) -> Manifest:
@@ -323,6 +283,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
     was_complete = (manifest.meta.get("state") == "complete"
                     and "rebuild_before" not in manifest.meta and not cfg.full)
     recover(cfg.out, manifest)
+    manifest = migrate_layout(cfg.out, manifest)
     run_seq = manifest.run_seq + 1
     files, skipped = _discover(cfg, manifest)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)

@@ -1,9 +1,12 @@
 """Write the output tables as hive-partitioned Parquet datasets, one immutable part at a time.
 
-Each table is a folder ``<out>/<table>/`` of parts under ``year_part=<yyyy>`` (or
-``year_part=none``) sub-folders. The partition key is an extra string column derived from the
-row's year; the contract columns (``year``, ``report_year`` …) stay inside the files with their
-int32 type, so every reader sees them whatever it infers for the folder names. A part is
+Each table is a folder ``<out>/<table>/`` of parts under ``year_part=<yyyy>`` sub-folders, or
+``year_part=__HIVE_DEFAULT_PARTITION__`` for rows without a year (the name every engine reads
+as null, so the partition key reads as an integer). The key lives in the folder names only,
+not in the files; the contract columns (``year``, ``report_year`` …) stay inside the files
+with their int32 type, so every reader sees them whatever it infers for the folder names.
+Outputs of layout 1 named the null partition ``year_part=none``; ``pipeline.batch.layout``
+moves them on the next run. A part is
 written to a hidden temporary name and renamed into place with ``os.replace``, so a reader
 never sees a half-written file; parts are never modified, only replaced (see
 ``pipeline.batch.commit``).
@@ -31,8 +34,14 @@ from schemas.rows import AnyRow
 from schemas.validate import validate_rows
 
 PARTITION_KEY = "year_part"
-NULL_PARTITION = "none"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # the hive convention for null
+LEGACY_NULL_PARTITION = "none"  # layout 1
+LAYOUT_VERSION = "2"  # of the folders; recorded in the manifest
 SCHEMA_PART = "part-0-schema.parquet"
+# The empty schema part lives in a partition no row goes to (years are 1000-9999) whose name
+# is an integer: a table whose rows all lack a year still has one integer key for the
+# engines to infer the key's type from (pyarrow cannot infer it from null partitions alone).
+SCHEMA_PARTITION = "0"
 TMP_SUFFIX = ".tmp"
 # the column whose year names a row's partition folder (documented in docs/DATA.md)
 PARTITION_SOURCE = {"documents": "report_year", "indicators": "year",
@@ -80,7 +89,8 @@ def _year_of(value: Any) -> int | None:
 
 
 def partition_of(name: str, row: Row) -> str:
-    """The ``year_part`` folder a row belongs to: the year it is about, else ``none``."""
+    """The ``year_part`` folder a row belongs to: the year it is about, else the null
+    partition."""
     if name == "documents":
         year = _year_of(row.get("report_year"))
     elif name == "activities":
@@ -176,6 +186,11 @@ def rewrite_parts(out: Path, name: str, parts: Sequence[str], edit: RowsEdit,
     return mapping, n_rows
 
 
+def part_size(out: Path, rel: str) -> int:
+    """The size in bytes of a part."""
+    return (out / rel).stat().st_size
+
+
 def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Table:
     """One part of table ``name`` with the current schema and its metadata.
 
@@ -189,11 +204,15 @@ def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Tab
     return table.cast(schema)
 
 
+def schema_parts() -> list[str]:
+    """Where the empty schema part of each table lives (a copy elsewhere is stale)."""
+    return [f"{partition_dir(name, SCHEMA_PARTITION)}/{SCHEMA_PART}" for name in TABLES]
+
+
 def ensure_schema_parts(out: Path) -> list[str]:
     """Write one empty part per table so every dataset exists and carries its schema."""
     rels = []
-    for name in TABLES:
-        rel = f"{partition_dir(name, NULL_PARTITION)}/{SCHEMA_PART}"
+    for name, rel in zip(TABLES, schema_parts(), strict=True):
         target = out / rel
         if not target.exists() or pq.read_schema(target).metadata != file_schema(name).metadata:
             save_atomic(rows_to_table(name, []), target)
