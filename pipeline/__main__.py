@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES
+from pipeline.batch.compact import DEFAULT_COMPACT_THRESHOLD
 from pipeline.batch.engines import ENGINES, EngineError
 from pipeline.batch.progress import MODES, BarProgress, make_progress
 from pipeline.batch.report import REPORT_HTML, REPORT_JSON, format_summary
 from pipeline.batch.run import RunConfig, RunError, run
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+from pipeline.compact_cli import add_compact_parser, compact_main
 
 EXIT_OK, EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 2, 130, 143
 
@@ -97,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "change is applied to the stored rows by the next run, without --full")
     ex.add_argument("--commit-every", type=int, default=DEFAULT_COMMIT_FILES, metavar="N",
                     help=f"commit results every N files (default: {DEFAULT_COMMIT_FILES})")
+    ex.add_argument("--compact-threshold", type=int, default=DEFAULT_COMPACT_THRESHOLD,
+                    metavar="N", help="at the end of the run, merge the parts of every "
+                    f"partition holding more than N small parts (0: never; default: "
+                    f"{DEFAULT_COMPACT_THRESHOLD}; see the compact command)")
     ex.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                     help=f"seconds one file may take before it is marked failed "
                     f"(default: {DEFAULT_TIMEOUT_S:.0f})")
@@ -111,11 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
                     f"(it is always written to OUT/{REPORT_JSON})")
     ex.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     ex.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    add_compact_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "compact":
+        return compact_main(args)
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:  # Dask's own start/stop chatter
@@ -127,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                         memory_mb=args.memory_mb, engine=args.engine, scheduler=args.scheduler,
                         full=args.full, retry_failed=args.retry_failed, checksum=args.checksum,
                         follow_symlinks=args.follow_symlinks,
-                        commit_every=args.commit_every, overrides=args.overrides)
+                        commit_every=args.commit_every, overrides=args.overrides,
+                        compact_threshold=args.compact_threshold)
         progress = make_progress(args.progress)
         redirect: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
         if isinstance(progress, BarProgress):

@@ -21,6 +21,7 @@ from extractors import ExtractLimits
 from extractors.legacy import reap_stale_conversions
 from pipeline import __version__
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES, Committer, recover
+from pipeline.batch.compact import DEFAULT_COMPACT_THRESHOLD, CompactSettings, compact
 from pipeline.batch.discover import SourceFile, discover, stored_name
 from pipeline.batch.engines import ENGINES, make_engine
 from pipeline.batch.layout import migrate_layout
@@ -73,6 +74,7 @@ class RunConfig:
     follow_symlinks: bool = False  # also read links to files outside the input folder
     commit_every: int = DEFAULT_COMMIT_FILES
     overrides: Path | None = None  # None: data/reference/overrides.csv here, else packaged
+    compact_threshold: int = DEFAULT_COMPACT_THRESHOLD  # 0: never compact at the end
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -87,6 +89,8 @@ class RunConfig:
             raise ValueError("scheduler is only used with engine 'dask'")
         if self.commit_every < 1:
             raise ValueError(f"commit_every must be >= 1, got {self.commit_every}")
+        if self.compact_threshold < 0:
+            raise ValueError(f"compact_threshold must be >= 0, got {self.compact_threshold}")
 
 
 @dataclass(slots=True)
@@ -311,6 +315,9 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
     committer.commit()
     if records or committer.batches or not was_complete:  # else the manifest says it all
         committer.save()
+    if cfg.compact_threshold:  # partitions holding more small parts than the threshold
+        settings = CompactSettings(min_parts=cfg.compact_threshold + 1)
+        committer.manifest = compact(cfg.out, committer.manifest, settings).manifest
 
     summary = RunSummary(files=len(files), skipped=len(skipped), processed=len(records),
                          seconds=time.perf_counter() - t0)
