@@ -16,6 +16,7 @@ from pipeline.batch.engines import ENGINES, EngineError
 from pipeline.batch.progress import MODES, BarProgress, make_progress
 from pipeline.batch.report import REPORT_HTML, REPORT_JSON, format_summary
 from pipeline.batch.run import RunConfig, RunError, run
+from pipeline.batch.storage import out_location, storage_option
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.compact_cli import add_compact_parser, compact_main
 
@@ -71,8 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ex.add_argument("input", type=Path, help="folder of reports (searched recursively) or a file")
-    ex.add_argument("--out", type=Path, default=Path("data/out"),
-                    help="output folder for the Parquet datasets (default: data/out)")
+    ex.add_argument("--out", type=out_location, default=Path("data/out"),
+                    help="output folder for the Parquet datasets, or an fsspec URL such as "
+                    "s3://bucket/prefix (default: data/out)")
+    ex.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE",
+                    type=storage_option, help="option of the output's filesystem, e.g. "
+                    "endpoint_url=http://127.0.0.1:9000 for an S3-compatible store "
+                    "(repeatable)")
     ex.add_argument("--workers", type=int, default=1,
                     help="worker processes (local engine) or LocalCluster workers (dask "
                     "engine without --scheduler); 0 runs in this process (default: 1)")
@@ -137,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
                         full=args.full, retry_failed=args.retry_failed, checksum=args.checksum,
                         follow_symlinks=args.follow_symlinks,
                         commit_every=args.commit_every, overrides=args.overrides,
-                        compact_threshold=args.compact_threshold)
+                        compact_threshold=args.compact_threshold,
+                        storage_options=tuple(args.storage_option))
         progress = make_progress(args.progress)
         redirect: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
         if isinstance(progress, BarProgress):
@@ -165,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(summary.report, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_summary(summary.report) + "\n")
-        sys.stdout.write(f"report: {args.out / REPORT_HTML}\n")
+        sys.stdout.write(f"report: {args.out}/{REPORT_HTML}\n")
     return EXIT_OK
 
 

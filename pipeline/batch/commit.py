@@ -27,11 +27,11 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from pipeline.batch.discover import SourceFile
 from pipeline.batch.manifest import CHILD_TABLES, Entry, Manifest, Stamp, save_manifest
 from pipeline.batch.write import (
+    Out,
     RowsEdit,
     ensure_schema_parts,
     list_parts,
@@ -58,13 +58,13 @@ MAX_BACKLOG = 10
 THROTTLE_FROM_S = 0.25
 
 
-def recover(out: Path, manifest: Manifest) -> int:
+def recover(out: Out, manifest: Manifest) -> int:
     """Delete temporary files and parts the manifest does not name (left by a killed run)."""
     parts, temps = list_parts(out)
     keep = manifest.referenced_parts() | set(schema_parts())
     stale = [p for p in parts if p not in keep]
     for tmp in temps:
-        tmp.unlink(missing_ok=True)
+        remove_part(out, tmp)
     for rel in stale:
         remove_part(out, rel)
     if stale or temps:
@@ -74,7 +74,7 @@ def recover(out: Path, manifest: Manifest) -> int:
     return len(stale)
 
 
-def install(out: Path, manifest: Manifest, entries: dict[str, Entry],
+def install(out: Out, manifest: Manifest, entries: dict[str, Entry],
             superseded: Iterable[str], meta: Mapping[str, str] | None = None) -> Manifest:
     """The commit step: the new parts are written; the manifest of ``entries`` (with
     ``manifest``'s metadata updated by ``meta``) replaces the old one, then the
@@ -114,7 +114,7 @@ def _remap(entry: Entry, remap: Mapping[str, str | None]) -> Entry:
 class Committer:
     """Collects results and commits them in batches of whole doc_id groups."""
 
-    def __init__(self, out: Path, manifest: Manifest, run_seq: int, stamp: Stamp,
+    def __init__(self, out: Out, manifest: Manifest, run_seq: int, stamp: Stamp,
                  groups: Mapping[str, int], every_files: int = DEFAULT_COMMIT_FILES,
                  every_seconds: float = DEFAULT_COMMIT_SECONDS) -> None:
         self.out = out

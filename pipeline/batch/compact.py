@@ -21,22 +21,23 @@ import dataclasses
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.batch.commit import install, key_column, recover
 from pipeline.batch.layout import migrate_layout
-from pipeline.batch.lock import RunError, output_lock
-from pipeline.batch.manifest import Entry, Manifest, ManifestError, load_manifest, manifest_path
+from pipeline.batch.lock import RunError, storage_lock
+from pipeline.batch.manifest import MANIFEST_NAME, Entry, Manifest, ManifestError, load_manifest
+from pipeline.batch.storage import open_storage
 from pipeline.batch.write import (
+    Out,
     part_name,
     part_size,
     partition_dir,
     partition_of_part,
-    read_part,
-    save_atomic,
+    put_table,
+    read_stored_part,
 )
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class CompactResult:
     parts_written: int = 0
 
 
-def small_parts(out: Path, manifest: Manifest, settings: CompactSettings
+def small_parts(out: Out, manifest: Manifest, settings: CompactSettings
                 ) -> dict[tuple[str, str], list[str]]:
     """{(table, partition): its small parts} for the partitions to compact."""
     by_partition: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -88,7 +89,7 @@ def small_parts(out: Path, manifest: Manifest, settings: CompactSettings
     return groups
 
 
-def _merge(out: Path, table: str, partition: str, rels: list[str], settings: CompactSettings
+def _merge(out: Out, table: str, partition: str, rels: list[str], settings: CompactSettings
            ) -> tuple[dict[str, set[str]], int]:
     """Write the rows of ``rels`` as new parts: ({key value: new parts holding its rows},
     parts written). At most one target's worth of rows is held in memory."""
@@ -101,7 +102,7 @@ def _merge(out: Path, table: str, partition: str, rels: list[str], settings: Com
         nonlocal written
         merged = pa.concat_tables(buffer)
         rel = f"{partition_dir(table, partition)}/{part_name()}"
-        save_atomic(merged, out / rel)
+        put_table(out, rel, merged)
         for value in pc.unique(merged[key]).to_pylist():
             placed[value].add(rel)
         buffer.clear()
@@ -109,7 +110,7 @@ def _merge(out: Path, table: str, partition: str, rels: list[str], settings: Com
 
     rows = size = 0
     for rel in rels:
-        part = read_part(out / rel, table)
+        part = read_stored_part(out, rel, table)
         part_bytes = part_size(out, rel)
         if buffer and (rows + part.num_rows > settings.target_rows
                        or size + part_bytes > settings.target_bytes):
@@ -136,7 +137,7 @@ def _repoint(entry: Entry, table: str, merged: set[str], placed: dict[str, set[s
                                              table: tuple(dict.fromkeys([*kept, *new]))})
 
 
-def compact(out: Path, manifest: Manifest, settings: CompactSettings | None = None
+def compact(out: Out, manifest: Manifest, settings: CompactSettings | None = None
             ) -> CompactResult:
     """Merge the small parts of every partition holding ``settings.min_parts`` of them and
     commit; the caller holds the output lock. Returns the new manifest and what was done."""
@@ -159,16 +160,17 @@ def compact(out: Path, manifest: Manifest, settings: CompactSettings | None = No
     return CompactResult(new, len(groups), len(merged_all), written)
 
 
-def compact_output(out: Path, settings: CompactSettings | None = None) -> CompactResult:
+def compact_output(out: Out, settings: CompactSettings | None = None) -> CompactResult:
     """``python -m pipeline compact OUT``: under the output lock, finish what a killed run
     left (``recover``, layout migration), then compact.
 
     Raises:
         RunError: ``out`` holds no manifest, an unreadable one, or another run holds it.
     """
-    if not manifest_path(out).is_file():
-        raise RunError(f"{out} holds no {manifest_path(out).name}: not an output folder")
-    with output_lock(out):
+    storage = open_storage(out)
+    if not storage.exists(MANIFEST_NAME):
+        raise RunError(f"{storage.url} holds no {MANIFEST_NAME}: not an output folder")
+    with storage_lock(storage, "compact"):
         try:
             manifest = load_manifest(out)
         except ManifestError as exc:

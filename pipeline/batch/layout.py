@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from pathlib import Path
 
 from pipeline.batch.commit import install
 from pipeline.batch.manifest import Manifest
@@ -21,17 +20,18 @@ from pipeline.batch.write import (
     LAYOUT_VERSION,
     LEGACY_NULL_PARTITION,
     NULL_PARTITION,
+    Out,
     part_name,
     partition_dir,
     partition_of_part,
-    read_part,
-    save_atomic,
+    put_table,
+    read_stored_part,
 )
 
 log = logging.getLogger(__name__)
 
 
-def _relocated(out: Path, manifest: Manifest) -> dict[str, str]:
+def _relocated(out: Out, manifest: Manifest) -> dict[str, str]:
     """Copy every part of a legacy null partition into the null partition: {old: new}."""
     moves: dict[str, str] = {}
     for entry in manifest.entries.values():
@@ -40,12 +40,12 @@ def _relocated(out: Path, manifest: Manifest) -> dict[str, str]:
                 if rel in moves or partition_of_part(rel) != LEGACY_NULL_PARTITION:
                     continue
                 target = f"{partition_dir(table, NULL_PARTITION)}/{part_name()}"
-                save_atomic(read_part(out / rel, table), out / target)
+                put_table(out, target, read_stored_part(out, rel, table))
                 moves[rel] = target
     return moves
 
 
-def migrate_layout(out: Path, manifest: Manifest) -> Manifest:
+def migrate_layout(out: Out, manifest: Manifest) -> Manifest:
     """``manifest`` at the current layout (the parts moved and the manifest replaced when it
     was written with an older one); an empty manifest is returned as it is."""
     if not manifest.exists or manifest.meta.get("layout_version") == LAYOUT_VERSION:

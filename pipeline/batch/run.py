@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -25,14 +26,15 @@ from pipeline.batch.compact import DEFAULT_COMPACT_THRESHOLD, CompactSettings, c
 from pipeline.batch.discover import SourceFile, discover, stored_name
 from pipeline.batch.engines import ENGINES, make_engine
 from pipeline.batch.layout import migrate_layout
-from pipeline.batch.lock import RunError, output_lock
+from pipeline.batch.lock import RunError, storage_lock
+from pipeline.batch.lock import output_lock as output_lock  # re-exported
 from pipeline.batch.manifest import (
+    MANIFEST_NAME,
     Manifest,
     ManifestError,
     Plan,
     Stamp,
     load_manifest,
-    manifest_path,
     plan,
 )
 from pipeline.batch.progress import NullProgress, Progress
@@ -44,6 +46,7 @@ from pipeline.batch.report import (
     write_report,
 )
 from pipeline.batch.review import write_indicator_review
+from pipeline.batch.storage import Storage, StorageError, open_storage
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits, Task
 from pipeline.batch.write import list_parts, remove_part
 from pipeline.load import read_table
@@ -62,7 +65,7 @@ DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to 
 @dataclass(frozen=True, slots=True)
 class RunConfig:
     input: Path
-    out: Path
+    out: Path | str  # a folder, or an fsspec URL (s3://bucket/prefix): pipeline.batch.storage
     workers: int = 1
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_mb: int = DEFAULT_MEMORY_MB
@@ -75,6 +78,7 @@ class RunConfig:
     commit_every: int = DEFAULT_COMMIT_FILES
     overrides: Path | None = None  # None: data/reference/overrides.csv here, else packaged
     compact_threshold: int = DEFAULT_COMPACT_THRESHOLD  # 0: never compact at the end
+    storage_options: tuple[tuple[str, str], ...] = ()  # for the output's fsspec filesystem
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -130,21 +134,22 @@ def names_spec(cfg: RunConfig) -> NamesSpec:
     return spec
 
 
-def _check_paths(cfg: RunConfig) -> None:
+def _check_paths(cfg: RunConfig, out: Storage) -> None:
     if not cfg.input.exists():
         raise RunError(f"input folder {cfg.input} does not exist")
     try:
-        cfg.out.mkdir(parents=True, exist_ok=True)
-        probe = cfg.out / f".write-probe-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        if out.local is not None:
+            out.local.mkdir(parents=True, exist_ok=True)
+        probe = f".write-probe-{uuid.uuid4().hex}"
+        out.put(probe, b"")
+        out.delete(probe)
     except OSError as exc:
-        raise RunError(f"output folder {cfg.out} is not writable: {exc}") from None
+        raise RunError(f"output folder {out.url} is not writable: {exc}") from None
 
 
-def _open_manifest(cfg: RunConfig) -> Manifest:
+def _open_manifest(cfg: RunConfig, out: Storage) -> Manifest:
     try:
-        manifest = load_manifest(cfg.out)
+        manifest = load_manifest(out)
     except ManifestError as exc:
         if not cfg.full:
             raise RunError(str(exc)) from None
@@ -156,10 +161,10 @@ def _open_manifest(cfg: RunConfig) -> Manifest:
                     "rebuilding it from scratch", old_schema, SCHEMA_VERSION)
         manifest = Manifest()
     if not manifest.exists:
-        parts, _ = list_parts(cfg.out)
+        parts, _ = list_parts(out)
         for rel in parts:
-            remove_part(cfg.out, rel)
-        manifest_path(cfg.out).unlink(missing_ok=True)
+            remove_part(out, rel)
+        out.delete(MANIFEST_NAME)
     return manifest
 
 
@@ -169,11 +174,11 @@ def _record(res: FileResult) -> FileRecord:
                       doc.get("error"), res.seconds, {"documents": 1, **res.row_counts()})
 
 
-def _completion(out: Path, data_version: str | None) -> list[dict[str, Any]]:
+def _completion(out: Storage, data_version: str | None) -> list[dict[str, Any]]:
     """Completion by federal project over the whole output; taken from the last report when
     no commit has changed the output since (a run with nothing to do stays quick)."""
     try:
-        last = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
+        last = json.loads(out.read_bytes(REPORT_JSON).decode("utf-8"))
         if data_version is not None and last.get("data_version") == data_version:
             return list(last["completion_by_federal_project"])
     except (OSError, ValueError, KeyError):
@@ -198,20 +203,28 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
             it, its manifest is unreadable (without ``full``), or the overrides are wrong.
         EngineError: the Dask scheduler is unreachable or its workers differ.
     """
-    _check_paths(cfg)
+    try:
+        out = open_storage(cfg.out, dict(cfg.storage_options))
+    except StorageError as exc:
+        raise RunError(str(exc)) from None
+    _check_paths(cfg, out)
     spec = names_spec(cfg)
-    with output_lock(cfg.out):
-        return _run_locked(cfg, progress or NullProgress(), spec, task or FileProcessor(
-            FileSettings(names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
+    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    with storage_lock(out, run_id):
+        return _run_locked(cfg, out, run_id, progress or NullProgress(), spec,
+                           task or FileProcessor(FileSettings(
+                               names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
 
 
-def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
+def _discover(cfg: RunConfig, out: Storage, manifest: Manifest
+              ) -> tuple[list[SourceFile], list[str]]:
     def known(rel: str) -> tuple[int, float, str] | None:
         e = manifest.entries.get(rel)
         return None if e is None or cfg.checksum else (e.size, e.mtime, e.doc_id)
 
-    out_abs, in_abs = cfg.out.resolve(), cfg.input.resolve()
-    exclude = (out_abs,) if out_abs.is_relative_to(in_abs) else ()
+    in_abs = cfg.input.resolve()
+    out_abs = out.local.resolve() if out.local is not None else None
+    exclude = (out_abs,) if out_abs is not None and out_abs.is_relative_to(in_abs) else ()
     files, skipped = discover(cfg.input, known, exclude, cfg.follow_symlinks)
     if not files and manifest.entries and not cfg.full:
         raise RunError(f"no reports found under {cfg.input}, but the output holds "
@@ -277,19 +290,18 @@ def _renormalise(committer: Committer, todo: Plan, spec: NamesSpec) -> float:
     return time.perf_counter() - t0
 
 
-def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
-                ) -> RunSummary:
+def _run_locked(cfg: RunConfig, out: Storage, run_id: str, progress: Progress,
+                spec: NamesSpec, task: Task) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
-    run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     reap_stale_conversions()  # left by runs that were killed
-    manifest = _open_manifest(cfg)
+    manifest = _open_manifest(cfg, out)
     was_complete = (manifest.meta.get("state") == "complete"
                     and "rebuild_before" not in manifest.meta and not cfg.full)
-    recover(cfg.out, manifest)
-    manifest = migrate_layout(cfg.out, manifest)
+    recover(out, manifest)
+    manifest = migrate_layout(out, manifest)
     run_seq = manifest.run_seq + 1
-    files, skipped = _discover(cfg, manifest)
+    files, skipped = _discover(cfg, out, manifest)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
     todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed)
     log.info("%d file(s) found: %s", len(files), todo.counts())
@@ -297,7 +309,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
         log.info("the interpretation vocabularies changed since %d file(s) were read: "
                  "reading them again", todo.counts()["vocabulary"])
 
-    committer = Committer(cfg.out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
+    committer = Committer(out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
     in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)
     committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=in_name,
                        pipeline_version=__version__, state="running")
@@ -317,7 +329,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
         committer.save()
     if cfg.compact_threshold:  # partitions holding more small parts than the threshold
         settings = CompactSettings(min_parts=cfg.compact_threshold + 1)
-        committer.manifest = compact(cfg.out, committer.manifest, settings).manifest
+        committer.manifest = compact(out, committer.manifest, settings).manifest
 
     summary = RunSummary(files=len(files), skipped=len(skipped), processed=len(records),
                          seconds=time.perf_counter() - t0)
@@ -332,7 +344,7 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3), "pipeline_version": __version__,
         "schema_version": SCHEMA_VERSION, "engine": cfg.engine, "workers": cfg.workers,
-        "input": in_name, "out": stored_name(str(cfg.out.resolve())),
+        "input": in_name, "out": stored_name(str(out.local.resolve()) if out.local else out.url),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
         "batches": committer.batches, "data_version": data_version,
         "timings": {k: round(v, 3) for k, v in {"discover": discover_s, **timings}.items()},
@@ -340,7 +352,19 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, task: Task
                                 if timings.get("process") else None),
     }
     summary.report = build_report(facts, records, committer.manifest,
-                                  _completion(cfg.out, data_version))
-    write_report(cfg.out, summary.report)
-    write_indicator_review(cfg.out, data_version)
+                                  _completion(out, data_version))
+    _write_reports(out, summary.report, data_version)
     return summary
+
+
+def _write_reports(out: Storage, report: dict[str, Any], data_version: str | None) -> None:
+    """The run report and the review file; on an object store the report is written to a
+    local temporary folder and put (the review file is written for local outputs only)."""
+    if out.local is not None:
+        write_report(out.local, report)
+        write_indicator_review(out.local, data_version)
+        return
+    with tempfile.TemporaryDirectory(prefix="natproj-report-") as tmp:
+        for path in write_report(Path(tmp), report):
+            out.put(path.name, path.read_bytes())
+    log.info("run report: %s/%s", out.url, REPORT_JSON)
