@@ -144,7 +144,7 @@ class FsspecStorage:
 
     @property
     def url(self) -> str:
-        return f"{self.protocol}://{self.root}"
+        return f"{self.protocol}://{self.root.lstrip('/')}"
 
     @property
     def local(self) -> None:
@@ -234,4 +234,5 @@ def open_storage(location: Path | str | Storage,
     except (ImportError, ValueError) as exc:
         raise StorageError(f"cannot open {location}: {exc} (for s3:// install the [s3] "
                            "extra: pip install 'natproj-extract[s3]')") from None
-    return FsspecStorage(fs, root.rstrip("/"), protocol, dict(options or {}))
+    root = fs._strip_protocol(location).rstrip("/")  # as fs.find names objects
+    return FsspecStorage(fs, root, protocol, dict(options or {}))
