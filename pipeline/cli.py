@@ -81,8 +81,9 @@ class Option:
 
 
 OPTIONS = (
-    Option("input", Kind.PATH, None, "folder of reports (searched recursively) or a file; "
-           "may come from the config file or NATPROJ_INPUT"),
+    Option("input", Kind.LOCATION, None, "folder of reports (searched recursively) or a file, "
+           "or an fsspec URL of a prefix (s3://bucket/in: its objects are downloaded to a "
+           "temporary folder to be read); may come from the config file or NATPROJ_INPUT"),
     Option("out", Kind.LOCATION, Path("data/out"), "output folder for the Parquet datasets, "
            "not the input folder nor inside it, or an fsspec URL such as s3://bucket/prefix "
            "(default: data/out)"),
@@ -158,7 +159,8 @@ outputs:
   (rows without a year under year_part=__HIVE_DEFAULT_PARTITION__, read as null);
   OUT/{REPORT_JSON} and OUT/{REPORT_HTML} describe the last run. OUT may be a folder or an
   fsspec URL (s3://bucket/prefix, with the [s3] extra); the review workbook
-  OUT/review/indicators.xlsx is written for a local folder only. INPUT must be local.
+  OUT/review/indicators.xlsx is written for a local folder only. INPUT may be a URL too
+  (the same --storage-option apply); its objects are downloaded to a temporary folder.
   Small parts are merged at the end of a run (--compact-threshold) or by
   `compact OUT`.
 
@@ -208,7 +210,8 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
                     help=f"TOML file of settings (default: ${ENV_CONFIG} when set)")
     for opt in OPTIONS:
         if opt.name == "input":
-            ex.add_argument("input", type=Path, nargs="?", default=None, help=opt.help)
+            ex.add_argument("input", type=out_location, nargs="?", default=None,
+                            help=opt.help)
             continue
         flags = [*([opt.short] if opt.short else []), f"--{opt.name}"]
         if opt.kind is Kind.FLAG:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES
 from pipeline.batch.compact import DEFAULT_COMPACT_THRESHOLD
+from pipeline.batch.discover import stored_name
 from pipeline.batch.engines import ENGINES
 from pipeline.batch.lock import RunError
 from pipeline.batch.storage import Storage, StorageError, is_url, open_storage
@@ -23,13 +24,13 @@ log = logging.getLogger(__name__)
 DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to the working folder
 
 
-__all__ = ["RunConfig", "RunError", "check_input", "check_paths", "names_spec",
+__all__ = ["RunConfig", "RunError", "check_input", "check_paths", "input_name", "names_spec",
            "open_output"]
 
 
 @dataclass(frozen=True, slots=True)
 class RunConfig:
-    input: Path
+    input: Path | str  # a folder or a file, or an fsspec URL: pipeline.batch.remote_input
     out: Path | str  # a folder, or an fsspec URL (s3://bucket/prefix): pipeline.batch.storage
     workers: int = 1
     timeout_s: float = DEFAULT_TIMEOUT_S
@@ -43,7 +44,7 @@ class RunConfig:
     commit_every: int = DEFAULT_COMMIT_FILES
     overrides: Path | None = None  # None: data/reference/overrides.csv here, else packaged
     compact_threshold: int = DEFAULT_COMPACT_THRESHOLD  # 0: never compact at the end
-    storage_options: tuple[tuple[str, str], ...] = ()  # for the output's fsspec filesystem
+    storage_options: tuple[tuple[str, str], ...] = ()  # for the fsspec filesystems (both)
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -101,23 +102,32 @@ def open_output(cfg: RunConfig) -> Storage:
 
 def check_input(cfg: RunConfig) -> None:
     """Refuse a missing input, and an output folder that is the input folder or lies inside
-    it (the run would read its own report and outputs as documents next time). An output
-    URL (an object store) is never inside the input folder.
+    it (the run would read its own report and outputs as documents next time). An input or
+    output URL (an object store) is checked when it is listed or written.
 
     Raises:
         RunError: either.
     """
-    if not cfg.input.exists():
+    if is_url(cfg.input):
+        return
+    if not Path(cfg.input).exists():
         raise RunError(f"input folder {cfg.input} does not exist")
     if is_url(cfg.out):
         return
-    in_abs, out_abs = cfg.input.resolve(), Path(cfg.out).resolve()
+    in_abs, out_abs = Path(cfg.input).resolve(), Path(cfg.out).resolve()
     if in_abs.is_dir() and out_abs == in_abs:
         raise RunError(f"the output folder {cfg.out} is the input folder: choose an --out "
                        "outside the input folder (its reports would be read as documents)")
     if in_abs.is_dir() and out_abs.is_relative_to(in_abs):
         raise RunError(f"the output folder {cfg.out} lies inside the input folder {cfg.input}: "
                        "choose an --out outside it (its reports would be read as documents)")
+
+
+def input_name(cfg: RunConfig) -> str:
+    """The input as recorded in the manifest and the report: its absolute path, or its URL."""
+    if is_url(cfg.input):
+        return str(cfg.input).rstrip("/")
+    return stored_name(str(Path(cfg.input).resolve()))  # not UTF-8: escaped
 
 
 def check_paths(cfg: RunConfig, out: Storage) -> None:

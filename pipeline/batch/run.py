@@ -7,13 +7,16 @@ killed run keeps the batches it committed and the next run does the rest.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from extractors import ExtractLimits
@@ -27,6 +30,7 @@ from pipeline.batch.config import (
     RunError,
     check_input,
     check_paths,
+    input_name,
     names_spec,
     open_output,
 )
@@ -47,8 +51,9 @@ from pipeline.batch.manifest import (
     plan,
 )
 from pipeline.batch.progress import NullProgress, Progress
+from pipeline.batch.remote_input import RemoteInput, discover_remote, fetch_all, opened_input
 from pipeline.batch.report import FileRecord
-from pipeline.batch.storage import Storage
+from pipeline.batch.storage import Storage, StorageError
 from pipeline.batch.workers import Limits, Task
 from pipeline.batch.write import list_parts, remove_part
 from pipeline.normalise.names import Names, NamesSpec
@@ -128,12 +133,21 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
     check_paths(cfg, out)
     spec = names_spec(cfg)
     run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    with storage_lock(out, run_id):
+    with storage_lock(out, run_id), _input(cfg) as remote:
         review = read_review(out)
         spec = with_decisions(spec, review)
-        return _run_locked(cfg, out, run_id, progress or NullProgress(), spec, review,
+        return _run_locked(cfg, out, remote, run_id, progress or NullProgress(), spec, review,
                            task or FileProcessor(FileSettings(
                                names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
+
+
+@contextlib.contextmanager
+def _input(cfg: RunConfig) -> Iterator[RemoteInput | None]:
+    try:
+        with opened_input(cfg.input, dict(cfg.storage_options)) as remote:
+            yield remote
+    except StorageError as exc:
+        raise RunError(str(exc)) from None
 
 
 def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
@@ -155,27 +169,38 @@ def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
                 raise RunError(str(exc)) from None
         if manifest.exists and manifest.meta.get("schema_version") != SCHEMA_VERSION:
             manifest = Manifest()  # rebuilt from scratch: every file is new
-    files, skipped = _discover(cfg, manifest)
+    with _input(cfg) as remote:
+        files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
     return plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
                 tool_available=functools.cache(tool_available)), skipped
 
 
-def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
+def _discover(cfg: RunConfig, manifest: Manifest, remote: RemoteInput | None
+              ) -> tuple[list[SourceFile], list[str]]:
     def known(rel: str) -> tuple[int, float, str] | None:
         e = manifest.entries.get(rel)
         return None if e is None or cfg.checksum else (e.size, e.mtime, e.doc_id)
 
-    in_abs = cfg.input.resolve()  # the output is not inside it (config.check_input)
-    files, skipped = discover(cfg.input, known, (), cfg.follow_symlinks)
+    if remote is None:  # the output is not inside the input (config.check_input)
+        files, skipped = discover(Path(cfg.input), known, (), cfg.follow_symlinks)
+    else:
+        try:
+            files, skipped = discover_remote(remote, known)
+        except FileNotFoundError:
+            files, skipped = [], []
+        except OSError as exc:
+            raise RunError(f"cannot list the input {remote.url}: {exc}") from None
+        if not files and not manifest.entries:
+            raise RunError(f"no reports found under {remote.url}")
     if not files and manifest.entries and not cfg.full:
         raise RunError(f"no reports found under {cfg.input}, but the output holds "
                        f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
                        "input folder mounted?); pass --full to empty the output")
-    previous_input = manifest.meta.get("input")
-    if previous_input and previous_input != stored_name(str(in_abs)):
+    previous_input, name = manifest.meta.get("input"), input_name(cfg)
+    if previous_input and previous_input != name:
         log.warning("the output was built from %s; files not under %s are removed from it",
-                    previous_input, stored_name(str(in_abs)))
+                    previous_input, name)
     return files, skipped
 
 
@@ -235,8 +260,9 @@ def _renormalise(committer: Committer, todo: Plan, spec: NamesSpec) -> float:
     return time.perf_counter() - t0
 
 
-def _run_locked(cfg: RunConfig, out: Storage, run_id: str, progress: Progress,
-                spec: NamesSpec, review: ReviewState, task: Task) -> RunSummary:
+def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id: str,
+                progress: Progress, spec: NamesSpec, review: ReviewState, task: Task
+                ) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
     reap_stale_conversions()  # left by runs that were killed
@@ -246,7 +272,7 @@ def _run_locked(cfg: RunConfig, out: Storage, run_id: str, progress: Progress,
     recover(out, manifest)
     manifest = migrate_layout(out, manifest)
     run_seq = manifest.run_seq + 1
-    files, skipped = _discover(cfg, manifest)
+    files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
     todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
                 tool_available=functools.cache(tool_available))  # asked once a tool a run
@@ -258,9 +284,11 @@ def _run_locked(cfg: RunConfig, out: Storage, run_id: str, progress: Progress,
         log.info("%d file(s) that failed for want of a converter are read again: it is "
                  "installed now", todo.counts()[Reason.TOOL_AVAILABLE])
         forget_checks()  # before workers fork: a check cached by an earlier run is stale
+    if remote is not None:
+        fetch_all(remote, todo.to_process)  # the extractors read local files
 
     committer = Committer(out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
-    in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)
+    in_name = input_name(cfg)
     committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=in_name,
                        pipeline_version=__version__, state="running")
     if cfg.full:  # recorded at once, so a plain run finishes a --full run that was killed

@@ -27,6 +27,7 @@ import pytest
 import pipeline
 from pipeline.__main__ import main
 from pipeline.batch.manifest import ManifestError, load_manifest
+from pipeline.batch.remote_input import RemoteInput
 from pipeline.batch.report import load_history
 from pipeline.batch.run import RunConfig, RunError, run
 from pipeline.batch.storage import FsspecStorage, open_storage
@@ -102,14 +103,18 @@ def rows(out: str, endpoint: str) -> dict[str, list[tuple[object, ...]]]:
     return result
 
 
-def local_rows(folder: Path, tmp_path: Path) -> dict[str, list[tuple[object, ...]]]:
-    out = tmp_path / "local"
-    run(RunConfig(folder, out, workers=0))
+def rows_of_folder(out: Path) -> dict[str, list[tuple[object, ...]]]:
     result = {}
     for name in TABLES:
         table = ds.dataset(out / name, format="parquet", partitioning="hive").to_table()
         result[name] = sorted(tuple(map(repr, r.values())) for r in table.to_pylist())
     return result
+
+
+def local_rows(folder: Path, tmp_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    out = tmp_path / "local"
+    run(RunConfig(folder, out, workers=0))
+    return rows_of_folder(out)
 
 
 def test_extract_to_s3_incremental_and_changed(endpoint: str, bucket: str, tmp_path: Path):
@@ -206,3 +211,61 @@ def test_a_run_killed_after_its_first_commit_is_finished_by_the_next(
     assert summary.processed < 40
     assert len(load_manifest(storage).entries) == 40
     assert rows(out, endpoint) == local_rows(folder, tmp_path)
+
+
+def test_input_from_s3_downloads_only_what_it_processes(endpoint: str, bucket: str,
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    folder = tmp_path / "in"
+    write_corpus(folder, 5)
+    (folder / "batch000" / "readme.md").write_text("not a report", encoding="utf-8")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "x.txt").write_text("hidden", encoding="utf-8")
+    fs = open_storage("s3://x", dict(options(endpoint))).fs  # type: ignore[attr-defined]
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        fs.put_file(str(path), f"{bucket}/in/{path.relative_to(folder).as_posix()}")
+    fetched: list[str] = []
+    real_fetch = RemoteInput.fetch
+    monkeypatch.setattr(RemoteInput, "fetch",
+                        lambda self, rel: fetched.append(rel) or real_fetch(self, rel))
+    url, out = f"s3://{bucket}/in", tmp_path / "out"
+    assert main(["extract", url, "--out", str(out), "--workers", "0", "--progress", "none",
+                 "-q", "--storage-option", f"endpoint_url={endpoint}"]) == 0
+    manifest = load_manifest(out)
+    assert sorted(manifest.entries) == sorted(p.relative_to(folder).as_posix()
+                                              for p in folder.glob("batch000/*_*"))
+    assert manifest.meta["input"] == url
+    assert len(fetched) == 5  # each object once: hashed, then read from the same download
+    info = fs.info(f"{bucket}/in/batch000/note_00001.txt")
+    entry = manifest.entries["batch000/note_00001.txt"]
+    assert (entry.size, entry.mtime) == (info["size"], info["LastModified"].timestamp())
+    expected = local_rows(folder, tmp_path)
+    assert rows_of_folder(out) == expected
+
+    fetched.clear()
+    cfg = RunConfig(url, out, workers=0, storage_options=options(endpoint))
+    assert run(cfg).processed == 0
+    assert fetched == []  # unchanged size and LastModified: nothing downloaded
+
+    time.sleep(1.1)  # LastModified has a resolution of one second
+    note = folder / "batch000" / "note_00001.txt"
+    note.write_text(note.read_text(encoding="utf-8").replace("не менее", "не более"),
+                    encoding="utf-8")
+    fs.put_file(str(note), f"{bucket}/in/batch000/note_00001.txt")
+    fs.rm_file(f"{bucket}/in/batch000/note_00002.txt")
+    (folder / "batch000" / "note_00002.txt").unlink()
+    third = run(cfg)
+    assert (third.report["plan"]["changed"], third.report["plan"]["deleted"]) == (1, 1)
+    assert fetched == ["batch000/note_00001.txt"]
+    assert rows_of_folder(out) == local_rows(folder, tmp_path / "again")
+
+    fetched.clear()
+    assert run(RunConfig(url, out, workers=0, checksum=True,
+                         storage_options=options(endpoint))).processed == 0
+    assert len(fetched) == 4  # --checksum: every object downloaded and hashed, none re-read
+
+
+def test_an_input_url_with_no_objects_is_refused(endpoint: str, bucket: str, tmp_path: Path):
+    assert main(["extract", f"s3://{bucket}/nothing", "--out", str(tmp_path / "out"),
+                 "-q", "--storage-option", f"endpoint_url={endpoint}"]) == 2
+    assert not (tmp_path / "out" / "_manifest.parquet").exists()
