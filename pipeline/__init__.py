@@ -16,14 +16,16 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.1.0"
 
-from pipeline.load import connect, load  # after __version__: pipeline.batch.write reads it
+# after __version__: pipeline.batch.write reads it
+from pipeline.load import connect, hive_partitioning, load
 
 if TYPE_CHECKING:
     from pipeline.batch.run import RunConfig, RunError, RunSummary, run
 
 _RUN_API = ("RunConfig", "RunError", "RunSummary", "run")
 
-__all__ = ["RunConfig", "RunError", "RunSummary", "__version__", "connect", "load", "run"]
+__all__ = ["RunConfig", "RunError", "RunSummary", "__version__", "connect", "hive_partitioning",
+           "load", "run"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,7 +1,8 @@
-"""Command line: ``natproj-extract extract INPUT --out OUT`` (or ``python -m pipeline``).
+"""Command line: ``natproj-extract extract INPUT --out OUT`` and ``natproj-extract compact
+OUT`` (or ``python -m pipeline``).
 
 The options and their layering (command line > ``NATPROJ_*`` > ``--config`` TOML > defaults)
-are in ``pipeline.cli``; exit codes in ``pipeline.cli.ExitCode``.
+are in ``pipeline.cli``; exit codes in ``pipeline.exitcodes.ExitCode``.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.batch.engines import EngineError
 from pipeline.batch.progress import BarProgress, make_progress
 from pipeline.batch.report import REPORT_HTML, format_summary
 from pipeline.batch.run import RunError, RunSummary, preview, run
-from pipeline.cli import PROGRAM, CliSettings, ConfigError, ExitCode, build_parser, settings
+from pipeline.batch.storage import location
+from pipeline.cli import PROGRAM, CliSettings, ConfigError, build_parser, settings
+from pipeline.compact_cli import compact_main
+from pipeline.exitcodes import ExitCode
 from pipeline.logs import setup_logging
 
 log = logging.getLogger("pipeline")
@@ -73,7 +78,7 @@ def _report(opts: CliSettings, summary: RunSummary) -> int:
         sys.stdout.write(json.dumps(summary.report, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_summary(summary.report) + "\n")
-        sys.stdout.write(f"report: {opts.run.out / REPORT_HTML}\n")
+        sys.stdout.write(f"report: {location(opts.run.out, REPORT_HTML)}\n")
     if summary.failed:
         log.warning("%d of the %d file(s) processed failed (exit code %d)", summary.failed,
                     summary.processed, ExitCode.FILES_FAILED)
@@ -81,23 +86,17 @@ def _report(opts: CliSettings, summary: RunSummary) -> int:
     return ExitCode.OK
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser(_prog()).parse_args(argv)
-    try:
-        opts = settings(args, os.environ)
-    except (ConfigError, ValueError) as exc:
-        setup_logging(json_lines=getattr(args, "log_format", None) == "json", quiet=False,
-                      verbose=False)
-        log.error("%s", exc)
-        return ExitCode.CANNOT_RUN
-    setup_logging(json_lines=opts.log_format == "json", quiet=opts.quiet, verbose=opts.verbose)
-    for note in opts.notes:
-        log.warning("%s", note)
+def _extract(opts: CliSettings) -> int:
+    if opts.dry_run:
+        return _dry_run(opts)
+    return _report(opts, _run(opts))
+
+
+def _guarded(work: Callable[[], int]) -> int:
+    """``work()`` with SIGTERM taking the Ctrl-C path and the run's errors as exit codes."""
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        if opts.dry_run:
-            return _dry_run(opts)
-        summary = _run(opts)
+        return work()
     except (RunError, EngineError, ValueError) as exc:
         log.error("%s", exc)
         return ExitCode.CANNOT_RUN
@@ -113,7 +112,24 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return _report(opts, summary)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser(_prog()).parse_args(argv)
+    if args.command == "compact":
+        setup_logging(json_lines=args.log_format == "json", quiet=args.quiet, verbose=False)
+        return _guarded(lambda: compact_main(args))
+    try:
+        opts = settings(args, os.environ)
+    except (ConfigError, ValueError) as exc:
+        setup_logging(json_lines=getattr(args, "log_format", None) == "json", quiet=False,
+                      verbose=False)
+        log.error("%s", exc)
+        return ExitCode.CANNOT_RUN
+    setup_logging(json_lines=opts.log_format == "json", quiet=opts.quiet, verbose=opts.verbose)
+    for note in opts.notes:
+        log.warning("%s", note)
+    return _guarded(lambda: _extract(opts))
 
 
 def console() -> None:

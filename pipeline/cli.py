@@ -4,7 +4,11 @@ variables and a TOML file (``--config``), in that order of precedence, into one 
 
 Every option is described once (``OPTIONS``): its long name is the TOML key (``workers = 2``,
 ``commit-every = 50``) and, upper-cased with ``_`` for ``-``, the environment variable
-(``NATPROJ_WORKERS``, ``NATPROJ_COMMIT_EVERY``).
+(``NATPROJ_WORKERS``, ``NATPROJ_COMMIT_EVERY``). ``out`` may be an fsspec URL
+(``s3://bucket/prefix``) everywhere; ``storage-option`` is repeated on the command line
+(``--storage-option endpoint_url=http://…``), a table in the file (``[storage-option]``) and
+space-separated ``KEY=VALUE`` pairs in ``NATPROJ_STORAGE_OPTION``, merged key by key in the
+same order of precedence.
 """
 
 from __future__ import annotations
@@ -13,29 +17,28 @@ import argparse
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES
+from pipeline.batch.compact import DEFAULT_COMPACT_THRESHOLD
 from pipeline.batch.config import RunConfig
 from pipeline.batch.engines import ENGINES
 from pipeline.batch.progress import MODES
 from pipeline.batch.report import REPORT_HTML, REPORT_JSON
+from pipeline.batch.storage import is_url, out_location, storage_option
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+from pipeline.compact_cli import add_compact_parser
+from pipeline.exitcodes import ExitCode
 
 ENV_PREFIX = "NATPROJ_"
 ENV_CONFIG = "NATPROJ_CONFIG"
 PROGRAM = "natproj-extract"
 
 
-class ExitCode(IntEnum):
-    OK = 0  # every file of this run ok or partial
-    FILES_FAILED = 1  # the run finished, some file of this run failed
-    CANNOT_RUN = 2
-    INTERRUPTED = 130  # Ctrl-C
-    TERMINATED = 143  # SIGTERM
+__all__ = ["OPTIONS", "CliSettings", "ConfigError", "ExitCode", "build_parser", "settings"]
 
 
 class LogFormat(StrEnum):
@@ -45,6 +48,8 @@ class LogFormat(StrEnum):
 
 class Kind(StrEnum):
     PATH = "path"
+    LOCATION = "location"  # a local path or an fsspec URL
+    PAIRS = "pairs"  # KEY=VALUE, repeatable
     INT = "int"
     FLOAT = "float"
     STR = "str"
@@ -76,10 +81,16 @@ class Option:
 
 
 OPTIONS = (
-    Option("input", Kind.PATH, None, "folder of reports (searched recursively) or a file; "
-           "may come from the config file or NATPROJ_INPUT"),
-    Option("out", Kind.PATH, Path("data/out"), "output folder for the Parquet datasets; not "
-           "the input folder nor inside it (default: data/out)"),
+    Option("input", Kind.LOCATION, None, "folder of reports (searched recursively) or a file, "
+           "or an fsspec URL of a prefix (s3://bucket/in: its objects are downloaded to a "
+           "temporary folder to be read); may come from the config file or NATPROJ_INPUT"),
+    Option("out", Kind.LOCATION, Path("data/out"), "output folder for the Parquet datasets, "
+           "not the input folder nor inside it, or an fsspec URL such as s3://bucket/prefix "
+           "(default: data/out)"),
+    Option("storage-option", Kind.PAIRS, (), "option of the output's filesystem, e.g. "
+           "endpoint_url=http://127.0.0.1:9000 for an S3-compatible store (repeatable; a "
+           "[storage-option] table in the config file, space-separated pairs in "
+           "NATPROJ_STORAGE_OPTION)", metavar="KEY=VALUE"),
     Option("workers", Kind.INT, 1, "worker processes (local engine) or LocalCluster workers "
            "(dask engine without --scheduler); 0 runs in this process (default: 1)"),
     Option("engine", Kind.STR, "local", "local: a process pool on this machine; dask: a Dask "
@@ -102,6 +113,9 @@ OPTIONS = (
            metavar="CSV"),
     Option("commit-every", Kind.INT, DEFAULT_COMMIT_FILES, "commit results every N files "
            f"(default: {DEFAULT_COMMIT_FILES})", metavar="N"),
+    Option("compact-threshold", Kind.INT, DEFAULT_COMPACT_THRESHOLD, "at the end of the run, "
+           "merge the parts of every partition holding more than N small parts (0: never; "
+           f"default: {DEFAULT_COMPACT_THRESHOLD}; see the compact command)", metavar="N"),
     Option("timeout", Kind.FLOAT, DEFAULT_TIMEOUT_S, "seconds one file may take before it is "
            f"marked failed (default: {DEFAULT_TIMEOUT_S:.0f})"),
     Option("memory-mb", Kind.INT, DEFAULT_MEMORY_MB, "memory one worker may use before its "
@@ -128,7 +142,9 @@ settings:
   long name (workers = 2, out = "/srv/natproj/out", commit-every = 50; paths relative to
   the file's folder) or in an environment variable NATPROJ_<NAME> (NATPROJ_WORKERS=2,
   NATPROJ_OUT=..., NATPROJ_FULL=1). The command line wins over the environment, which
-  wins over the file. An unknown key in the file stops the run (exit 2).
+  wins over the file. An unknown key in the file stops the run (exit 2). Storage options
+  are a table in the file ([storage-option] endpoint_url = "http://..."), space-separated
+  KEY=VALUE pairs in NATPROJ_STORAGE_OPTION, merged key by key.
 
 incremental runs:
   OUT/_manifest.parquet records every file seen (content hash, size, mtime, pipeline
@@ -139,8 +155,14 @@ incremental runs:
   that is killed keeps what it committed and the next run finishes the work.
 
 outputs:
-  OUT/<table>/year_part=<year>/*.parquet for documents, indicators, activities, finance;
-  OUT/{REPORT_JSON} and OUT/{REPORT_HTML} describe the last run.
+  OUT/<table>/year_part=<year>/*.parquet for documents, indicators, activities, finance
+  (rows without a year under year_part=__HIVE_DEFAULT_PARTITION__, read as null);
+  OUT/{REPORT_JSON} and OUT/{REPORT_HTML} describe the last run. OUT may be a folder or an
+  fsspec URL (s3://bucket/prefix, with the [s3] extra); the review workbook
+  OUT/review/indicators.xlsx is written for a local folder only. INPUT may be a URL too
+  (the same --storage-option apply); its objects are downloaded to a temporary folder.
+  Small parts are merged at the end of a run (--compact-threshold) or by
+  `compact OUT`.
 
 exit codes:
   {ExitCode.OK:<4} the run finished and every file it processed is ok or partial
@@ -188,18 +210,32 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
                     help=f"TOML file of settings (default: ${ENV_CONFIG} when set)")
     for opt in OPTIONS:
         if opt.name == "input":
-            ex.add_argument("input", type=Path, nargs="?", default=None, help=opt.help)
+            ex.add_argument("input", type=out_location, nargs="?", default=None,
+                            help=opt.help)
             continue
         flags = [*([opt.short] if opt.short else []), f"--{opt.name}"]
         if opt.kind is Kind.FLAG:
             ex.add_argument(*flags, action="store_true", help=opt.help)
+        elif opt.kind is Kind.PAIRS:
+            ex.add_argument(*flags, action="append", type=_pair, help=opt.help,
+                            metavar=opt.metavar)
         else:
             ex.add_argument(*flags, type=_ARG_TYPES[opt.kind], help=opt.help,
                             choices=opt.choices or None, metavar=opt.metavar)
+    add_compact_parser(sub)
     return parser
 
 
-_ARG_TYPES: dict[Kind, Any] = {Kind.PATH: Path, Kind.INT: int, Kind.FLOAT: float, Kind.STR: str}
+def _pair(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` of the command line (argparse reports the ValueError's message)."""
+    try:
+        return storage_option(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_ARG_TYPES: dict[Kind, Any] = {Kind.PATH: Path, Kind.LOCATION: out_location, Kind.INT: int,
+                               Kind.FLOAT: float, Kind.STR: str}
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
@@ -210,6 +246,15 @@ def _from_text(opt: Option, text: str, where: str) -> Any:
             return text.strip().lower() in _TRUE
         raise ConfigError(f"{where}: {text!r} is not a yes/no value (1, true, yes, on, 0, "
                           "false, no, off)")
+    if opt.kind is Kind.PATH:
+        return Path(text).expanduser()
+    if opt.kind is Kind.LOCATION:
+        return text if is_url(text) else Path(text).expanduser()
+    if opt.kind is Kind.PAIRS:
+        try:
+            return tuple(storage_option(item) for item in text.split())
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
     try:
         value = _ARG_TYPES[opt.kind](text)
     except ValueError:
@@ -217,8 +262,9 @@ def _from_text(opt: Option, text: str, where: str) -> Any:
     return _check_choice(opt, value, where)
 
 
-_KIND_WORDS = {Kind.PATH: "a path", Kind.INT: "a whole number", Kind.FLOAT: "a number",
-               Kind.STR: "a string", Kind.FLAG: "true or false"}
+_KIND_WORDS = {Kind.PATH: "a path", Kind.LOCATION: "a path or a URL",
+               Kind.INT: "a whole number", Kind.FLOAT: "a number", Kind.STR: "a string",
+               Kind.FLAG: "true or false", Kind.PAIRS: "a table of strings"}
 
 
 def _check_choice(opt: Option, value: Any, where: str) -> Any:
@@ -232,10 +278,17 @@ def _from_toml(opt: Option, value: Any, where: str, base: Path) -> Any:
     ok = {Kind.FLAG: isinstance(value, bool),
           Kind.INT: isinstance(value, int) and not isinstance(value, bool),
           Kind.FLOAT: isinstance(value, int | float) and not isinstance(value, bool),
-          Kind.PATH: isinstance(value, str), Kind.STR: isinstance(value, str)}[opt.kind]
+          Kind.PATH: isinstance(value, str), Kind.LOCATION: isinstance(value, str),
+          Kind.STR: isinstance(value, str),
+          Kind.PAIRS: isinstance(value, dict) and all(isinstance(v, str)
+                                                      for v in value.values())}[opt.kind]
     if not ok:
         raise ConfigError(f"{where}: {value!r} is not {_KIND_WORDS[opt.kind]}")
-    if opt.kind is Kind.PATH:
+    if opt.kind is Kind.PAIRS:
+        return tuple(sorted(value.items()))
+    if opt.kind is Kind.LOCATION and is_url(value):
+        return value
+    if opt.kind in (Kind.PATH, Kind.LOCATION):
         return base / Path(value).expanduser()
     return _check_choice(opt, float(value) if opt.kind is Kind.FLOAT else value, where)
 
@@ -281,8 +334,7 @@ def read_environment(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[s
         if opt is None:
             notes.append(f"environment variable {var} is not a setting; ignored")
             continue
-        values[opt.name] = (Path(text).expanduser() if opt.kind is Kind.PATH
-                            else _from_text(opt, text, f"environment variable {var}"))
+        values[opt.name] = _from_text(opt, text, f"environment variable {var}")
     return values, notes
 
 
@@ -297,12 +349,16 @@ def settings(args: argparse.Namespace, environ: Mapping[str, str]) -> CliSetting
     values = {o.name: o.default for o in OPTIONS}
     config = getattr(args, "config", None) or (Path(environ[ENV_CONFIG])
                                                if environ.get(ENV_CONFIG) else None)
-    if config is not None:
-        values.update(read_config_file(config))
+    from_file = read_config_file(config) if config is not None else {}
     from_env, notes = read_environment(environ)
-    values.update(from_env)
-    values.update({o.name: getattr(args, o.dest) for o in OPTIONS
-                   if getattr(args, o.dest, None) is not None})  # given on the command line
+    from_args = {o.name: (tuple(getattr(args, o.dest)) if o.kind is Kind.PAIRS
+                          else getattr(args, o.dest))
+                 for o in OPTIONS if getattr(args, o.dest, None) is not None}
+    for layer in (from_file, from_env, from_args):  # lowest first
+        for name, value in layer.items():
+            if BY_NAME[name].kind is Kind.PAIRS:  # merged key by key
+                value = tuple(sorted((dict(values[name]) | dict(value)).items()))
+            values[name] = value
     if values["input"] is None:
         raise ConfigError("no INPUT: name the folder of reports on the command line, as "
                           "`input` in the config file or in NATPROJ_INPUT")
@@ -311,7 +367,9 @@ def settings(args: argparse.Namespace, environ: Mapping[str, str]) -> CliSetting
                     engine=values["engine"], scheduler=values["scheduler"],
                     full=values["full"], retry_failed=values["retry-failed"],
                     checksum=values["checksum"], follow_symlinks=values["follow-symlinks"],
-                    commit_every=values["commit-every"], overrides=values["overrides"])
+                    commit_every=values["commit-every"], overrides=values["overrides"],
+                    compact_threshold=values["compact-threshold"],
+                    storage_options=values["storage-option"])
     return CliSettings(cfg, values["progress"], LogFormat(values["log-format"]),
                        values["json"], values["quiet"], values["verbose"], values["dry-run"],
                        tuple(notes))

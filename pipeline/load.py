@@ -1,7 +1,8 @@
 """Read an output folder: ``load(out)`` gives pandas DataFrames, ``connect(out)`` DuckDB views.
 
 Both read the parts the manifest names, so they see the last committed state even while a
-run is writing; a folder without a manifest is read by listing its parts.
+run is writing; a folder without a manifest is read by listing its parts. To read a table's
+folder with the ``year_part`` key, pass ``hive_partitioning()`` (pandas, pyarrow).
 """
 
 from __future__ import annotations
@@ -14,45 +15,69 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from pipeline.batch.manifest import load_manifest
-from pipeline.batch.write import SCHEMA_PART, list_parts, read_part
+from pipeline.batch.storage import Storage, open_storage
+from pipeline.batch.write import PARTITION_KEY, SCHEMA_PART, list_parts, read_stored_part
 from schemas import TABLES
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import pyarrow.dataset as ds
 
 log = logging.getLogger(__name__)
 
 RETRIES = 3
 
 
-def part_files(out: Path | str, name: str) -> list[Path]:
-    """The Parquet parts of table ``name`` in the last committed state of ``out``."""
+def part_rels(out: Path | str | Storage, name: str) -> list[str]:
+    """The Parquet parts of table ``name`` in the last committed state of ``out`` (a folder,
+    a URL or a storage), relative to it."""
     if name not in TABLES:
         raise ValueError(f"table must be one of {', '.join(TABLES)}, got {name!r}")
-    out = Path(out)
-    manifest = load_manifest(out)
+    storage = open_storage(out)
+    manifest = load_manifest(storage)
+    listed = list_parts(storage)[0]
     if manifest.exists:
         rels = {p for e in manifest.entries.values() for p in e.parts.get(name, ())}
     else:
-        rels = {p for p in list_parts(out)[0] if p.startswith(f"{name}/")}
-    schema_part = [p for p in list_parts(out)[0]
-                   if p.startswith(f"{name}/") and p.endswith(SCHEMA_PART)]
-    return [out / p for p in sorted(rels | set(schema_part))]
+        rels = {p for p in listed if p.startswith(f"{name}/")}
+    schema_part = [p for p in listed if p.startswith(f"{name}/") and p.endswith(SCHEMA_PART)]
+    return sorted(rels | set(schema_part))
 
 
-def read_table(out: Path | str, name: str, columns: list[str] | None = None) -> pa.Table:
+def part_files(out: Path | str, name: str) -> list[Path]:
+    """The Parquet parts of table ``name`` in the last committed state of the folder
+    ``out``."""
+    return [Path(out) / p for p in part_rels(Path(out), name)]
+
+
+def hive_partitioning() -> ds.Partitioning:
+    """The output's partitioning with its key typed: ``year_part`` an int32, null for the
+    rows without a year (``year_part=__HIVE_DEFAULT_PARTITION__``).
+
+    ``pd.read_parquet(OUT / "indicators", partitioning=hive_partitioning())`` gives it as
+    an integer column; a bare ``pd.read_parquet(folder)`` infers a dictionary, which
+    pyarrow cannot yet turn into pandas when the null partition holds rows
+    (apache/arrow "Cannot yet unify dictionaries with nulls", pandas-dev/pandas#55400).
+    """
+    import pyarrow.dataset as ds
+
+    return ds.partitioning(pa.schema([(PARTITION_KEY, pa.int32())]), flavor="hive")
+
+
+def read_table(out: Path | str | Storage, name: str, columns: list[str] | None = None) -> pa.Table:
     """Table ``name`` of ``out`` as one pyarrow Table of the contract schema.
 
     Raises:
         FileNotFoundError: ``out`` holds no such table (no run has written it).
     """
+    storage = open_storage(out)
     for attempt in range(RETRIES):
-        files = part_files(out, name)
+        files = part_rels(storage, name)
         if not files:
-            raise FileNotFoundError(f"{Path(out) / name}: no Parquet parts (run the pipeline)")
+            raise FileNotFoundError(f"{storage.url}/{name}: no Parquet parts (run the pipeline)")
         try:
-            tables = [read_part(f, name, columns) for f in files]
+            tables = [read_stored_part(storage, f, name, columns) for f in files]
             return pa.concat_tables(tables)
         except FileNotFoundError:
             if attempt == RETRIES - 1:
@@ -67,7 +92,7 @@ def _nullable_ints() -> dict[pa.DataType, Any]:
     return {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
 
 
-def load(out: Path | str, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+def load(out: Path | str | Storage, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """The output tables as pandas DataFrames (integer columns as nullable ``Int32``).
 
     Args:

@@ -20,7 +20,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pipeline.batch.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
-from pipeline.batch.write import NULL_PARTITION, PARTITION_KEY, PARTITION_SOURCE  # noqa: E402
+from pipeline.batch.write import (  # noqa: E402
+    NULL_PARTITION,
+    PARTITION_KEY,
+    PARTITION_SOURCE,
+    SCHEMA_PARTITION,
+)
 from schemas import SCHEMA_VERSION, TABLES  # noqa: E402
 from schemas.enums import FLAG_MEANINGS, FinanceSource, IndicatorFlag  # noqa: E402
 from schemas.validate import ENUM_COLUMNS  # noqa: E402
@@ -39,9 +44,12 @@ READING = f"""\
 ## Reading the output
 
 Each table is a Parquet dataset: a folder of parts under hive partition folders
-`{PARTITION_KEY}=<year>` (`{PARTITION_KEY}={NULL_PARTITION}` when the row has no year). The
-partition key is an extra string column; the contract columns (`year`, `report_year`) stay in
-the files with their own types.
+`{PARTITION_KEY}=<year>`, `{PARTITION_KEY}={NULL_PARTITION}` when the row has no year (the
+hive convention for null). The partition key is in the folder names only, not in the files:
+engines read it as an integer, null for rows without a year. The contract columns (`year`,
+`report_year`) stay in the files with their own types. `{PARTITION_KEY}={SCHEMA_PARTITION}`
+holds one empty part per table that carries the schema (and gives the key its integer type
+when no row has a year).
 
 ```python
 import pipeline
@@ -50,11 +58,15 @@ con = pipeline.connect("data/out")            # DuckDB, one view per table
 con.sql("select federal_project, median(completion_pct) from indicators group by 1")
 
 import pandas as pd, polars as pl, duckdb, pyarrow.dataset as ds
-pd.read_parquet("data/out/indicators")
+pd.read_parquet("data/out/indicators", partitioning=pipeline.hive_partitioning())
 pl.scan_parquet("data/out/indicators").collect()
 duckdb.sql("select * from read_parquet('data/out/indicators/**/*.parquet', hive_partitioning=true)")
 ds.dataset("data/out/indicators", format="parquet", partitioning="hive").to_table()
 ```
+
+`pd.read_parquet` needs `partitioning=pipeline.hive_partitioning()` (the key as an int32): by
+itself it infers a dictionary that pyarrow cannot yet turn into pandas when the null partition
+holds rows (pandas-dev/pandas#55400).
 
 `pipeline.load` and `pipeline.connect` read exactly the parts named by the manifest (the last
 committed state, without the `{PARTITION_KEY}` column), so they are safe to use while a run is

@@ -27,17 +27,17 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from pipeline.batch.discover import SourceFile
 from pipeline.batch.manifest import CHILD_TABLES, Entry, Manifest, Stamp, save_manifest
 from pipeline.batch.write import (
-    SCHEMA_PART,
+    Out,
     RowsEdit,
     ensure_schema_parts,
     list_parts,
     remove_part,
     rewrite_parts,
+    schema_parts,
     write_rows,
     write_survivors,
 )
@@ -58,13 +58,13 @@ MAX_BACKLOG = 10
 THROTTLE_FROM_S = 0.25
 
 
-def recover(out: Path, manifest: Manifest) -> int:
+def recover(out: Out, manifest: Manifest) -> int:
     """Delete temporary files and parts the manifest does not name (left by a killed run)."""
     parts, temps = list_parts(out)
-    keep = manifest.referenced_parts()
-    stale = [p for p in parts if p not in keep and not p.endswith(SCHEMA_PART)]
+    keep = manifest.referenced_parts() | set(schema_parts())
+    stale = [p for p in parts if p not in keep]
     for tmp in temps:
-        tmp.unlink(missing_ok=True)
+        remove_part(out, tmp)
     for rel in stale:
         remove_part(out, rel)
     if stale or temps:
@@ -72,6 +72,20 @@ def recover(out: Path, manifest: Manifest) -> int:
                     len(stale), len(temps))
     ensure_schema_parts(out)
     return len(stale)
+
+
+def install(out: Out, manifest: Manifest, entries: dict[str, Entry],
+            superseded: Iterable[str], meta: Mapping[str, str] | None = None) -> Manifest:
+    """The commit step: the new parts are written; the manifest of ``entries`` (with
+    ``manifest``'s metadata updated by ``meta``) replaces the old one, then the
+    ``superseded`` parts it no longer names are deleted. A crash before the manifest is
+    replaced leaves the old state (the new parts are orphans ``recover`` deletes), one after
+    it the new state (the superseded parts are the orphans)."""
+    new = Manifest(entries, {**manifest.meta, **(meta or {})})
+    save_manifest(out, new)
+    for rel in superseded:
+        remove_part(out, rel)
+    return new
 
 
 def _entry(res: FileResult, run_seq: int, stamp: Stamp,
@@ -101,7 +115,7 @@ def _remap(entry: Entry, remap: Mapping[str, str | None]) -> Entry:
 class Committer:
     """Collects results and commits them in batches of whole doc_id groups."""
 
-    def __init__(self, out: Path, manifest: Manifest, run_seq: int, stamp: Stamp,
+    def __init__(self, out: Out, manifest: Manifest, run_seq: int, stamp: Stamp,
                  groups: Mapping[str, int], every_files: int = DEFAULT_COMMIT_FILES,
                  every_seconds: float = DEFAULT_COMMIT_SECONDS) -> None:
         self.out = out
@@ -204,7 +218,7 @@ class Committer:
             new_rows[t] = [row for r in writers.values() for row in getattr(r, t)]
         placed: dict[str, dict[str, set[str]]] = {t: defaultdict(set) for t in TABLES}
         for t, rows in new_rows.items():
-            key = _key(t)
+            key = key_column(t)
             for rel, part_rows in write_rows(self.out, t, rows).items():
                 for row in part_rows:
                     placed[t][row[key]].add(rel)
@@ -220,7 +234,7 @@ class Committer:
             hit = sorted({p for e in superseded.values() for p in e.parts.get(t, ())
                           if t == "documents" or e.doc_id in dropped_ids})
             if drop and hit:
-                remap.update(write_survivors(self.out, t, hit, _key(t), drop))
+                remap.update(write_survivors(self.out, t, hit, key_column(t), drop))
         return remap
 
     def _commit(self, results: list[FileResult], removed: list[str],
@@ -254,16 +268,14 @@ class Committer:
     def _install(self, entries: dict[str, Entry], remap: Mapping[str, str | None]) -> None:
         """Commit ``entries`` (the new parts are written): the manifest with the next
         ``data_version`` replaces the old one, then the parts it no longer names go."""
-        meta = dict(self.manifest.meta)  # data_version: changes whenever the rows change
-        meta["data_version"] = f"{self.run_seq}.{self.batches + 1}"
-        self.manifest = Manifest(entries, meta)
-        save_manifest(self.out, self.manifest)
-        for rel in remap:
-            remove_part(self.out, rel)
+        # data_version: changes whenever the rows change
+        self.manifest = install(self.out, self.manifest, entries, remap,
+                                {"data_version": f"{self.run_seq}.{self.batches + 1}"})
 
 
-def _key(table: str) -> str:
-    """The column that ties a table's rows to what owns them."""
+def key_column(table: str) -> str:
+    """The column that ties a table's rows to what owns them: the file (documents) or its
+    content (the other tables)."""
     return "source_path" if table == "documents" else "doc_id"
 
 

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.batch.commit import DEFAULT_COMMIT_FILES
+from pipeline.batch.compact import DEFAULT_COMPACT_THRESHOLD
+from pipeline.batch.discover import stored_name
 from pipeline.batch.engines import ENGINES
+from pipeline.batch.lock import RunError
+from pipeline.batch.storage import Storage, StorageError, is_url, open_storage
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.normalise.catalog import CatalogError, default_catalog
 from pipeline.normalise.match import parse_overrides
@@ -20,15 +24,14 @@ log = logging.getLogger(__name__)
 DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to the working folder
 
 
-class RunError(Exception):
-    """The run itself cannot proceed (input missing or holding the output, output not
-    writable or busy)."""
+__all__ = ["RunConfig", "RunError", "check_input", "check_paths", "input_name", "names_spec",
+           "open_output"]
 
 
 @dataclass(frozen=True, slots=True)
 class RunConfig:
-    input: Path
-    out: Path
+    input: Path | str  # a folder or a file, or an fsspec URL: pipeline.batch.remote_input
+    out: Path | str  # a folder, or an fsspec URL (s3://bucket/prefix): pipeline.batch.storage
     workers: int = 1
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_mb: int = DEFAULT_MEMORY_MB
@@ -40,6 +43,8 @@ class RunConfig:
     follow_symlinks: bool = False  # also read links to files outside the input folder
     commit_every: int = DEFAULT_COMMIT_FILES
     overrides: Path | None = None  # None: data/reference/overrides.csv here, else packaged
+    compact_threshold: int = DEFAULT_COMPACT_THRESHOLD  # 0: never compact at the end
+    storage_options: tuple[tuple[str, str], ...] = ()  # for the fsspec filesystems (both)
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -54,6 +59,8 @@ class RunConfig:
             raise ValueError("scheduler is only used with engine 'dask'")
         if self.commit_every < 1:
             raise ValueError(f"commit_every must be >= 1, got {self.commit_every}")
+        if self.compact_threshold < 0:
+            raise ValueError(f"compact_threshold must be >= 0, got {self.compact_threshold}")
 
 
 def names_spec(cfg: RunConfig) -> NamesSpec:
@@ -81,16 +88,33 @@ def names_spec(cfg: RunConfig) -> NamesSpec:
     return spec
 
 
+def open_output(cfg: RunConfig) -> Storage:
+    """The storage of ``cfg.out`` with ``cfg.storage_options``.
+
+    Raises:
+        RunError: the URL's protocol is unknown or its driver is not installed.
+    """
+    try:
+        return open_storage(cfg.out, dict(cfg.storage_options))
+    except StorageError as exc:
+        raise RunError(str(exc)) from None
+
+
 def check_input(cfg: RunConfig) -> None:
     """Refuse a missing input, and an output folder that is the input folder or lies inside
-    it (the run would read its own report and outputs as documents next time).
+    it (the run would read its own report and outputs as documents next time). An input or
+    output URL (an object store) is checked when it is listed or written.
 
     Raises:
         RunError: either.
     """
-    if not cfg.input.exists():
+    if is_url(cfg.input):
+        return
+    if not Path(cfg.input).exists():
         raise RunError(f"input folder {cfg.input} does not exist")
-    in_abs, out_abs = cfg.input.resolve(), cfg.out.resolve()
+    if is_url(cfg.out):
+        return
+    in_abs, out_abs = Path(cfg.input).resolve(), Path(cfg.out).resolve()
     if in_abs.is_dir() and out_abs == in_abs:
         raise RunError(f"the output folder {cfg.out} is the input folder: choose an --out "
                        "outside the input folder (its reports would be read as documents)")
@@ -99,17 +123,27 @@ def check_input(cfg: RunConfig) -> None:
                        "choose an --out outside it (its reports would be read as documents)")
 
 
-def check_paths(cfg: RunConfig) -> None:
-    """``check_input``, then create the output folder and check it is writable.
+def input_name(cfg: RunConfig) -> str:
+    """The input as recorded in the manifest and the report: its absolute path, or its URL."""
+    if is_url(cfg.input):
+        return str(cfg.input).rstrip("/")
+    return stored_name(str(Path(cfg.input).resolve()))  # not UTF-8: escaped
+
+
+def check_paths(cfg: RunConfig, out: Storage) -> None:
+    """``check_input``, then create the output folder (a local one) and check the output
+    is writable.
 
     Raises:
         RunError: the input is missing or holds the output, or the output is not writable.
     """
     check_input(cfg)
     try:
-        cfg.out.mkdir(parents=True, exist_ok=True)
-        probe = cfg.out / f".write-probe-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        if out.local is not None:
+            out.local.mkdir(parents=True, exist_ok=True)
+        probe = f".write-probe-{uuid.uuid4().hex}"
+        out.put(probe, b"")
+        out.delete(probe)
     except OSError as exc:
-        raise RunError(f"output folder {cfg.out} is not writable: {exc}") from None
+        what = "output folder" if out.local is not None else "output"
+        raise RunError(f"{what} {out.url} is not writable: {exc}") from None

@@ -3,7 +3,8 @@
 ``<out>/_manifest.parquet`` has one row per input file seen (its path relative to the input
 folder, content hash = ``doc_id``, size, mtime, the pipeline version that processed it, its
 status and the rows and part files it owns in every table). Its key-value metadata records the
-manifest format, the schema version of the parts and the run counter. It is replaced
+manifest format, the schema version of the parts, the layout version of the folders
+(``pipeline.batch.layout``) and the run counter. It is replaced
 atomically and is the commit point of every batch: a part that the manifest does not name is
 garbage left by a killed run and is deleted by the next one (``pipeline.batch.commit.recover``).
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipeline.batch.discover import SourceFile
+from pipeline.batch.storage import open_storage, parquet_bytes, read_parquet
+from pipeline.batch.write import LAYOUT_VERSION, Out
 from schemas import SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ class Manifest:
 
 
 def manifest_path(out: Path) -> Path:
+    """The manifest of a local output."""
     return out / MANIFEST_NAME
 
 
@@ -167,27 +169,28 @@ def part_path_problem(table: str, rel: Any) -> str | None:
     return None
 
 
-def _check_entry(path: Path, entry: Entry) -> None:
+def _check_entry(path: str, entry: Entry) -> None:
     for table, rels in entry.parts.items():
         for rel in rels:
             problem = part_path_problem(table, rel)
             if problem is not None:
-                raise ManifestError(str(path), f"{problem} (entry {entry.rel_path!r}); the "
+                raise ManifestError(path, f"{problem} (entry {entry.rel_path!r}); the "
                                     "manifest was edited by hand: rerun with --full")
 
 
-def load_manifest(out: Path) -> Manifest:
+def load_manifest(out: Out) -> Manifest:
     """Read ``<out>/_manifest.parquet``; an empty Manifest when there is none.
 
     Raises:
         ManifestError: the file exists but is unreadable, of an unknown manifest version, or
             names a part outside the output folder (``part_path_problem``).
     """
-    path = manifest_path(out)
-    if not path.exists():
+    storage = open_storage(out)
+    path = f"{storage.url}/{MANIFEST_NAME}"
+    if not storage.exists(MANIFEST_NAME):
         return Manifest()
     try:
-        table = pq.ParquetFile(path).read()  # not read_table: see pipeline.batch.write.read_part
+        table = read_parquet(storage, MANIFEST_NAME)  # not read_table: see write.read_part
     except (OSError, pa.ArrowException) as exc:
         raise ManifestError(str(path), f"unreadable manifest ({exc}); rerun with --full") from None
     meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
@@ -206,8 +209,9 @@ def load_manifest(out: Path) -> Manifest:
     return Manifest(entries, meta)
 
 
-def save_manifest(out: Path, manifest: Manifest) -> None:
-    """Replace the manifest atomically (temporary file, fsync, ``os.replace``)."""
+def save_manifest(out: Out, manifest: Manifest) -> None:
+    """Replace the manifest atomically (temporary file, fsync, ``os.replace``; on an object
+    store one PUT): the commit point."""
     entries = sorted(manifest.entries.values(), key=lambda e: e.rel_path)
     cols: dict[str, list[Any]] = {
         "rel_path": [e.rel_path for e in entries], "doc_id": [e.doc_id for e in entries],
@@ -227,19 +231,11 @@ def save_manifest(out: Path, manifest: Manifest) -> None:
         cols[f"rows_{t}"] = [e.rows.get(t, 0) for e in entries]
         cols[f"parts_{t}"] = [list(e.parts.get(t, ())) for e in entries]
     meta = {**manifest.meta, "manifest_version": MANIFEST_VERSION,
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": SCHEMA_VERSION, "layout_version": LAYOUT_VERSION,
             "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     manifest.meta = meta
     table = pa.table(cols, schema=MANIFEST_SCHEMA.with_metadata(meta))
-    path = manifest_path(out)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        fsync_path(tmp)
-        os.replace(tmp, path)
-        fsync_path(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    open_storage(out).put(MANIFEST_NAME, parquet_bytes(table), durable=True)
 
 
 def fsync_path(path: Path) -> None:

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pipeline.batch.manifest import Manifest
 from pipeline.batch.report_data import output_problems
 from pipeline.batch.report_html import render_html
+from pipeline.batch.storage import location, open_storage
+from pipeline.batch.write import Out
 
 log = logging.getLogger(__name__)
 
@@ -88,15 +87,6 @@ def build_report(run: Mapping[str, Any], records: Sequence[FileRecord], manifest
     }
 
 
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def history_entry(report: Mapping[str, Any]) -> dict[str, Any]:
     """The run in one line of ``_runs.jsonl``."""
     proc = report["processed"]
@@ -106,10 +96,10 @@ def history_entry(report: Mapping[str, Any]) -> dict[str, Any]:
             "plan": report.get("plan", {})}
 
 
-def load_history(out: Path) -> list[dict[str, Any]]:
+def load_history(out: Out) -> list[dict[str, Any]]:
     """The last runs recorded in ``<out>/_runs.jsonl``, oldest first (bad lines skipped)."""
     try:
-        lines = (out / RUNS_FILE).read_text(encoding="utf-8").splitlines()
+        lines = open_storage(out).read_bytes(RUNS_FILE).decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
     runs = []
@@ -123,20 +113,22 @@ def load_history(out: Path) -> list[dict[str, Any]]:
     return runs[-HISTORY_KEEP:]
 
 
-def record_history(out: Path, entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+def record_history(out: Out, entry: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Add ``entry`` to ``_runs.jsonl``, keeping the last ``HISTORY_KEEP`` runs; the runs."""
     runs = [*load_history(out), dict(entry)][-HISTORY_KEEP:]
-    _write_text(out / RUNS_FILE, "".join(
-        json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in runs))
+    open_storage(out).put(RUNS_FILE, "".join(
+        json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in runs).encode("utf-8"))
     return runs
 
 
-def write_report(out: Path, report: Mapping[str, Any]) -> tuple[Path, Path]:
-    """Write ``run_report.json`` and ``run_report.html`` into ``out`` (atomically)."""
-    json_path, html_path = out / REPORT_JSON, out / REPORT_HTML
-    _write_text(json_path, json.dumps(report, ensure_ascii=False, indent=1, default=str))
-    _write_text(html_path, render_html(report))
-    return json_path, html_path
+def write_report(out: Out, report: Mapping[str, Any]) -> tuple[str, str]:
+    """Write ``run_report.json`` and ``run_report.html`` into ``out``, a folder or any storage
+    (each put whole: a reader never sees half a report); their locations."""
+    storage = open_storage(out)
+    storage.put(REPORT_JSON, json.dumps(report, ensure_ascii=False, indent=1,
+                                        default=str).encode("utf-8"))
+    storage.put(REPORT_HTML, render_html(report).encode("utf-8"))
+    return location(storage, REPORT_JSON), location(storage, REPORT_HTML)
 
 
 def format_summary(report: Mapping[str, Any]) -> str:

@@ -14,12 +14,12 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pipeline.batch.manifest import Manifest
-from pipeline.batch.write import read_part
-from pipeline.load import part_files
+from pipeline.batch.storage import open_storage
+from pipeline.batch.write import Out, read_stored_part
+from pipeline.load import part_rels
 from schemas.enums import Comparator, DocStatus, Status
 
 MISSED_TOP = 15
@@ -128,12 +128,12 @@ class _Scan:
         self.kept.add(key)
 
 
-def _documents(out: Path) -> tuple[dict[str, tuple[str, str]], Counter[tuple[str, str]]]:
+def _documents(out: Out) -> tuple[dict[str, tuple[str, str]], Counter[tuple[str, str]]]:
     docs: dict[str, tuple[str, str]] = {}
     by_type_year: Counter[tuple[str, str]] = Counter()
-    for path in part_files(out, "documents"):
+    for rel in part_rels(out, "documents"):
         cols = ["doc_id", "source_path", "municipality", "doc_type", "report_year", "status"]
-        for r in read_part(path, "documents", cols).to_pylist():
+        for r in read_stored_part(out, rel, "documents", cols).to_pylist():
             docs.setdefault(r["doc_id"], (r["municipality"] or NOT_STATED, r["source_path"]))
             if r["status"] != DocStatus.FAILED:
                 year = str(r["report_year"]) if r["report_year"] else NOT_STATED
@@ -141,12 +141,14 @@ def _documents(out: Path) -> tuple[dict[str, tuple[str, str]], Counter[tuple[str
     return docs, by_type_year
 
 
-def output_data(out: Path) -> dict[str, Any]:
-    """The data sections over the whole output (empty when no run wrote it yet)."""
+def output_data(out: Out) -> dict[str, Any]:
+    """The data sections over the whole output, a folder or any storage (empty when no run
+    wrote it yet)."""
+    out = open_storage(out)
     docs, by_type_year = _documents(out)
     scan = _Scan(docs)
-    for path in part_files(out, "indicators"):
-        for r in read_part(path, "indicators", IND_COLUMNS).to_pylist():
+    for rel in part_rels(out, "indicators"):
+        for r in read_stored_part(out, rel, "indicators", IND_COLUMNS).to_pylist():
             scan.add(r)
     missed = [row for _, _, row in sorted(scan.missed, key=lambda t: (-t[0], t[1]))]
     return {

@@ -159,6 +159,11 @@ def _problems(report: Mapping[str, Any]) -> list[str]:
         out.append(svg_bars("Файлы с проблемами по формату", [(lbl, v) for lbl, v, _ in bars],
                             colors=[c for _, _, c in bars]))
     review = report.get("review") or {}
+    if review.get("skipped"):  # an output on an object store: no workbook
+        out.append("<h3>Названия показателей на проверку</h3>")
+        out.append("<p>Файл проверки названий ведётся только для выходной папки на локальном "
+                   "диске; для объектного хранилища он не создаётся.</p>")
+        return out
     link = f'<a href="{esc(REVIEW_FILE.as_posix())}">{esc(REVIEW_FILE.as_posix())}</a>'
     out.append(f"<h3>Названия показателей на проверку: {num(review.get('to_check', 0))}</h3>")
     out.append(f"<p>Слабые или неоднозначные совпадения с каталогом — в файле {link}: заполните "

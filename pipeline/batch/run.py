@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import functools
-import json
 import logging
-import os
 import time
 import uuid
 from collections import Counter
@@ -27,36 +24,39 @@ from extractors.legacy import reap_stale_conversions
 from extractors.tools import forget_checks, tool_available
 from pipeline import __version__
 from pipeline.batch.commit import Committer, recover
-from pipeline.batch.config import RunConfig, RunError, check_input, check_paths, names_spec
-from pipeline.batch.decisions import ReviewState, collect_decisions, with_decisions
+from pipeline.batch.compact import CompactSettings, compact
+from pipeline.batch.config import (
+    RunConfig,
+    RunError,
+    check_input,
+    check_paths,
+    input_name,
+    names_spec,
+    open_output,
+)
+from pipeline.batch.decisions import ReviewState, with_decisions
 from pipeline.batch.discover import SourceFile, discover, stored_name
 from pipeline.batch.engines import make_engine
+from pipeline.batch.finish import read_review, write_outputs
+from pipeline.batch.layout import migrate_layout
+from pipeline.batch.lock import output_lock, storage_lock
 from pipeline.batch.manifest import (
+    MANIFEST_NAME,
     Manifest,
     ManifestError,
     Plan,
     Reason,
     Stamp,
     load_manifest,
-    manifest_path,
     plan,
 )
 from pipeline.batch.progress import NullProgress, Progress
-from pipeline.batch.report import (
-    REPORT_JSON,
-    FileRecord,
-    build_report,
-    history_entry,
-    record_history,
-    write_report,
-)
-from pipeline.batch.report_data import DATA_KEYS, output_data
-from pipeline.batch.review import write_indicator_review
+from pipeline.batch.remote_input import RemoteInput, discover_remote, fetch_all, opened_input
+from pipeline.batch.report import FileRecord
+from pipeline.batch.storage import Storage, StorageError
 from pipeline.batch.workers import Limits, Task
 from pipeline.batch.write import list_parts, remove_part
-from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.names import Names, NamesSpec
-from pipeline.normalise.review import REVIEW_FILE
 from pipeline.process import FileProcessor, FileResult, FileSettings, failed_result
 from pipeline.vocab import vocab_digest
 from schemas import SCHEMA_VERSION
@@ -85,43 +85,9 @@ class RunSummary:
         return self.by_status.get("failed", 0)
 
 
-_held_locks: list[int] = []
-
-
-def _drop_locks_in_child() -> None:
-    """A forked worker must not share the run's lock: if the run is killed, the lock has to
-    go with it even while an orphaned worker finishes its file (workers never write)."""
-    for fd in _held_locks:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _held_locks.clear()
-
-
-os.register_at_fork(after_in_child=_drop_locks_in_child)
-
-
-@contextlib.contextmanager
-def output_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the output folder itself for the run (no lock file is left
-    behind; the kernel drops the lock when the process dies, even by SIGKILL)."""
-    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+def _open_manifest(cfg: RunConfig, out: Storage) -> Manifest:
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunError(f"another run is writing to {out}; wait for it or choose another "
-                           "--out") from None
-        _held_locks.append(fd)
-        yield
-    finally:
-        if fd in _held_locks:
-            _held_locks.remove(fd)
-        os.close(fd)
-
-
-def _open_manifest(cfg: RunConfig) -> Manifest:
-    try:
-        manifest = load_manifest(cfg.out)
+        manifest = load_manifest(out)
     except ManifestError as exc:
         if not cfg.full:
             raise RunError(str(exc)) from None
@@ -133,10 +99,10 @@ def _open_manifest(cfg: RunConfig) -> Manifest:
                     "rebuilding it from scratch", old_schema, SCHEMA_VERSION)
         manifest = Manifest()
     if not manifest.exists:
-        parts, _ = list_parts(cfg.out)
+        parts, _ = list_parts(out)
         for rel in parts:
-            remove_part(cfg.out, rel)
-        manifest_path(cfg.out).unlink(missing_ok=True)
+            remove_part(out, rel)
+        out.delete(MANIFEST_NAME)
     return manifest
 
 
@@ -144,18 +110,6 @@ def _record(res: FileResult) -> FileRecord:
     doc = res.document
     return FileRecord(res.source.rel_path, doc.get("format"), doc.get("status") or "failed",
                       doc.get("error"), res.seconds, {"documents": 1, **res.row_counts()})
-
-
-def _output_data(out: Path, data_version: str | None) -> dict[str, Any]:
-    """The report's data sections over the whole output; taken from the last report when no
-    commit has changed the output since (a run with nothing to do stays quick)."""
-    try:
-        last = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
-        if data_version is not None and last.get("data_version") == data_version:
-            return {k: list(last[k]) for k in DATA_KEYS}
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no usable report from the last run: compute it
-    return output_data(out)
 
 
 def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None = None
@@ -175,13 +129,25 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
             the overrides are wrong.
         EngineError: the Dask scheduler is unreachable or its workers differ.
     """
-    check_paths(cfg)
+    out = open_output(cfg)
+    check_paths(cfg, out)
     spec = names_spec(cfg)
-    with output_lock(cfg.out):
-        review = collect_decisions(cfg.out, default_catalog())
+    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    with storage_lock(out, run_id), _input(cfg) as remote:
+        review = read_review(out)
         spec = with_decisions(spec, review)
-        return _run_locked(cfg, progress or NullProgress(), spec, review, task or FileProcessor(
-            FileSettings(names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
+        return _run_locked(cfg, out, remote, run_id, progress or NullProgress(), spec, review,
+                           task or FileProcessor(FileSettings(
+                               names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
+
+
+@contextlib.contextmanager
+def _input(cfg: RunConfig) -> Iterator[RemoteInput | None]:
+    try:
+        with opened_input(cfg.input, dict(cfg.storage_options)) as remote:
+            yield remote
+    except StorageError as exc:
+        raise RunError(str(exc)) from None
 
 
 def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
@@ -193,36 +159,48 @@ def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
     """
     check_input(cfg)
     spec = names_spec(cfg)
+    out = open_output(cfg)
     manifest = Manifest()
-    if cfg.out.is_dir():
+    if out.local is None or out.local.is_dir():
         try:
-            manifest = load_manifest(cfg.out)
+            manifest = load_manifest(out)
         except ManifestError as exc:
             if not cfg.full:
                 raise RunError(str(exc)) from None
         if manifest.exists and manifest.meta.get("schema_version") != SCHEMA_VERSION:
             manifest = Manifest()  # rebuilt from scratch: every file is new
-    files, skipped = _discover(cfg, manifest)
+    with _input(cfg) as remote:
+        files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
     return plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
                 tool_available=functools.cache(tool_available)), skipped
 
 
-def _discover(cfg: RunConfig, manifest: Manifest) -> tuple[list[SourceFile], list[str]]:
+def _discover(cfg: RunConfig, manifest: Manifest, remote: RemoteInput | None
+              ) -> tuple[list[SourceFile], list[str]]:
     def known(rel: str) -> tuple[int, float, str] | None:
         e = manifest.entries.get(rel)
         return None if e is None or cfg.checksum else (e.size, e.mtime, e.doc_id)
 
-    in_abs = cfg.input.resolve()  # the output is not inside it (config.check_input)
-    files, skipped = discover(cfg.input, known, (), cfg.follow_symlinks)
+    if remote is None:  # the output is not inside the input (config.check_input)
+        files, skipped = discover(Path(cfg.input), known, (), cfg.follow_symlinks)
+    else:
+        try:
+            files, skipped = discover_remote(remote, known)
+        except FileNotFoundError:
+            files, skipped = [], []
+        except OSError as exc:
+            raise RunError(f"cannot list the input {remote.url}: {exc}") from None
+        if not files and not manifest.entries:
+            raise RunError(f"no reports found under {remote.url}")
     if not files and manifest.entries and not cfg.full:
         raise RunError(f"no reports found under {cfg.input}, but the output holds "
                        f"{len(manifest.entries)} file(s): refusing to remove them all (is the "
                        "input folder mounted?); pass --full to empty the output")
-    previous_input = manifest.meta.get("input")
-    if previous_input and previous_input != stored_name(str(in_abs)):
+    previous_input, name = manifest.meta.get("input"), input_name(cfg)
+    if previous_input and previous_input != name:
         log.warning("the output was built from %s; files not under %s are removed from it",
-                    previous_input, stored_name(str(in_abs)))
+                    previous_input, name)
     return files, skipped
 
 
@@ -282,18 +260,19 @@ def _renormalise(committer: Committer, todo: Plan, spec: NamesSpec) -> float:
     return time.perf_counter() - t0
 
 
-def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, review: ReviewState,
-                task: Task) -> RunSummary:
+def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id: str,
+                progress: Progress, spec: NamesSpec, review: ReviewState, task: Task
+                ) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
-    run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     reap_stale_conversions()  # left by runs that were killed
-    manifest = _open_manifest(cfg)
+    manifest = _open_manifest(cfg, out)
     was_complete = (manifest.meta.get("state") == "complete"
                     and "rebuild_before" not in manifest.meta and not cfg.full)
-    recover(cfg.out, manifest)
+    recover(out, manifest)
+    manifest = migrate_layout(out, manifest)
     run_seq = manifest.run_seq + 1
-    files, skipped = _discover(cfg, manifest)
+    files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
     todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
                 tool_available=functools.cache(tool_available))  # asked once a tool a run
@@ -305,9 +284,11 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, review: Rev
         log.info("%d file(s) that failed for want of a converter are read again: it is "
                  "installed now", todo.counts()[Reason.TOOL_AVAILABLE])
         forget_checks()  # before workers fork: a check cached by an earlier run is stale
+    if remote is not None:
+        fetch_all(remote, todo.to_process)  # the extractors read local files
 
-    committer = Committer(cfg.out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
-    in_name = stored_name(str(cfg.input.resolve()))  # not UTF-8: escaped (metadata is UTF-8)
+    committer = Committer(out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
+    in_name = input_name(cfg)
     committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=in_name,
                        pipeline_version=__version__, state="running")
     if cfg.full:  # recorded at once, so a plain run finishes a --full run that was killed
@@ -324,6 +305,9 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, review: Rev
     committer.commit()
     if records or committer.batches or not was_complete:  # else the manifest says it all
         committer.save()
+    if cfg.compact_threshold:  # partitions holding more small parts than the threshold
+        settings = CompactSettings(min_parts=cfg.compact_threshold + 1)
+        committer.manifest = compact(out, committer.manifest, settings).manifest
 
     summary = RunSummary(files=len(files), skipped=len(skipped), processed=len(records),
                          seconds=time.perf_counter() - t0)
@@ -338,19 +322,12 @@ def _run_locked(cfg: RunConfig, progress: Progress, spec: NamesSpec, review: Rev
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3), "pipeline_version": __version__,
         "schema_version": SCHEMA_VERSION, "engine": cfg.engine, "workers": cfg.workers,
-        "input": in_name, "out": stored_name(str(cfg.out.resolve())),
+        "input": in_name, "out": stored_name(str(out.local.resolve()) if out.local else out.url),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
         "batches": committer.batches, "data_version": data_version,
         "timings": {k: round(v, 3) for k, v in {"discover": discover_s, **timings}.items()},
         "process_files_per_s": (round(len(records) / timings["process"], 3)
                                 if timings.get("process") else None),
     }
-    reviewed = write_indicator_review(cfg.out, data_version, review,
-                                      (i.name for i in default_catalog().indicators))
-    summary.report = build_report(
-        facts, records, committer.manifest, _output_data(cfg.out, data_version),
-        {"file": REVIEW_FILE.as_posix(), "to_check": reviewed.to_check,
-         "decided": reviewed.decided})
-    summary.report["history"] = record_history(cfg.out, history_entry(summary.report))
-    write_report(cfg.out, summary.report)
+    summary.report = write_outputs(out, facts, records, committer.manifest, review)
     return summary

@@ -1,9 +1,12 @@
 """Write the output tables as hive-partitioned Parquet datasets, one immutable part at a time.
 
-Each table is a folder ``<out>/<table>/`` of parts under ``year_part=<yyyy>`` (or
-``year_part=none``) sub-folders. The partition key is an extra string column derived from the
-row's year; the contract columns (``year``, ``report_year`` …) stay inside the files with their
-int32 type, so every reader sees them whatever it infers for the folder names. A part is
+Each table is a folder ``<out>/<table>/`` of parts under ``year_part=<yyyy>`` sub-folders, or
+``year_part=__HIVE_DEFAULT_PARTITION__`` for rows without a year (the name every engine reads
+as null, so the partition key reads as an integer). The key lives in the folder names only,
+not in the files; the contract columns (``year``, ``report_year`` …) stay inside the files
+with their int32 type, so every reader sees them whatever it infers for the folder names.
+Outputs of layout 1 named the null partition ``year_part=none``; ``pipeline.batch.layout``
+moves them on the next run. A part is
 written to a hidden temporary name and renamed into place with ``os.replace``, so a reader
 never sees a half-written file; parts are never modified, only replaced (see
 ``pipeline.batch.commit``).
@@ -26,19 +29,32 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline import __version__
+from pipeline.batch.storage import (
+    TMP_SUFFIX,
+    Storage,
+    open_storage,
+    parquet_bytes,
+    read_parquet,
+)
 from schemas import SCHEMA_VERSION, TABLES
 from schemas.rows import AnyRow
 from schemas.validate import validate_rows
 
 PARTITION_KEY = "year_part"
-NULL_PARTITION = "none"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # the hive convention for null
+LEGACY_NULL_PARTITION = "none"  # layout 1
+LAYOUT_VERSION = "2"  # of the folders; recorded in the manifest
 SCHEMA_PART = "part-0-schema.parquet"
-TMP_SUFFIX = ".tmp"
+# The empty schema part lives in a partition no row goes to (years are 1000-9999) whose name
+# is an integer: a table whose rows all lack a year still has one integer key for the
+# engines to infer the key's type from (pyarrow cannot infer it from null partitions alone).
+SCHEMA_PARTITION = "0"
 # the column whose year names a row's partition folder (documented in docs/DATA.md)
 PARTITION_SOURCE = {"documents": "report_year", "indicators": "year",
                     "activities": "end_date, else start_date", "finance": "year"}
 
 Row = Mapping[str, Any] | AnyRow  # a typed row, or a dict read back from a part
+Out = Path | Storage  # an output: a local folder or any storage (``pipeline.batch.storage``)
 log = logging.getLogger(__name__)
 
 
@@ -80,7 +96,8 @@ def _year_of(value: Any) -> int | None:
 
 
 def partition_of(name: str, row: Row) -> str:
-    """The ``year_part`` folder a row belongs to: the year it is about, else ``none``."""
+    """The ``year_part`` folder a row belongs to: the year it is about, else the null
+    partition."""
     if name == "documents":
         year = _year_of(row.get("report_year"))
     elif name == "activities":
@@ -113,12 +130,21 @@ def save_atomic(table: pa.Table, target: Path) -> None:
             tmp.unlink()
 
 
+def put_table(out: Out, rel: str, table: pa.Table) -> None:
+    """Write ``table`` as the part ``rel`` of ``out``, atomically."""
+    storage = open_storage(out)
+    if storage.local is not None:  # streamed to a temporary file
+        save_atomic(table, storage.local / rel)
+    else:
+        storage.put(rel, parquet_bytes(table))
+
+
 def part_name(prefix: str = "part") -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     return f"{prefix}-{stamp}-{uuid.uuid4().hex[:12]}.parquet"
 
 
-def write_rows(out: Path, name: str, rows: Sequence[Row]) -> dict[str, list[Row]]:
+def write_rows(out: Out, name: str, rows: Sequence[Row]) -> dict[str, list[Row]]:
     """Write ``rows`` (validated by the workers, ``pipeline.process.validate``) as one new part
     per partition; return {relative part path: its rows}."""
     by_partition: dict[str, list[Row]] = defaultdict(list)
@@ -127,12 +153,12 @@ def write_rows(out: Path, name: str, rows: Sequence[Row]) -> dict[str, list[Row]
     written: dict[str, list[Row]] = {}
     for partition, part_rows in sorted(by_partition.items()):
         rel = f"{partition_dir(name, partition)}/{part_name()}"
-        save_atomic(rows_to_table(name, part_rows, validate=False), out / rel)
+        put_table(out, rel, rows_to_table(name, part_rows, validate=False))
         written[rel] = part_rows
     return written
 
 
-def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
+def write_survivors(out: Out, name: str, parts: Sequence[str], key: str,
                     drop: set[str]) -> dict[str, str | None]:
     """Rewrite ``parts`` without the rows whose ``key`` column is in ``drop``.
 
@@ -147,13 +173,13 @@ def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
     for partition, rels in sorted(by_partition.items()):
         kept = []
         for rel in rels:
-            table = read_part(out / rel, name)
+            table = read_stored_part(out, rel, name)
             kept.append(table.filter(pc.invert(pc.is_in(table[key], value_set=drop_arr))))
         survivors = pa.concat_tables(kept) if kept else None
         target = None
         if survivors is not None and survivors.num_rows:
             target = f"{partition_dir(name, partition)}/{part_name()}"
-            save_atomic(survivors, out / target)
+            put_table(out, target, survivors)
         mapping.update(dict.fromkeys(rels, target))
     return mapping
 
@@ -161,19 +187,33 @@ def write_survivors(out: Path, name: str, parts: Sequence[str], key: str,
 RowsEdit = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
-def rewrite_parts(out: Path, name: str, parts: Sequence[str], edit: RowsEdit,
+def rewrite_parts(out: Out, name: str, parts: Sequence[str], edit: RowsEdit,
                   ) -> tuple[dict[str, str | None], int]:
     """Each of ``parts`` rewritten as a new part of the same partition with the rows
     ``edit`` makes of its rows. Returns ({old part: new part}, rows read)."""
     mapping: dict[str, str | None] = {}
     n_rows = 0
     for rel in parts:
-        rows = edit(read_part(out / rel, name).to_pylist())
+        rows = edit(read_stored_part(out, rel, name).to_pylist())
         n_rows += len(rows)
         target = f"{partition_dir(name, partition_of_part(rel))}/{part_name()}"
-        save_atomic(rows_to_table(name, rows), out / target)
+        put_table(out, target, rows_to_table(name, rows))
         mapping[rel] = target
     return mapping, n_rows
+
+
+def part_size(out: Out, rel: str) -> int:
+    """The size in bytes of a part."""
+    return open_storage(out).size(rel)
+
+
+def read_stored_part(out: Out, rel: str, name: str, columns: list[str] | None = None
+                     ) -> pa.Table:
+    """``read_part`` of the part ``rel`` of ``out``."""
+    storage = open_storage(out)
+    if storage.local is not None:
+        return read_part(storage.local / rel, name, columns)
+    return _cast(read_parquet(storage, rel, columns), name, columns)
 
 
 def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Table:
@@ -182,28 +222,41 @@ def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Tab
     ``ParquetFile`` rather than ``pq.read_table``: the latter imports ``pyarrow.dataset``,
     which costs a run with nothing to do more than all its own work.
     """
+    return _cast(pq.ParquetFile(path).read(columns=columns), name, columns)
+
+
+def _cast(table: pa.Table, name: str, columns: list[str] | None) -> pa.Table:
     schema = file_schema(name)
-    table = pq.ParquetFile(path).read(columns=columns)
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns], metadata=schema.metadata)
     return table.cast(schema)
 
 
-def ensure_schema_parts(out: Path) -> list[str]:
+def schema_parts() -> list[str]:
+    """Where the empty schema part of each table lives (a copy elsewhere is stale)."""
+    return [f"{partition_dir(name, SCHEMA_PARTITION)}/{SCHEMA_PART}" for name in TABLES]
+
+
+def ensure_schema_parts(out: Out) -> list[str]:
     """Write one empty part per table so every dataset exists and carries its schema."""
+    storage = open_storage(out)
     rels = []
-    for name in TABLES:
-        rel = f"{partition_dir(name, NULL_PARTITION)}/{SCHEMA_PART}"
-        target = out / rel
-        if not target.exists() or pq.read_schema(target).metadata != file_schema(name).metadata:
-            save_atomic(rows_to_table(name, []), target)
+    for name, rel in zip(TABLES, schema_parts(), strict=True):
+        if (not storage.exists(rel) or read_parquet(storage, rel).schema.metadata
+                != file_schema(name).metadata):
+            put_table(storage, rel, rows_to_table(name, []))
         rels.append(rel)
     return rels
 
 
-def remove_part(out: Path, rel: str) -> None:
+def remove_part(out: Out, rel: str) -> None:
     """Delete a part and the partition folder it leaves empty; never a file outside ``out``
     (a path that leads out, e.g. through a linked folder, is left alone with a warning)."""
+    storage = open_storage(out)
+    if storage.local is None:
+        storage.delete(rel)
+        return
+    out = storage.local
     path = out / rel
     if not path.resolve().is_relative_to(out.resolve()):
         log.warning("not deleting %s: it lies outside the output folder %s", rel, out)
@@ -213,19 +266,16 @@ def remove_part(out: Path, rel: str) -> None:
         path.parent.rmdir()
 
 
-def list_parts(out: Path) -> tuple[list[str], list[Path]]:
-    """All part files under the table folders (relative paths) and leftover temporary files."""
+def list_parts(out: Out) -> tuple[list[str], list[str]]:
+    """All part files under the table folders and leftover temporary files (relative
+    paths)."""
+    storage = open_storage(out)
     parts: list[str] = []
-    temps: list[Path] = []
+    temps: list[str] = []
     for name in TABLES:
-        root = out / name
-        if not root.is_dir():
-            continue
-        for path in root.rglob("*"):
-            if not path.is_file():
-                continue
-            if path.name.endswith(TMP_SUFFIX):
-                temps.append(path)
-            elif path.suffix == ".parquet":
-                parts.append(path.relative_to(out).as_posix())
+        for rel in storage.list(name):
+            if rel.endswith(TMP_SUFFIX):
+                temps.append(rel)
+            elif rel.endswith(".parquet"):
+                parts.append(rel)
     return sorted(parts), temps

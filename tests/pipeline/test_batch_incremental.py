@@ -133,7 +133,7 @@ def test_leftovers_of_a_killed_run_are_removed(corpus: Path, tmp_path: Path):
     expected = snapshot(out)
     stray = out / "indicators" / "year_part=2021" / "part-stray.parquet"
     shutil.copy(next((out / "indicators").rglob("part-2*.parquet")), stray)
-    (out / "documents" / "year_part=none" / ".part-x.parquet.abc.tmp").write_bytes(b"half")
+    (out / "documents" / "year_part=2021" / ".part-x.parquet.abc.tmp").write_bytes(b"half")
     assert snapshot(out) != expected  # a reader would see the stray rows …
     run(RunConfig(corpus, out, workers=0))
     assert not stray.exists()

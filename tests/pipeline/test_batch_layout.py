@@ -14,10 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline
+from pipeline.batch.manifest import load_manifest
 from pipeline.batch.run import RunConfig, run
-from pipeline.batch.write import PARTITION_KEY
+from pipeline.batch.write import LAYOUT_VERSION, NULL_PARTITION, PARTITION_KEY, SCHEMA_PART
 from schemas import SCHEMA_VERSION, TABLES
-from tests.pipeline.batch_corpus import copy_seeds, write_corpus
+from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 
 YEAR_COLUMNS = {"documents": "report_year", "indicators": "year", "finance": "year"}
 
@@ -43,14 +44,13 @@ def test_scorer_style_read_keeps_contract_types_and_values(out: Path):
         table = scorer_read(out, name)
         for field in schema:
             assert table.schema.field(field.name).type == field.type, (name, field.name)
-        assert PARTITION_KEY in table.column_names
+        assert table.schema.field(PARTITION_KEY).type == pa.int32()
     docs = scorer_read(out, "documents").to_pylist()
     assert len(docs) == 16
     assert {d["report_year"] for d in docs} >= {2019, 2020, 2021, None}
     for name, col in YEAR_COLUMNS.items():
         for row in scorer_read(out, name).to_pylist():  # folder and column agree
-            expected = "none" if row[col] is None else str(row[col])
-            assert row[PARTITION_KEY] == expected
+            assert row[PARTITION_KEY] == row[col]
 
 
 def test_layout_is_hive_partitioned_with_versions_in_metadata(out: Path):
@@ -70,8 +70,9 @@ def _counts(out: Path) -> dict[str, int]:
 
 def test_pandas_polars_duckdb_and_pyarrow_read_the_same_rows(out: Path):
     expected = _counts(out)
+    hive = pipeline.hive_partitioning()
     for name, rows in expected.items():
-        frame = pd.read_parquet(out / name)
+        frame = pd.read_parquet(out / name, partitioning=hive)
         assert len(frame) == rows
         assert pl.read_parquet(out / name / "**" / "*.parquet", hive_partitioning=True
                                ).height == rows
@@ -79,7 +80,7 @@ def test_pandas_polars_duckdb_and_pyarrow_read_the_same_rows(out: Path):
         got = duckdb.sql(f"select count(*) from read_parquet('{out / name}/**/*.parquet', "
                          "hive_partitioning = true)").fetchall()
         assert got == [(rows,)]
-    frame = pd.read_parquet(out / "documents")
+    frame = pd.read_parquet(out / "documents", partitioning=hive)
     assert str(frame["report_year"].dtype) in {"Int32", "float64", "int32"}
     assert pl.scan_parquet(out / "indicators").collect_schema()["year"] == pl.Int32
     typ = duckdb.sql(f"select typeof(year) from read_parquet('{out}/indicators/**/*.parquet', "
@@ -97,3 +98,84 @@ def test_load_and_connect(out: Path):
     n = con.sql("select count(*) from indicators i join documents d using (doc_id)").fetchall()
     assert n == [(len(frames["indicators"]),)]
     assert con.sql("select count(*) from documents where status = 'failed'").fetchall() == [(1,)]
+
+
+def test_files_do_not_carry_the_partition_key(out: Path):
+    for part in out.rglob("*.parquet"):
+        if part.name != "_manifest.parquet":
+            assert PARTITION_KEY not in pq.read_schema(part).names, part
+
+
+def test_every_engine_reads_the_key_as_an_integer_null_without_a_year(out: Path):
+    folder = out / "documents"
+    assert (folder / f"{PARTITION_KEY}={NULL_PARTITION}").is_dir()
+    assert not (folder / f"{PARTITION_KEY}=none").exists()
+    years = {d["report_year"] for d in scorer_read(out, "documents").to_pylist()}
+    assert None in years
+
+    table = scorer_read(out, "documents")  # pyarrow
+    assert table.schema.field(PARTITION_KEY).type == pa.int32()
+    assert set(table[PARTITION_KEY].to_pylist()) == years
+
+    frame = pd.read_parquet(folder, partitioning=pipeline.hive_partitioning(),
+                            dtype_backend="numpy_nullable")  # pandas
+    assert str(frame[PARTITION_KEY].dtype) == "Int32"
+    assert frame[PARTITION_KEY].isna().sum() == frame["report_year"].isna().sum() > 0
+    assert {None if pd.isna(v) else v for v in frame[PARTITION_KEY]} == years
+
+    lazy = pl.scan_parquet(folder)  # polars, hive partitioning found by itself
+    assert lazy.collect_schema()[PARTITION_KEY].is_integer()
+    assert set(lazy.collect()[PARTITION_KEY].to_list()) == years
+    glob = pl.scan_parquet(folder / "**" / "*.parquet", hive_partitioning=True).collect()
+    assert glob[PARTITION_KEY].dtype.is_integer()
+    assert glob[PARTITION_KEY].null_count() == glob["report_year"].null_count()
+
+    got = duckdb.sql(f"select distinct typeof({PARTITION_KEY}), {PARTITION_KEY} from "
+                     f"read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
+                     ).fetchall()  # duckdb
+    assert {t for t, _ in got} <= {"INTEGER", "BIGINT"}
+    assert {v for _, v in got} == years
+
+
+def _as_layout_1(out: Path) -> None:
+    """Turn a current output into one written by layout 1: the null partition folders
+    renamed ``year_part=none`` and a manifest naming them, without a layout version."""
+    for name in TABLES:
+        legacy = out / name / f"{PARTITION_KEY}=none"
+        null = out / name / f"{PARTITION_KEY}={NULL_PARTITION}"
+        if null.is_dir():
+            null.rename(legacy)
+        legacy.mkdir(exist_ok=True)  # layout 1 kept the schema part there
+        (out / name / f"{PARTITION_KEY}=0" / SCHEMA_PART).rename(legacy / SCHEMA_PART)
+        (out / name / f"{PARTITION_KEY}=0").rmdir()
+    table = pq.read_table(out / "_manifest.parquet")
+    for col in [c for c in table.column_names if c.startswith("parts_")]:
+        fixed = [[p.replace(NULL_PARTITION, "none") for p in ps]
+                 for ps in table[col].to_pylist()]
+        table = table.set_column(table.schema.get_field_index(col), col,
+                                 pa.array(fixed, pa.list_(pa.string())))
+    meta = {k: v for k, v in table.schema.metadata.items() if k != b"layout_version"}
+    pq.write_table(table.replace_schema_metadata(meta), out / "_manifest.parquet")
+
+
+def test_an_output_of_layout_1_is_moved_by_the_next_run(tmp_path: Path):
+    folder = tmp_path / "in"
+    write_corpus(folder, 4)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    out = tmp_path / "out"
+    run(RunConfig(folder, out, workers=0))
+    expected = snapshot(out)
+    _as_layout_1(out)
+    assert pq.read_schema(out / "_manifest.parquet").metadata.get(b"layout_version") is None
+    assert (out / "documents" / f"{PARTITION_KEY}=none").is_dir()
+
+    assert run(RunConfig(folder, out, workers=0)).processed == 0  # moved, not reprocessed
+    assert not list(out.glob(f"*/{PARTITION_KEY}=none"))
+    assert {p.parent.name for p in out.rglob(SCHEMA_PART)} == {f"{PARTITION_KEY}=0"}
+    meta = pq.read_schema(out / "_manifest.parquet").metadata
+    assert meta[b"layout_version"] == LAYOUT_VERSION.encode()
+    assert snapshot(out) == expected
+    assert all(NULL_PARTITION in p or "none" not in p
+               for e in load_manifest(out).entries.values() for p in e.all_parts())
+    assert scorer_read(out, "documents").schema.field(PARTITION_KEY).type == pa.int32()
+    assert len(pipeline.load(out)["documents"]) == 5

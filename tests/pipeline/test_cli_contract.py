@@ -183,6 +183,50 @@ def test_settings_layering_in_process(tmp_path: Path):
         settings(args, {})
 
 
+def test_output_url_compact_threshold_and_storage_options_in_every_layer(tmp_path: Path):
+    conf = tmp_path / "c.toml"
+    conf.write_text('out = "s3://bucket/from-file"\ncompact-threshold = 4\n'
+                    '[storage-option]\nendpoint_url = "http://file:1"\nregion_name = "f"\n',
+                    encoding="utf-8")
+    parser = build_parser()
+    from_file = settings(parser.parse_args(["extract", "IN", "--config", str(conf)]), {}).run
+    assert (from_file.out, from_file.compact_threshold) == ("s3://bucket/from-file", 4)
+    assert from_file.storage_options == (("endpoint_url", "http://file:1"), ("region_name", "f"))
+    env = {"NATPROJ_OUT": "s3://bucket/from-env", "NATPROJ_COMPACT_THRESHOLD": "0",
+           "NATPROJ_STORAGE_OPTION": "endpoint_url=http://env:2 anon=false"}
+    args = parser.parse_args(["extract", "IN", "--config", str(conf), "--storage-option",
+                              "endpoint_url=http://cli:3", "--storage-option", "x=a=b"])
+    cfg = settings(args, env).run
+    assert (cfg.out, cfg.compact_threshold) == ("s3://bucket/from-env", 0)
+    assert dict(cfg.storage_options) == {"endpoint_url": "http://cli:3", "region_name": "f",
+                                         "anon": "false", "x": "a=b"}  # merged key by key
+    local = settings(parser.parse_args(["extract", "IN", "--out", "file:///tmp/o"]), env).run
+    assert local.out == Path("/tmp/o")  # a file:// URL is a local folder
+    conf.write_text('out = "rel/out"\n', encoding="utf-8")
+    assert settings(parser.parse_args(["extract", "IN", "--config", str(conf)]),
+                    {}).run.out == tmp_path / "rel" / "out"  # relative to the file
+    with pytest.raises(ConfigError, match="NATPROJ_STORAGE_OPTION"):
+        settings(parser.parse_args(["extract", "IN"]), {"NATPROJ_STORAGE_OPTION": "novalue"})
+    conf.write_text('[storage-option]\nanon = true\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="table of strings"):
+        settings(parser.parse_args(["extract", "IN", "--config", str(conf)]), {})
+    with pytest.raises(ValueError, match="compact_threshold"):
+        settings(parser.parse_args(["extract", "IN", "--compact-threshold", "-1"]), {})
+
+
+def test_bad_storage_option_and_unknown_protocol_exit_2(tmp_path: Path):
+    folder = _folder(tmp_path, 1)
+    proc = _cli("extract", folder, "--out", tmp_path / "out", "--storage-option", "novalue")
+    assert proc.returncode == 2
+    assert "KEY=VALUE" in proc.stderr
+    proc = _cli("extract", folder, "--out", "nosuchproto://b/out")
+    assert proc.returncode == 2
+    assert "nosuchproto" in proc.stderr
+    proc = _cli("compact", "nosuchproto://b/out")
+    assert proc.returncode == 2
+    assert "nosuchproto" in proc.stderr
+
+
 def test_dry_run_lists_the_plan_and_writes_nothing(tmp_path: Path):
     folder, out = _folder(tmp_path, 3), tmp_path / "out"
     fresh = _cli("extract", folder, "--out", out, "--dry-run")

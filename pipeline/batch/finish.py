@@ -1,0 +1,81 @@
+"""What a run writes besides the data, at its start and its end: the analysts' decisions read
+from the review workbook, then the review workbook, the run report and the run history.
+
+The run report and history go through the output's storage, so they are written to a local
+folder and to an object store alike. The review workbook (``review/indicators.xlsx``) and its
+decisions (``review/decisions.csv``) are files an analyst opens and edits in place: they are
+kept for local outputs only; on an object store the review is skipped with a log line (the
+report's ``review`` section says so) and no decisions are applied.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pipeline.batch.decisions import ReviewState, collect_decisions
+from pipeline.batch.manifest import Manifest
+from pipeline.batch.report import (
+    REPORT_JSON,
+    FileRecord,
+    build_report,
+    history_entry,
+    record_history,
+    write_report,
+)
+from pipeline.batch.report_data import DATA_KEYS, output_data
+from pipeline.batch.review import write_indicator_review
+from pipeline.batch.storage import Storage
+from pipeline.normalise.catalog import default_catalog
+from pipeline.normalise.review import REVIEW_FILE
+
+log = logging.getLogger(__name__)
+
+REVIEW_SKIPPED = "the review workbook is kept for local outputs only"
+
+
+def read_review(out: Storage) -> ReviewState:
+    """The analysts' decisions of a local output; none for an object store."""
+    if out.local is None:
+        log.info("review: %s; no review/decisions.csv is read from %s", REVIEW_SKIPPED,
+                 out.url)
+        return ReviewState()
+    return collect_decisions(out.local, default_catalog())
+
+
+def _output_data(out: Storage, data_version: str | None) -> dict[str, Any]:
+    """The report's data sections over the whole output; taken from the last report when no
+    commit has changed the output since (a run with nothing to do stays quick)."""
+    try:
+        last = json.loads(out.read_bytes(REPORT_JSON).decode("utf-8"))
+        if data_version is not None and last.get("data_version") == data_version:
+            return {k: list(last[k]) for k in DATA_KEYS}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no usable report from the last run: compute it
+    return output_data(out)
+
+
+def _write_review(out: Storage, data_version: str | None, review: ReviewState
+                  ) -> dict[str, Any]:
+    if out.local is None:
+        log.info("review: %s; not written to %s", REVIEW_SKIPPED, out.url)
+        return {"file": None, "skipped": REVIEW_SKIPPED}
+    reviewed = write_indicator_review(out.local, data_version, review,
+                                      (i.name for i in default_catalog().indicators))
+    return {"file": REVIEW_FILE.as_posix(), "to_check": reviewed.to_check,
+            "decided": reviewed.decided}
+
+
+def write_outputs(out: Storage, facts: Mapping[str, Any], records: Sequence[FileRecord],
+                  manifest: Manifest, review: ReviewState) -> dict[str, Any]:
+    """Write the review workbook (local outputs), the run report and the history; the
+    report."""
+    data_version = manifest.meta.get("data_version")
+    review_section = _write_review(out, data_version, review)
+    report = build_report(facts, records, manifest, _output_data(out, data_version),
+                          review_section)
+    report["history"] = record_history(out, history_entry(report))
+    write_report(out, report)
+    return report

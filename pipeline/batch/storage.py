@@ -1,0 +1,247 @@
+"""Where an output lives: a local folder or an object store (``s3://``, ``gs://`` … through
+fsspec), behind the few operations the pipeline needs.
+
+Every object is named by its path relative to the output root (``indicators/year_part=2021/
+part-….parquet``, ``_manifest.parquet``). ``put`` is atomic: a local file is written to a
+hidden temporary name in the same folder and renamed (``os.replace``); an object store makes
+a PUT visible whole or not at all. So on both the manifest put is the commit point, parts
+are put under new unique names first and superseded ones deleted after
+(``pipeline.batch.commit``).
+
+An output location is a local path, a ``file://`` URL (both ``LocalStorage``) or any other
+fsspec URL (``FsspecStorage``; ``s3://`` needs the ``[s3]`` extra, s3fs). Options such as
+``endpoint_url`` are passed to the filesystem (``--storage-option KEY=VALUE``); s3fs also
+reads the usual ``AWS_*`` variables, ``AWS_ENDPOINT_URL`` included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+log = logging.getLogger(__name__)
+
+TMP_SUFFIX = ".tmp"
+
+
+class StorageError(OSError):
+    """The output location cannot be opened (unknown protocol, missing driver)."""
+
+
+@runtime_checkable
+class Storage(Protocol):
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def local(self) -> Path | None:
+        """The folder, for a local output; None for an object store."""
+
+    def list(self, prefix: str) -> list[str]:
+        """Every object under ``prefix`` (relative paths, sorted, recursive)."""
+
+    def exists(self, rel: str) -> bool: ...
+
+    def size(self, rel: str) -> int: ...
+
+    def read_bytes(self, rel: str) -> bytes: ...
+
+    def put(self, rel: str, data: bytes, durable: bool = False) -> None:
+        """Create or replace ``rel`` whole, atomically (``durable``: flushed to disk)."""
+
+    def delete(self, rel: str) -> None:
+        """Remove ``rel`` (missing is fine)."""
+
+
+def read_parquet(storage: Storage, rel: str, columns: list[str] | None = None) -> pa.Table:
+    """A Parquet object read whole (``ParquetFile``: see ``pipeline.batch.write.read_part``)."""
+    if storage.local is not None:
+        return pq.ParquetFile(storage.local / rel).read(columns=columns)
+    return pq.ParquetFile(pa.BufferReader(storage.read_bytes(rel))).read(columns=columns)
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class LocalStorage:
+    root: Path
+
+    @property
+    def url(self) -> str:
+        return str(self.root)
+
+    @property
+    def local(self) -> Path:
+        return self.root
+
+    def list(self, prefix: str) -> list[str]:
+        base = self.root / prefix
+        if not base.is_dir():
+            return []
+        return sorted(p.relative_to(self.root).as_posix() for p in base.rglob("*")
+                      if p.is_file())
+
+    def exists(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def size(self, rel: str) -> int:
+        return (self.root / rel).stat().st_size
+
+    def read_bytes(self, rel: str) -> bytes:
+        return (self.root / rel).read_bytes()
+
+    def put(self, rel: str, data: bytes, durable: bool = False) -> None:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+        try:
+            with tmp.open("wb") as fh:
+                fh.write(data)
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            if durable:
+                _fsync_dir(target.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def delete(self, rel: str) -> None:
+        (self.root / rel).unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True, slots=True)
+class FsspecStorage:
+    """An output on an object store: ``fs`` an fsspec filesystem, ``root`` the prefix
+    without the protocol (``bucket/out``)."""
+
+    fs: Any
+    root: str
+    protocol: str
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"{self.protocol}://{self.root.lstrip('/')}"
+
+    @property
+    def local(self) -> None:
+        return None
+
+    def _path(self, rel: str) -> str:
+        return f"{self.root}/{rel}" if rel else self.root
+
+    def list(self, prefix: str) -> list[str]:
+        self.fs.invalidate_cache()  # another process may have written since
+        base = self._path(prefix).rstrip("/")
+        try:
+            found = self.fs.find(base)
+        except FileNotFoundError:
+            return []
+        start = len(self.root) + 1
+        return sorted(p[start:] for p in found if p.startswith(self.root + "/"))
+
+    def exists(self, rel: str) -> bool:
+        self.fs.invalidate_cache(self._path(rel))
+        return bool(self.fs.exists(self._path(rel)))
+
+    def size(self, rel: str) -> int:
+        return int(self.fs.size(self._path(rel)))
+
+    def read_bytes(self, rel: str) -> bytes:
+        data: bytes = self.fs.cat_file(self._path(rel))
+        return data
+
+    def put(self, rel: str, data: bytes, durable: bool = False) -> None:
+        self.fs.pipe_file(self._path(rel), data)  # one PUT: visible whole or not at all
+
+    def delete(self, rel: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm_file(self._path(rel))
+
+    def create_exclusive(self, rel: str, data: bytes) -> bool | None:
+        """Create ``rel`` only if it does not exist: True when created, False when it
+        existed, None when the store cannot tell (no conditional PUT)."""
+        try:
+            with self.fs.open(self._path(rel), "xb") as fh:
+                fh.write(data)
+        except FileExistsError:
+            return False
+        except (NotImplementedError, ValueError, TypeError):
+            return None
+        return True
+
+
+def is_url(location: str | Path) -> bool:
+    return isinstance(location, str) and "://" in location
+
+
+def out_location(text: str) -> Path | str:
+    """A command-line output location: a URL as it is, else a local path."""
+    if text.startswith("file://"):
+        return Path(text[len("file://"):])
+    return text if is_url(text) else Path(text)
+
+
+def location(out: Path | str | Storage, rel: str) -> str:
+    """Where ``rel`` of an output is, for people: a local path or a URL."""
+    if isinstance(out, Storage):
+        return str(out.local / rel) if out.local is not None else f"{out.url}/{rel}"
+    if is_url(out):
+        return f"{str(out).rstrip('/')}/{rel}"
+    return str(Path(out) / rel)
+
+
+def storage_option(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` of ``--storage-option``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise ValueError(f"a storage option is KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def open_storage(location: Path | str | Storage,
+                 options: Mapping[str, str] | None = None) -> Storage:
+    """The storage of an output location (a Storage is returned as it is).
+
+    Raises:
+        StorageError: the URL's protocol is unknown or its driver is not installed.
+    """
+    if isinstance(location, Storage):
+        return location
+    if isinstance(location, Path) or not is_url(location):
+        return LocalStorage(Path(location))
+    if location.startswith("file://"):
+        return LocalStorage(Path(location[len("file://"):]))
+    import fsspec
+
+    protocol, _, root = location.partition("://")
+    try:
+        fs = fsspec.filesystem(protocol, **dict(options or {}))
+    except (ImportError, ValueError) as exc:
+        raise StorageError(f"cannot open {location}: {exc} (for s3:// install the [s3] "
+                           "extra: pip install 'natproj-extract[s3]')") from None
+    root = fs._strip_protocol(location).rstrip("/")  # as fs.find names objects
+    return FsspecStorage(fs, root, protocol, dict(options or {}))

@@ -1,0 +1,14 @@
+"""The command line's exit codes (``extract`` and ``compact``), documented in the help's
+epilog and the README."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0  # every file of this run ok or partial
+    FILES_FAILED = 1  # the run finished, some file of this run failed
+    CANNOT_RUN = 2
+    INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM
