@@ -186,12 +186,24 @@ def doc_type_of(lead: Lead, more_titles: Iterable[str] = ()) -> tuple[DocType, s
         return found
     titles = [r for r in rules if r.strength == "title"]
     for lines in (lead.lines, more_titles):
+        last: str | None = None
         for line in title_lines(lines):
             for rule in titles:
                 if rule.pattern.search(line):
-                    return rule.doc_type, line
+                    return rule.doc_type, _own_title(line, last, rule.pattern)
+            last = line
     return DocType.OTHER, next((t for t in lead.lines if not STAMP_LINE_RE.match(t)
                                 and WORD_RE.search(t)), lead.lines[0] if lead.lines else None)
+
+
+def _own_title(line: str, last: str | None, pattern: re.Pattern[str]) -> str:
+    """A title found in a line joined with the one before (a sheet's name, «Показатели» /
+    «Отчет о достижении …») is the second line's own when that one says it alone."""
+    if last is not None and line.startswith(last + " "):
+        tail = line[len(last) + 1:]
+        if pattern.search(tail):
+            return tail
+    return line
 
 
 def _named(regex: re.Pattern[str], lines: list[str]) -> list[str]:

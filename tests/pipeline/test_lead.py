@@ -91,3 +91,19 @@ def test_federal_project_named_in_the_title(names: Names, lead: str,
 def test_national_project_named_in_the_text(names: Names, text: str,
                                             expected: str | None) -> None:
     assert names.national_named(text) == expected
+
+
+@pytest.mark.parametrize(("lines", "doc_type", "title"), [
+    # a sheet's name before its title: the title is the line that says it
+    (["Показатели", "Отчет о достижении целевых показателей программы за 2021 год"],
+     "execution_report", "Отчет о достижении целевых показателей программы за 2021 год"),
+    # a title in capitals on two lines is read across them
+    (["ОТЧЕТ", "О ХОДЕ РЕАЛИЗАЦИИ МУНИЦИПАЛЬНОЙ ПРОГРАММЫ"], "execution_report",
+     "ОТЧЕТ О ХОДЕ РЕАЛИЗАЦИИ МУНИЦИПАЛЬНОЙ ПРОГРАММЫ"),
+    (["Информация о достижении значений показателей"], "execution_report",
+     "Информация о достижении значений показателей"),
+])
+def test_type_and_title_from_the_title_lines(lines: list[str], doc_type: str,
+                                             title: str) -> None:
+    meta = interpret(_doc(*_paragraphs(*lines))).meta
+    assert (meta["doc_type"], meta["title"]) == (doc_type, title)
