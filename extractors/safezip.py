@@ -14,6 +14,8 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -29,23 +31,14 @@ SCAN_CHUNK = 1 << 20
 # a DTD or entity declaration; case-insensitive, so a near miss is refused rather than argued
 DTD_RE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 DTD_BYTES_RE = re.compile(DTD_RE.pattern.encode(), re.IGNORECASE)
+MAX_BANGS = 64  # '!' tried one by one in a chunk, past that the pattern searches the rest
 OVERLAP = 64  # carried between chunks, so a marker split across two is still found
 _UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
           (b"<\0", "utf-16-le"), (b"\0<", "utf-16-be"))
 
 
-def check_zip(path: Path) -> None:
-    """Refuse archives whose declared sizes exceed the documented caps.
-
-    Raises:
-        CorruptFile: not a readable ZIP.
-        ResourceLimit: a member or the whole would inflate past the caps.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile:
-        raise CorruptFile(str(path), "broken ZIP container (truncated or damaged file)") from None
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse archives whose declared sizes exceed the documented caps (``ResourceLimit``)."""
     if len(infos) > MAX_MEMBERS:
         raise ResourceLimit(str(path), f"ZIP has {len(infos)} members (cap {MAX_MEMBERS})")
     total = 0
@@ -65,7 +58,90 @@ def check_zip(path: Path) -> None:
             f"refused as a decompression bomb: {total / 1e6:.0f} MB uncompressed in all "
             f"(cap {MAX_TOTAL_BYTES // 2**20} MiB)",
         )
-    refuse_dtds(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """The members a reader asked for, out of a checked archive: each decompressed and
+    scanned once, while the archive was checked."""
+
+    path: Path
+    data: Mapping[str, bytes]
+
+    def raw(self, member: str) -> bytes:
+        """The bytes of ``member``.
+
+        Raises:
+            CorruptFile: the archive has no such member.
+        """
+        try:
+            return self.data[member]
+        except KeyError:
+            raise CorruptFile(str(self.path), f"document part {member} is missing") from None
+
+    def xml(self, member: str) -> etree._Element:
+        """``member`` parsed safely (``parse_xml``).
+
+        Raises:
+            CorruptFile: the member is missing or is malformed XML.
+        """
+        return parse_xml(self.path, member, self.raw(member))
+
+
+def _unsafe(path: Path, member: str) -> UnsafeXML:
+    return UnsafeXML(
+        str(path), f"refused for safety: part {member} declares a DTD or XML entities "
+        "(<!DOCTYPE/<!ENTITY), which no Office document needs and which can expand to "
+        "gigabytes (\"billion laughs\"); the file was not read")
+
+
+def open_checked(path: Path, wanted: tuple[str, ...] = ()) -> Parts:
+    """Check the archive (caps on the declared sizes, then every XML member streamed for a
+    DTD) with one opening of it, keeping the bytes of the ``wanted`` members: those are read
+    whole instead of streamed, so each part is decompressed and scanned once.
+
+    Raises:
+        CorruptFile: not a readable ZIP, or a member cannot be decompressed.
+        ResourceLimit: a member or the whole would inflate past the caps.
+        UnsafeXML: a member declares a DTD or entities.
+    """
+    data: dict[str, bytes] = {}
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise CorruptFile(str(path), "broken ZIP container (truncated or damaged file)") from None
+    with zf:
+        infos = zf.infolist()
+        _check_sizes(path, infos)
+        try:
+            for info in infos:
+                if info.is_dir():
+                    continue
+                if info.filename in wanted:
+                    raw = zf.read(info)
+                    if declares_dtd(io.BytesIO(raw)):
+                        raise _unsafe(path, info.filename)
+                    data[info.filename] = raw
+                    continue
+                with zf.open(info) as fh:
+                    if declares_dtd(fh):
+                        raise _unsafe(path, info.filename)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
+                NotImplementedError, zlib.error) as exc:  # RuntimeError: an encrypted member
+            raise CorruptFile(str(path), f"cannot decompress the ZIP container: {exc}") from None
+    return Parts(path, data)
+
+
+def check_zip(path: Path) -> None:
+    """Refuse archives whose declared sizes exceed the documented caps, or any of whose XML
+    members declares a DTD (``open_checked`` keeping no member).
+
+    Raises:
+        CorruptFile: not a readable ZIP.
+        ResourceLimit: a member or the whole would inflate past the caps.
+        UnsafeXML: a member declares a DTD or entities.
+    """
+    open_checked(path)
 
 
 def _xml_encoding(head: bytes) -> str | None:
@@ -76,6 +152,20 @@ def _xml_encoding(head: bytes) -> str | None:
             return codec
     text = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
     return "utf-8" if text.startswith(b"<") else None
+
+
+def _declares_in(buf: bytes) -> bool:
+    """``DTD_BYTES_RE`` found in ``buf``: every marker starts ``<!``, and ``!`` is rare in
+    XML (comments, CDATA), so its positions are found with ``bytes.find`` (memchr) and the
+    pattern tried there; a text full of ``!`` is searched with the pattern at once."""
+    i = buf.find(b"!", 1)
+    for _ in range(MAX_BANGS):
+        if i < 0:
+            return False
+        if buf[i - 1] == 0x3C and DTD_BYTES_RE.match(buf, i - 1):
+            return True
+        i = buf.find(b"!", i + 1)
+    return DTD_BYTES_RE.search(buf, max(i - 1, 0)) is not None
 
 
 def declares_dtd(fh: IO[bytes]) -> bool:
@@ -89,7 +179,7 @@ def declares_dtd(fh: IO[bytes]) -> bool:
         tail, chunk = b"", head
         while chunk:
             window = tail + chunk
-            if DTD_BYTES_RE.search(window):
+            if _declares_in(window):
                 return True
             tail, chunk = window[-OVERLAP:], fh.read(SCAN_CHUNK)
         return False
@@ -103,36 +193,26 @@ def declares_dtd(fh: IO[bytes]) -> bool:
     return bool(DTD_RE.search(text_tail + decoder.decode(b"", final=True)))
 
 
-def refuse_dtds(path: Path) -> None:
-    """Stream every XML member of the archive; refuse the file if one declares a DTD.
-
-    Raises:
-        UnsafeXML: a member declares a DTD or entities.
-        CorruptFile: a member cannot be decompressed.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                with zf.open(info) as fh:
-                    if declares_dtd(fh):
-                        raise UnsafeXML(
-                            str(path), f"refused for safety: part {info.filename} declares a "
-                            "DTD or XML entities (<!DOCTYPE/<!ENTITY), which no Office document "
-                            "needs and which can expand to gigabytes (\"billion laughs\"); "
-                            "the file was not read")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
-            NotImplementedError, zlib.error) as exc:  # RuntimeError: an encrypted member
-        raise CorruptFile(str(path), f"cannot decompress the ZIP container: {exc}") from None
-
-
 def safe_parser() -> etree.XMLParser:
     """An lxml parser that never expands entities, loads DTDs or touches the network."""
     return etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
         remove_comments=True,
     )
+
+
+def parse_xml(path: Path, member: str, data: bytes) -> etree._Element:
+    """Parse the bytes of one member (already scanned for DTDs) with ``safe_parser``.
+
+    Raises:
+        CorruptFile: malformed XML.
+    """
+    try:
+        return etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise CorruptFile(
+            str(path), f"malformed XML in {member} (file truncated or damaged): {exc}"
+        ) from None
 
 
 def read_xml(path: Path, member: str) -> etree._Element:
@@ -151,9 +231,4 @@ def read_xml(path: Path, member: str) -> etree._Element:
     if declares_dtd(io.BytesIO(data)):
         raise UnsafeXML(str(path), f"refused for safety: part {member} declares a DTD or XML "
                         "entities; the file was not read")
-    try:
-        return etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError as exc:
-        raise CorruptFile(
-            str(path), f"malformed XML in {member} (file truncated or damaged): {exc}"
-        ) from None
+    return parse_xml(path, member, data)

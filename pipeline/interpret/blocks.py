@@ -18,6 +18,7 @@ from pipeline.interpret.headers import (
     NAME_ROLES,
     VALUE_ROLES,
     YEAR_ONLY_RE,
+    Cells,
     Header,
     analyse,
     band_rows,
@@ -34,7 +35,7 @@ MIN_CONTINUED_COLS = 3
 MAX_TAIL_LINES = 2  # lines a page break may print between a table and the rest of it
 
 
-def _opens_block(table: Table, grid: list[list[str | None]], fill: list[list[str | None]],
+def _opens_block(table: Table, grid: Cells, fill: Cells,
                  r: int) -> tuple[int, bool]:
     """Rows of the header band at row ``r`` (0 when there is none), and whether it opens a
     block."""
@@ -49,7 +50,7 @@ def _opens_block(table: Table, grid: list[list[str | None]], fill: list[list[str
 
 def band_starts(table: Table) -> list[int]:
     """First rows of every header band of ``table`` that opens a block, top to bottom."""
-    grid, fill = table.grid(), table.grid(fill=True)
+    grid, fill = table.view(), table.view(fill=True)
     out: list[int] = []
     r = 0
     while r < table.n_rows:
