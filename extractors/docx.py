@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from extractors.model import Cell, Document, Paragraph, Table
-from extractors.safezip import open_checked, safe_parser
+from extractors.safezip import Packed, open_checked, safe_parser
 from schemas.enums import Format
 
 log = logging.getLogger(__name__)
@@ -58,13 +60,13 @@ def _text_of(p: etree._Element) -> str:
 
 
 @lru_cache(maxsize=8)
-def heading_styles(data: bytes) -> Mapping[str, int]:
-    """Style ids -> heading levels from the bytes of ``word/styles.xml`` (already scanned for
-    DTDs); malformed: none (the styles only name the headings). Cached on the bytes: the
-    documents of one template share their styles part, often far larger than the text."""
+def heading_styles(part: Packed) -> Mapping[str, int]:
+    """Style ids -> heading levels from ``word/styles.xml`` (already checked for DTDs);
+    malformed: none (the styles only name the headings). Cached on the part's stored bytes:
+    the documents of one template share their styles part, often far larger than the text."""
     try:
-        root = etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError:
+        root = etree.fromstring(part.inflate(), safe_parser())
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error):
         return {}
     out: dict[str, int] = {}
     for st in root.iter(f"{_W}style"):
@@ -82,10 +84,10 @@ def heading_styles(data: bytes) -> Mapping[str, int]:
 class _Styles:
     """The styles part, parsed on the first paragraph that names a style (most name none)."""
 
-    data: bytes | None
+    part: Packed | None
 
     def level(self, style: str) -> int | None:
-        return heading_styles(self.data).get(style) if self.data is not None else None
+        return heading_styles(self.part).get(style) if self.part is not None else None
 
 
 def _heading_level(p: etree._Element, styles: _Styles) -> int | None:
@@ -220,10 +222,10 @@ def extract(path: Path) -> Document:
         CorruptFile: broken container or malformed XML.
         ResourceLimit: the archive would inflate past the caps (decompression bomb).
     """
-    parts = open_checked(path, (DOCUMENT_PART, STYLES_PART))
+    parts = open_checked(path, (DOCUMENT_PART,), (STYLES_PART,))
     root = parts.xml(DOCUMENT_PART)
     body = root.find(f"{_W}body")
-    styles = _Styles(parts.data.get(STYLES_PART))
+    styles = _Styles(parts.packed.get(STYLES_PART))
     blocks: list[Paragraph | Table] = []
     n_par = n_tbl = 0
     for el in _content_children(body) if body is not None else []:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +34,9 @@ SCAN_CHUNK = 1 << 20
 DTD_RE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 DTD_BYTES_RE = re.compile(DTD_RE.pattern.encode(), re.IGNORECASE)
 MAX_BANGS = 64  # '!' tried one by one in a chunk, past that the pattern searches the rest
+PACKED_MAX = 64 * 1024  # members stored in at most this many bytes are checked by their bytes
+PACKED_CACHE = 128  # verdicts kept, so at most PACKED_CACHE * PACKED_MAX bytes held
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a ZIP local file header (APPNOTE 4.3.7)
 OVERLAP = 64  # carried between chunks, so a marker split across two is still found
 _UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
           (b"<\0", "utf-16-le"), (b"\0<", "utf-16-be"))
@@ -61,12 +66,72 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Packed:
+    """One member's bytes as the archive stores them (deflated or stored), with its declared
+    size and CRC. The same bytes always inflate to the same part, so what is read out of a
+    part can be cached on them: the parts that the documents of one template share (styles,
+    theme, fonts: most of a DOCX's bytes) are then inflated and scanned once."""
+
+    data: bytes
+    method: int
+    size: int
+    crc: int
+
+    def inflate(self) -> bytes:
+        """The member's bytes, at most its declared size.
+
+        Raises:
+            zipfile.BadZipFile: the bytes are not the declared size or CRC.
+            zlib.error: a broken deflate stream.
+        """
+        out = self.data
+        if self.method == zipfile.ZIP_DEFLATED:
+            out = zlib.decompressobj(-15).decompress(self.data, self.size + 1)
+        if len(out) != self.size or zlib.crc32(out) != self.crc:
+            raise zipfile.BadZipFile("Bad CRC-32")
+        return out
+
+
+@lru_cache(maxsize=PACKED_CACHE)
+def packed_declares_dtd(part: Packed) -> bool:
+    """``declares_dtd`` of the inflated part, cached on its stored bytes.
+
+    Raises:
+        zipfile.BadZipFile, zlib.error: as ``Packed.inflate``.
+    """
+    return declares_dtd(io.BytesIO(part.inflate()))
+
+
+def _read_packed(fh: IO[bytes], info: zipfile.ZipInfo) -> Packed | None:
+    """The stored bytes of ``info`` read past its local header; None when the member is not
+    plainly stored or deflated, is encrypted, too large to keep, or its header is not the
+    one the directory names (zipfile then reads it, and reports what is wrong)."""
+    if (info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            or info.flag_bits & 1 or info.compress_size > PACKED_MAX):
+        return None
+    fh.seek(info.header_offset)
+    head = fh.read(_LOCAL_HEADER.size)
+    if len(head) != _LOCAL_HEADER.size:
+        return None
+    fields = _LOCAL_HEADER.unpack(head)
+    name = fh.read(fields[10])
+    codec = "utf-8" if fields[3] & 0x800 else "cp437"
+    if fields[0] != b"PK\x03\x04" or name.decode(codec, "replace") != info.orig_filename:
+        return None
+    fh.seek(fields[11], io.SEEK_CUR)
+    data = fh.read(info.compress_size)
+    return Packed(data, info.compress_type, info.file_size, info.CRC) \
+        if len(data) == info.compress_size else None
+
+
+@dataclass(frozen=True, slots=True)
 class Parts:
     """The members a reader asked for, out of a checked archive: each decompressed and
     scanned once, while the archive was checked."""
 
     path: Path
     data: Mapping[str, bytes]
+    packed: Mapping[str, Packed] = field(default_factory=dict)
 
     def raw(self, member: str) -> bytes:
         """The bytes of ``member``.
@@ -95,10 +160,12 @@ def _unsafe(path: Path, member: str) -> UnsafeXML:
         "gigabytes (\"billion laughs\"); the file was not read")
 
 
-def open_checked(path: Path, wanted: tuple[str, ...] = ()) -> Parts:
-    """Check the archive (caps on the declared sizes, then every XML member streamed for a
-    DTD) with one opening of it, keeping the bytes of the ``wanted`` members: those are read
-    whole instead of streamed, so each part is decompressed and scanned once.
+def open_checked(path: Path, wanted: tuple[str, ...] = (), packed: tuple[str, ...] = ()
+                 ) -> Parts:
+    """Check the archive with one opening of it: caps on the declared sizes, then every XML
+    member scanned whole for a DTD. The ``wanted`` members are read whole and kept; small
+    members are checked by their stored bytes (``packed_declares_dtd``, cached), and the
+    ``packed`` ones kept so; the rest are streamed. Each part is inflated once at most.
 
     Raises:
         CorruptFile: not a readable ZIP, or a member cannot be decompressed.
@@ -106,30 +173,50 @@ def open_checked(path: Path, wanted: tuple[str, ...] = ()) -> Parts:
         UnsafeXML: a member declares a DTD or entities.
     """
     data: dict[str, bytes] = {}
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise CorruptFile(str(path), "broken ZIP container (truncated or damaged file)") from None
-    with zf:
-        infos = zf.infolist()
-        _check_sizes(path, infos)
+    kept: dict[str, Packed] = {}
+    with open(path, "rb") as fh:
         try:
-            for info in infos:
-                if info.is_dir():
-                    continue
-                if info.filename in wanted:
-                    raw = zf.read(info)
-                    if declares_dtd(io.BytesIO(raw)):
+            zf = zipfile.ZipFile(fh)
+        except zipfile.BadZipFile:
+            raise CorruptFile(str(path), "broken ZIP container (truncated or damaged file)"
+                              ) from None
+        with zf:
+            infos = zf.infolist()
+            _check_sizes(path, infos)
+            try:
+                for info in infos:
+                    if not info.is_dir() and _declares(zf, fh, info, info.filename in wanted,
+                                                       info.filename in packed, data, kept):
                         raise _unsafe(path, info.filename)
-                    data[info.filename] = raw
-                    continue
-                with zf.open(info) as fh:
-                    if declares_dtd(fh):
-                        raise _unsafe(path, info.filename)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
-                NotImplementedError, zlib.error) as exc:  # RuntimeError: an encrypted member
-            raise CorruptFile(str(path), f"cannot decompress the ZIP container: {exc}") from None
-    return Parts(path, data)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
+                    NotImplementedError, zlib.error) as exc:  # RuntimeError: encrypted member
+                raise CorruptFile(str(path), f"cannot decompress the ZIP container: {exc}"
+                                  ) from None
+    return Parts(path, data, kept)
+
+
+def _declares(zf: zipfile.ZipFile, fh: IO[bytes], info: zipfile.ZipInfo, whole: bool,
+              keep_packed: bool, data: dict[str, bytes], kept: dict[str, Packed]) -> bool:
+    """Whether member ``info`` declares a DTD, reading it the cheapest way: whole (kept in
+    ``data``), by its stored bytes (kept in ``kept`` when asked) or streamed."""
+    name = info.filename
+    part = None if whole else _read_packed(fh, info)
+    if part is not None:
+        if keep_packed:
+            kept[name] = part
+        try:
+            return packed_declares_dtd(part)
+        except zipfile.BadZipFile:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}") from None
+    if whole or keep_packed:
+        raw = zf.read(info)
+        if whole:
+            data[name] = raw
+        else:
+            kept[name] = Packed(raw, zipfile.ZIP_STORED, len(raw), zlib.crc32(raw))
+        return declares_dtd(io.BytesIO(raw))
+    with zf.open(info) as stream:
+        return declares_dtd(stream)
 
 
 def check_zip(path: Path) -> None:
