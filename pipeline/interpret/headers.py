@@ -305,9 +305,12 @@ def columns_in(fill: Cells, n_cols: int, start: int, end: int) -> list[Column]:
     return columns
 
 
-def analyse(table: Table, n_header: int | None = None) -> Header:
+def analyse(table: Table, n_header: int | None = None,
+            band: tuple[int, int, int] | None = None) -> Header:
     """Build the column map of ``table`` from its header band (the first ``n_header`` rows
-    when given)."""
-    start, end, data = header_band(table) if n_header is None else (0, n_header, n_header)
+    when given; ``band`` when the caller has found it already)."""
+    if n_header is not None:
+        band = (0, n_header, n_header)
+    start, end, data = band if band is not None else header_band(table)
     columns = columns_in(table.view(fill=True), table.n_cols, start, end)
     return Header(data, tuple(columns), start)

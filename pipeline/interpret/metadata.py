@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.model import Document, Paragraph, Table
-from pipeline.grammar.dates import parse_date
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.prose import quoted
+from pipeline.interpret.values import parse_date
 from pipeline.vocab import read_rows
 from schemas.enums import DocType
 

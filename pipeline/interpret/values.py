@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import cache, lru_cache
 
-from pipeline.grammar import numbers, percents, statuses, units
+from pipeline.grammar import dates, money, numbers, percents, statuses, units
 from pipeline.grammar.numbers import Value, find_value, parse_number
 from pipeline.grammar.statuses import status_in_prose
 from pipeline.vocab import read_rows
@@ -18,8 +19,12 @@ __all__ = [
     "find_values",
     "is_no_value",
     "is_null_token",
+    "money_scale",
+    "parse_date",
+    "parse_money",
     "parse_number",
     "parse_percent",
+    "parse_period",
     "parse_value",
     "rank_comparator",
     "status_in_prose",
@@ -61,6 +66,32 @@ def parse_percent(text: str | None) -> float | None:
 def unit_of(text: str | None) -> Unit | None:
     """``pipeline.grammar.units.unit_of``, cached."""
     return units.unit_of(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_money(text: str | None, default_scale: float = 1.0) -> float | None:
+    """``pipeline.grammar.money.parse_money``, cached."""
+    return money.parse_money(text, default_scale)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def money_scale(text: str | None) -> float:
+    """``pipeline.grammar.units.money_scale``, cached (a header's text, read by each table
+    reader that tries the table)."""
+    return units.money_scale(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_date(text: str | None) -> dt.date | None:
+    """``pipeline.grammar.dates.parse_date``, cached."""
+    return dates.parse_date(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_period(text: str | None, year: int | None = None
+                 ) -> tuple[dt.date | None, dt.date | None]:
+    """``pipeline.grammar.dates.parse_period``, cached."""
+    return dates.parse_period(text, year)
 
 
 NAME_UNIT_SUFFIX_RE = re.compile(
