@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
+_T, _TAB, _BR, _CR = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
+_NB_HYPHEN = f"{_W}noBreakHyphen"
 _P, _TBL, _TR, _TC, _SDT = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt"
 _TR_PR, _TC_PR, _VAL = f"{_W}trPr", f"{_W}tcPr", f"{_W}val"
 _GRID_SPAN, _V_MERGE = f"{_W}gridSpan", f"{_W}vMerge"
@@ -44,15 +46,15 @@ def _val(el: etree._Element | None, default: str | None = None) -> str | None:
 def _text_of(p: etree._Element) -> str:
     """Text of one ``w:p``: runs in order, tabs and breaks kept, deleted text skipped."""
     parts: list[str] = []
-    for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+    for el in p.iter(_T, _TAB, _BR, _CR, _NB_HYPHEN):
         tag = el.tag
-        if tag == f"{_W}t":
+        if tag == _T:
             parts.append(el.text or "")
-        elif tag == f"{_W}tab":
+        elif tag == _TAB:
             # w:tab inside w:tabs (paragraph properties) is a tab stop, not a character
             if etree.QName(el.getparent()).localname != "tabs":
                 parts.append("\t")
-        elif tag == f"{_W}noBreakHyphen":
+        elif tag == _NB_HYPHEN:
             parts.append("-")
         else:
             parts.append("\n")
@@ -158,7 +160,9 @@ def _first_child(el: etree._Element, tag: str) -> etree._Element | None:
 def _cell_props(tc: etree._Element) -> tuple[int, str | None]:
     """``(gridSpan, vMerge value)`` of a ``w:tc`` (1 and None when absent; a ``vMerge``
     without a value continues the cell above)."""
-    tcpr = _first_child(tc, _TC_PR)
+    tcpr = tc[0] if len(tc) else None  # the properties come first, when there are any
+    if tcpr is None or tcpr.tag != _TC_PR:
+        tcpr = _first_child(tc, _TC_PR)
     if tcpr is None:
         return 1, None
     span_el = vmerge = None
@@ -195,7 +199,8 @@ def _table(tbl: etree._Element, locator: str, styles: _Styles) -> Table:
                     texts.append(_text_of(child))
                 else:
                     nested.append(_table(child, f"{locator} nested {k + 1}", styles))
-            draft = _CellDraft(r, col, "\n".join(texts).strip(), span, 1, nested)
+            text = texts[0].strip() if len(texts) == 1 else "\n".join(texts).strip()
+            draft = _CellDraft(r, col, text, span, 1, nested)
             drafts.append(draft)
             if vval is not None:  # restart (or a continue with nothing above: treat as start)
                 open_vmerge[col] = draft
