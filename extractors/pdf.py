@@ -202,22 +202,38 @@ def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
 
 
 def _dedupe(chars: list[Char]) -> list[Char]:
-    """Drop characters printed twice at one place (fake bold, shadows), within one point."""
-    seen: dict[tuple[Any, ...], list[Char]] = {}
+    """Drop characters printed twice at one place (fake bold, shadows), within one point.
+
+    The characters kept are binned by text, font and size and by their rounded position; a
+    char is looked for in its bin and the eight around it, columns first, so that most
+    chars (no char of their kind in the three columns) cost three lookups instead of nine."""
+    columns: dict[tuple[Any, ...], dict[int, list[Char]]] = {}
     out = []
     for c in chars:
-        gx, gy = round(c["x0"]), round(c["top"])
-        near = (
-            o
-            for dx in (-1, 0, 1)
-            for dy in (-1, 0, 1)
-            for o in seen.get((c["text"], c["fontname"], c["size"], gx + dx, gy + dy), ())
-        )
-        if any(abs(o["x0"] - c["x0"]) <= 1 and abs(o["top"] - c["top"]) <= 1 for o in near):
+        x, top = c["x0"], c["top"]
+        kind = (c["text"], c["fontname"], c["size"])
+        gx, gy = round(x), round(top)
+        if _printed_near(columns, kind, gx, gy, x, top):
             continue
-        seen.setdefault((c["text"], c["fontname"], c["size"], gx, gy), []).append(c)
+        column = columns.get((*kind, gx))
+        if column is None:
+            column = columns[(*kind, gx)] = {}
+        column.setdefault(gy, []).append(c)
         out.append(c)
     return out
+
+
+def _printed_near(columns: dict[tuple[Any, ...], dict[int, list[Char]]], kind: tuple[Any, ...],
+                  gx: int, gy: int, x: float, top: float) -> bool:
+    for dx in (-1, 0, 1):
+        column = columns.get((*kind, gx + dx))
+        if column is None:
+            continue
+        for dy in (-1, 0, 1):
+            for o in column.get(gy + dy, ()):
+                if abs(o["x0"] - x) <= 1 and abs(o["top"] - top) <= 1:
+                    return True
+    return False
 
 
 def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
