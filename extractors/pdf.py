@@ -204,29 +204,26 @@ def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
 def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop characters printed twice at one place (fake bold, shadows), within one point.
 
-    The characters kept are binned by text, font and size and by their rounded position; a
-    char is looked for in its bin and the eight around it, columns first, so that most
-    chars (no char of their kind in the three columns) cost three lookups instead of nine."""
-    columns: dict[tuple[Any, ...], dict[int, list[Char]]] = {}
+    The characters kept are binned by text, font and size, then by rounded x and rounded
+    top; a char is looked for in its bin and the eight around it, the three columns first
+    (most chars have no char of their kind in them)."""
+    kinds: dict[tuple[Any, ...], dict[int, dict[int, list[Char]]]] = {}
     out = []
     for c in chars:
         x, top = c["x0"], c["top"]
-        kind = (c["text"], c["fontname"], c["size"])
         gx, gy = round(x), round(top)
-        if _printed_near(columns, kind, gx, gy, x, top):
+        columns = kinds.setdefault((c["text"], c["fontname"], c["size"]), {})
+        if columns and _printed_near(columns, gx, gy, x, top):
             continue
-        column = columns.get((*kind, gx))
-        if column is None:
-            column = columns[(*kind, gx)] = {}
-        column.setdefault(gy, []).append(c)
+        columns.setdefault(gx, {}).setdefault(gy, []).append(c)
         out.append(c)
     return out
 
 
-def _printed_near(columns: dict[tuple[Any, ...], dict[int, list[Char]]], kind: tuple[Any, ...],
-                  gx: int, gy: int, x: float, top: float) -> bool:
+def _printed_near(columns: dict[int, dict[int, list[Char]]], gx: int, gy: int, x: float,
+                  top: float) -> bool:
     for dx in (-1, 0, 1):
-        column = columns.get((*kind, gx + dx))
+        column = columns.get(gx + dx)
         if column is None:
             continue
         for dy in (-1, 0, 1):

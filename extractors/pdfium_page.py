@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -141,6 +142,16 @@ class _Fonts:
         return name, descent
 
 
+@cache
+def _text_object_address() -> Callable[[Any, int], int | None]:
+    """``FPDFText_GetTextObject`` giving the object's address as an int (a key for the
+    chars of one object without a ``ctypes.cast`` per char)."""
+    func = pdfium_c.FPDFText_GetTextObject
+    proto = ctypes.CFUNCTYPE(ctypes.c_void_p, *func.argtypes)
+    address: Any = ctypes.cast(func, ctypes.c_void_p).value
+    return cast(Callable[[Any, int], "int | None"], proto(address))
+
+
 def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> list[Char]:
     """The page's characters in content order, PDFium's generated spaces and breaks left out."""
     n = textpage.count_chars()
@@ -152,6 +163,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> l
     per_obj: dict[int, tuple[tuple[float, float, float, float], float, str, float]] = {}
     tp = textpage.raw
     is_generated, get_unicode = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
+    object_at = _text_object_address()
     for i in range(n):
         ch = text[i] if len(text) == n else chr(get_unicode(tp, i))
         if is_generated(tp, i):
@@ -159,12 +171,12 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> l
                 prev = out[-1]
                 out.append({**prev, "text": " ", "x0": prev["x1"], "width": 0.0})
             continue
-        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
-        if not obj:
+        key = object_at(tp, i)
+        if not key:
             continue
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
         info = per_obj.get(key)
         if info is None:  # a text object's chars share its matrix, font and size
+            obj = pdfium_c.FPDFText_GetTextObject(tp, i)
             pdfium_c.FPDFText_GetMatrix(tp, i, m)
             pdfium_c.FPDFTextObj_GetFontSize(obj, fs)
             info = per_obj[key] = ((m.a, m.b, m.c, m.d), fs.value, *fonts.of(obj))
