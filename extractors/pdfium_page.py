@@ -147,9 +147,8 @@ def _text_object_address() -> Callable[[Any, int], int | None]:
     """``FPDFText_GetTextObject`` giving the object's address as an int (a key for the
     chars of one object without a ``ctypes.cast`` per char)."""
     func = pdfium_c.FPDFText_GetTextObject
-    proto = ctypes.CFUNCTYPE(ctypes.c_void_p, *func.argtypes)
-    address: Any = ctypes.cast(func, ctypes.c_void_p).value
-    return cast(Callable[[Any, int], "int | None"], proto(address))
+    return cast(Callable[[Any, int], "int | None"],
+                _prototype(func, ctypes.c_void_p, *func.argtypes))
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> list[Char]:
@@ -240,31 +239,64 @@ def _objects(page: pdfium.PdfPage) -> Iterator[tuple[int, Any, Matrix]]:
         yield kind, obj, mat
 
 
+@dataclass(frozen=True, slots=True)
+class _SegmentCalls:
+    """PDFium's path segment calls with segments as plain addresses (no ctypes pointer
+    object made and checked for each of a page's tens of thousands of segments)."""
+
+    get: Callable[[Any, int], int | None]
+    kind: Callable[[int | None], int]
+    point: Callable[[int | None, Any, Any], int]
+    closes: Callable[[int | None], int]
+
+
+def _prototype(func: Any, restype: Any, *argtypes: Any) -> Any:
+    address: Any = ctypes.cast(func, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+@cache
+def _segment_calls() -> _SegmentCalls:
+    vp, fp = ctypes.c_void_p, ctypes.POINTER(ctypes.c_float)
+    get = pdfium_c.FPDFPath_GetPathSegment
+    return _SegmentCalls(
+        _prototype(get, vp, *get.argtypes),
+        _prototype(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, vp),
+        _prototype(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, vp, fp, fp),
+        _prototype(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, vp))
+
+
+_MOVETO, _LINETO, _BEZIERTO = (pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO,
+                               pdfium_c.FPDF_SEGMENT_BEZIERTO)
+
+
 def _subpaths(obj: Any, mat: Matrix) -> list[tuple[str, list[Point]]]:
     """The path's subpaths as pdfminer paints them: op letters and end points, in page space."""
     a, b, c, d, e, f = mat
     fx, fy = ctypes.c_float(), ctypes.c_float()
+    calls = _segment_calls()
+    get, kind_of, point, closes = calls.get, calls.kind, calls.point, calls.closes
     subs: list[tuple[str, list[Point]]] = []
     shape, pts = "", list[Point]()
     n = pdfium_c.FPDFPath_CountSegments(obj)
     k = 0
     while k < n:
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:  # two control points, then the end
+        seg = get(obj, k)
+        kind = kind_of(seg)
+        if kind == _BEZIERTO:  # two control points, then the end
             k = min(k + 2, n - 1)
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, fx, fy)
+            seg = get(obj, k)
+        point(seg, fx, fy)
         x, y = fx.value, fy.value
         pt = (a * x + c * y + e, b * x + d * y + f)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if kind == _MOVETO:
             if shape:
                 subs.append((shape, pts))
             shape, pts = "m", [pt]
         elif shape:
-            shape += "l" if kind == pdfium_c.FPDF_SEGMENT_LINETO else "c"
+            shape += "l" if kind == _LINETO else "c"
             pts.append(pt)
-            if pdfium_c.FPDFPathSegment_GetClose(seg):
+            if closes(seg):
                 shape += "h"
                 pts.append(pts[0])
         k += 1
