@@ -65,8 +65,15 @@ class Table:
         return [list(row) for row in self.view(fill)]
 
     def view(self, fill: bool = False) -> Grid:
-        """``grid(fill)`` as tuples, built once per table and shared by every reader of it."""
+        """``grid(fill)`` as tuples, built once and shared by every reader of the table until
+        ``forget_views``."""
         return self._filled if fill else self._sparse
+
+    def forget_views(self) -> None:
+        """Drop the grids ``view`` keeps, once the table is read: a long document's tables
+        would otherwise all hold theirs at once."""
+        self.__dict__.pop("_sparse", None)
+        self.__dict__.pop("_filled", None)
 
     @cached_property
     def _sparse(self) -> Grid:

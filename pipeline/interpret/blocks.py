@@ -109,6 +109,7 @@ def analysed_blocks(blocks: Iterable[Block]) -> list[tuple[Table, Header]]:
             continue
         for block, band in banded_blocks(b):
             h = analyse(block, band=band)
+            block.forget_views()
             if out and _continues(block, h, out[-1][1]):
                 before, before_h = out[-1]
                 h = Header(0, before_h.columns, 0)
@@ -116,4 +117,5 @@ def analysed_blocks(blocks: Iterable[Block]) -> list[tuple[Table, Header]]:
                     out[-1] = (_with_tail(before, before_h, "\n".join(tail)), before_h)
             tail = []
             out.append((block, h))
+        b.forget_views()
     return out

@@ -84,7 +84,7 @@ def role_vocab() -> tuple[Role, ...]:
 
 
 SPACES_RE = re.compile(r"\s+")
-TEXT_CACHE = 1 << 14  # distinct cell texts remembered by the pure text functions below
+TEXT_CACHE = 1 << 13  # distinct cell texts remembered by the pure text functions below
 
 
 @lru_cache(maxsize=TEXT_CACHE)

@@ -35,7 +35,7 @@ __all__ = [
 
 # The cell grammar is pure (text in, frozen value out) and cell texts repeat (statuses, units,
 # placeholders, the same column of a report in every row): each is read once per process.
-CELL_CACHE = 1 << 14
+CELL_CACHE = 1 << 12
 
 
 @lru_cache(maxsize=CELL_CACHE)
