@@ -6,7 +6,8 @@ tools return 0), so a tool that reads nothing is visible in the results.
 
 * ``ours``: ``pipeline.process.process_file``'s chain (extract, interpret, normalise,
   validate: the rows of the four tables of one file; no Parquet writing) without its error
-  handling, so that the tables extracted can be counted;
+  handling, so that the tables extracted can be counted; loaded with the warm-up a run does
+  before its workers start (``FileProcessor.warm_up``);
 * floor: ``pdftotext`` (poppler) on PDF, ``zipfile`` + ``lxml`` raw text of a DOCX's
   ``word/document.xml``, bytes decoded for TXT;
 * bare: ``pdfplumber`` ``page.extract_tables()`` on every page; ``python-docx`` ``row.cells``
@@ -56,8 +57,9 @@ def _load_ours(fmt: str) -> Run:
     from pipeline.interpret import interpret
     from pipeline.normalise import normalise
     from pipeline.normalise.names import Names, NamesSpec
-    from pipeline.process import to_result, validate
+    from pipeline.process import FileProcessor, to_result, validate
 
+    FileProcessor().warm_up()  # what a run does before its workers start (batch.engines.preload)
     names = Names.of(NamesSpec())
 
     def run(path: Path) -> int:

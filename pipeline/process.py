@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from extractors import ExtractLimits, extract
 from extractors.errors import ExtractionError
-from extractors.model import Document
+from extractors.model import Cell, Document, Paragraph, Table
 from pipeline import __version__
 from pipeline.batch.discover import SourceFile
 from pipeline.interpret import Reading, interpret
@@ -196,5 +196,32 @@ class FileProcessor:
         return process_file(src, self.settings)
 
     def warm_up(self) -> None:
-        """Build this process's ``Names`` before the first file (before a pool forks)."""
-        Names.of(self.settings.names)
+        """Build this process's ``Names`` and read a small report with them before the first
+        file (before a pool forks): the grammar compiles its patterns on first use, and every
+        worker then inherits them instead of compiling its own on its first files."""
+        names = Names.of(self.settings.names)
+        normalise(interpret(warm_up_document()), names)
+
+
+def warm_up_document() -> Document:
+    """A report of one paragraph and three small tables (indicators, events, funding) whose
+    reading touches the value, unit, status, date and money grammar."""
+    def table(locator: str, rows: list[list[str]]) -> Table:
+        cells = tuple(Cell(r, c, text) for r, row in enumerate(rows) for c, text in enumerate(row))
+        return Table(len(rows), len(rows[0]), cells, locator, (None,) * len(rows))
+
+    return Document("warm-up", Format.DOCX, (
+        Paragraph("Отчет о ходе реализации муниципального проекта «Успех каждого ребенка» "
+                  "за 2021 год. Объем финансирования составил 1 200,5 тыс. рублей.",
+                  "paragraph 1"),
+        table("table 1", [["№ п/п", "Наименование показателя", "Единица измерения",
+                           "Базовое значение", "План", "Факт", "% исполнения", "Статус"],
+                          ["1.", "Доля детей, охваченных дополнительным образованием",
+                           "процент", "70", "не менее 75", "76,5", "102", "выполнено"]]),
+        table("table 2", [["№", "Наименование мероприятия", "Срок реализации",
+                           "Ответственный исполнитель", "Результат", "Статус"],
+                          ["1.1", "Создание новых мест", "01.01.2021 - 31.12.2021",
+                           "Управление образования", "Отчет", "в работе"]]),
+        table("table 3", [["Источник финансирования", "План, тыс. руб.", "Факт, тыс. руб."],
+                          ["Местный бюджет", "1 200,5", "1 100"]]),
+    ))
