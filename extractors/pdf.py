@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 
-from extractors import pdf_content, pdf_stitch, pdf_stream
+from extractors import pdf_content, pdf_dedupe, pdf_stitch, pdf_stream
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -201,38 +201,6 @@ def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
     return out
 
 
-def _dedupe(chars: list[Char]) -> list[Char]:
-    """Drop characters printed twice at one place (fake bold, shadows), within one point.
-
-    The characters kept are binned by text, font and size, then by rounded x and rounded
-    top; a char is looked for in its bin and the eight around it, the three columns first
-    (most chars have no char of their kind in them)."""
-    kinds: dict[tuple[Any, ...], dict[int, dict[int, list[Char]]]] = {}
-    out = []
-    for c in chars:
-        x, top = c["x0"], c["top"]
-        gx, gy = round(x), round(top)
-        columns = kinds.setdefault((c["text"], c["fontname"], c["size"]), {})
-        if columns and _printed_near(columns, gx, gy, x, top):
-            continue
-        columns.setdefault(gx, {}).setdefault(gy, []).append(c)
-        out.append(c)
-    return out
-
-
-def _printed_near(columns: dict[int, dict[int, list[Char]]], gx: int, gy: int, x: float,
-                  top: float) -> bool:
-    for dx in (-1, 0, 1):
-        column = columns.get(gx + dx)
-        if column is None:
-            continue
-        for dy in (-1, 0, 1):
-            for o in column.get(gy + dy, ()):
-                if abs(o["x0"] - x) <= 1 and abs(o["top"] - top) <= 1:
-                    return True
-    return False
-
-
 def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
                doc: Any = None) -> _PageRead:
     """Read one page into table fragments and paragraphs ordered top to bottom; ``carry``
@@ -245,7 +213,7 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
     if bad:
         notes.append(f"page {page_no} was read only in part: {bad} of {total} streams damaged")
     content = pdf_content.read(page, None if bad else doc, page_no - 1)
-    chars = _dedupe(content.chars)
+    chars = pdf_dedupe.dedupe(content.chars)
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
     if has_text and content.ruled:

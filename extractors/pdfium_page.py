@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
-from typing import Any, cast
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import LIT, PSLiteral, literal_name
+
+from extractors import pdfium_calls
 
 Char = dict[str, Any]
 Point = tuple[float, float]
@@ -142,15 +143,6 @@ class _Fonts:
         return name, descent
 
 
-@cache
-def _text_object_address() -> Callable[[Any, int], int | None]:
-    """``FPDFText_GetTextObject`` giving the object's address as an int (a key for the
-    chars of one object without a ``ctypes.cast`` per char)."""
-    func = pdfium_c.FPDFText_GetTextObject
-    return cast(Callable[[Any, int], "int | None"],
-                _prototype(func, ctypes.c_void_p, *func.argtypes))
-
-
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What the chars of one text object share: its matrix, font size, font name and
@@ -183,7 +175,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> l
     tp = textpage.raw
     is_generated, get_unicode = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
     loose_box, origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
-    object_at = _text_object_address()
+    object_at = pdfium_calls.text_object_address()
     whole = len(text) == n
     for i in range(n):
         ch = text[i] if whole else chr(get_unicode(tp, i))
@@ -258,33 +250,6 @@ def _objects(page: pdfium.PdfPage) -> Iterator[tuple[int, Any, Matrix]]:
         yield kind, obj, mat
 
 
-@dataclass(frozen=True, slots=True)
-class _SegmentCalls:
-    """PDFium's path segment calls with segments as plain addresses (no ctypes pointer
-    object made and checked for each of a page's tens of thousands of segments)."""
-
-    get: Callable[[Any, int], int | None]
-    kind: Callable[[int | None], int]
-    point: Callable[[int | None, Any, Any], int]
-    closes: Callable[[int | None], int]
-
-
-def _prototype(func: Any, restype: Any, *argtypes: Any) -> Any:
-    address: Any = ctypes.cast(func, ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
-
-
-@cache
-def _segment_calls() -> _SegmentCalls:
-    vp, fp = ctypes.c_void_p, ctypes.POINTER(ctypes.c_float)
-    get = pdfium_c.FPDFPath_GetPathSegment
-    return _SegmentCalls(
-        _prototype(get, vp, *get.argtypes),
-        _prototype(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, vp),
-        _prototype(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, vp, fp, fp),
-        _prototype(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, vp))
-
-
 _MOVETO, _LINETO, _BEZIERTO = (pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO,
                                pdfium_c.FPDF_SEGMENT_BEZIERTO)
 
@@ -293,7 +258,7 @@ def _subpaths(obj: Any, mat: Matrix) -> list[tuple[str, list[Point]]]:
     """The path's subpaths as pdfminer paints them: op letters and end points, in page space."""
     a, b, c, d, e, f = mat
     fx, fy = ctypes.c_float(), ctypes.c_float()
-    calls = _segment_calls()
+    calls = pdfium_calls.segment_calls()
     get, kind_of, point, closes = calls.get, calls.kind, calls.point, calls.closes
     subs: list[tuple[str, list[Point]]] = []
     shape, pts = "", list[Point]()
