@@ -4,9 +4,10 @@ Each tool is a loader ``load() -> run`` (imports happen in the loader, so they a
 apart) and ``run(path) -> int`` returning how many tables it got out of the file (text-only
 tools return 0), so a tool that reads nothing is visible in the results.
 
-* ``ours``: ``extractors.extract`` then ``pipeline.process.document_to_result`` (interpretation
-  with normalisation, rows of the four tables; no Parquet writing), i.e. ``process_file``
-  without its error handling;
+* ``ours``: ``pipeline.process.process_file``'s chain (extract, interpret, normalise,
+  validate: the rows of the four tables of one file; no Parquet writing) without its error
+  handling, so that the tables extracted can be counted; loaded with the warm-up a run does
+  before its workers start (``FileProcessor.warm_up``);
 * floor: ``pdftotext`` (poppler) on PDF, ``zipfile`` + ``lxml`` raw text of a DOCX's
   ``word/document.xml``, bytes decoded for TXT;
 * bare: ``pdfplumber`` ``page.extract_tables()`` on every page; ``python-docx`` ``row.cells``
@@ -53,13 +54,19 @@ class Tool:
 def _load_ours(fmt: str) -> Run:
     from extractors import extract
     from pipeline.batch.discover import SourceFile, file_digest
-    from pipeline.process import document_to_result
+    from pipeline.interpret import interpret
+    from pipeline.normalise import normalise
+    from pipeline.normalise.names import Names, NamesSpec
+    from pipeline.process import FileProcessor, to_result, validate
+
+    FileProcessor().warm_up()  # what a run does before its workers start (batch.engines.preload)
+    names = Names.of(NamesSpec())
 
     def run(path: Path) -> int:
         st = path.stat()
         src = SourceFile(path, path.name, file_digest(path), st.st_size, st.st_mtime)
         doc = extract(path)
-        document_to_result(src, doc, 0.0)
+        validate(to_result(src, doc, normalise(interpret(doc), names)))
         return sum(1 for b in doc.blocks if hasattr(b, "cells"))
 
     return run

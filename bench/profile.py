@@ -53,22 +53,18 @@ def _walk(root: Any, self_t: dict[Key, float], total_t: dict[Key, float]) -> Non
 def profile_worker(files: list[Path], top: int = 15) -> dict[str, Any]:
     from pyinstrument import Profiler
 
-    from extractors import extract
     from pipeline.batch.discover import SourceFile, file_digest
-    from pipeline.process import document_to_result
+    from pipeline.process import process_file
 
     logging.disable(logging.WARNING)
     path0 = files[0]
-    document_to_result(SourceFile(path0, path0.name, "w", 0, 0.0), extract(path0), 0.0)
+    process_file(SourceFile(path0, path0.name, "w", 0, 0.0))
     profiler = Profiler(interval=0.001)
     profiler.start()
     for path in files:
         st = path.stat()
         src = SourceFile(path, path.name, file_digest(path), st.st_size, st.st_mtime)
-        try:
-            document_to_result(src, extract(path), 0.0)
-        except Exception:  # a failing file is the pipeline's business, not the profile's
-            continue
+        process_file(src)  # a failing file is a failed row, not an exception
     session = profiler.stop()
     root = session.root_frame()
     self_t: dict[Key, float] = defaultdict(float)

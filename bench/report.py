@@ -8,6 +8,8 @@ GIB_MB = 1024.0
 LINEAR_TOLERANCE = 1.25  # time per document at the larger level <= 1.25x the smaller one's
 FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "txt": "TXT", "pdf_real": "PDF (real reports)"}
 PDF_TARGET = 3.0  # ours end to end at least this many times bare pdfplumber's speed
+DOCX_TARGET = 2.5  # ours end to end at least this many times bare python-docx row.cells
+DOCX_DOCS_S = 200.0  # and at least this many DOCX documents per CPU second, one process
 
 
 def _f(x: float | None, digits: int = 2) -> str:
@@ -73,6 +75,17 @@ def _targets(results: dict[str, Any], ratios: dict[str, Any], scaling: dict[str,
                               "speed of bare pdfplumber extract_tables() on the same PDFs",
                     "value": bare, "met": None if bare is None else bare >= PDF_TARGET,
                     "detail": f"ours is {_f(bare)}x pdfplumber's speed (CPU time)"})
+    bare = ratios.get("docx", {}).get("bare", {}).get("cpu")
+    docx_set = results.get("side_by_side", {}).get("docx", {})
+    ours = docx_set.get("tools", {}).get("ours", {})
+    rate = docx_set["files"] / ours["cpu_s"] if ours.get("cpu_s") and docx_set.get("files") \
+        else None
+    out.append({"target": f"DOCX: ours end to end >= {DOCX_TARGET:g}x the speed of bare "
+                          f"python-docx row.cells and >= {DOCX_DOCS_S:g} docs/s (CPU, one process)",
+                "value": bare,
+                "met": None if bare is None or rate is None else (
+                    bare >= DOCX_TARGET and rate >= DOCX_DOCS_S),
+                "detail": f"ours is {_f(bare)}x python-docx's speed, {_f(rate, 0)} docs/s"})
     peers = {k: v["cpu"] for k, v in ratios.get("docx", {}).items()
              if results["side_by_side"]["docx"]["tools"][k]["kind"] == "peer"}
     slowest_win = min(peers.values(), default=None) if peers else None

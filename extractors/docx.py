@@ -10,20 +10,30 @@ from __future__ import annotations
 
 import logging
 import re
+import zipfile
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
-from extractors.errors import CorruptFile
 from extractors.model import Cell, Document, Paragraph, Table
-from extractors.safezip import check_zip, read_xml
+from extractors.safezip import Packed, open_checked, safe_parser
 from schemas.enums import Format
 
 log = logging.getLogger(__name__)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
+_T, _TAB, _BR, _CR = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
+_NB_HYPHEN = f"{_W}noBreakHyphen"
+_P, _TBL, _TR, _TC, _SDT = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt"
+_TR_PR, _TC_PR, _VAL = f"{_W}trPr", f"{_W}tcPr", f"{_W}val"
+_GRID_SPAN, _V_MERGE = f"{_W}gridSpan", f"{_W}vMerge"
+_GRID_BEFORE, _GRID_AFTER = f"{_W}gridBefore", f"{_W}gridAfter"
+DOCUMENT_PART, STYLES_PART = "word/document.xml", "word/styles.xml"
 HEADING_RE = re.compile(r"^(?:heading|заголовок)\s*(\d)$", re.IGNORECASE)
 
 
@@ -36,27 +46,29 @@ def _val(el: etree._Element | None, default: str | None = None) -> str | None:
 def _text_of(p: etree._Element) -> str:
     """Text of one ``w:p``: runs in order, tabs and breaks kept, deleted text skipped."""
     parts: list[str] = []
-    for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+    for el in p.iter(_T, _TAB, _BR, _CR, _NB_HYPHEN):
         tag = el.tag
-        if tag == f"{_W}t":
+        if tag == _T:
             parts.append(el.text or "")
-        elif tag == f"{_W}tab":
+        elif tag == _TAB:
             # w:tab inside w:tabs (paragraph properties) is a tab stop, not a character
             if etree.QName(el.getparent()).localname != "tabs":
                 parts.append("\t")
-        elif tag == f"{_W}noBreakHyphen":
+        elif tag == _NB_HYPHEN:
             parts.append("-")
         else:
             parts.append("\n")
     return "".join(parts)
 
 
-def _heading_styles(path: Path) -> dict[str, int]:
-    """Map style ids to heading levels from ``word/styles.xml`` (absent or broken part: none;
-    a part that declares entities is refused like any other, ``UnsafeXML``)."""
+@lru_cache(maxsize=8)
+def heading_styles(part: Packed) -> Mapping[str, int]:
+    """Style ids -> heading levels from ``word/styles.xml`` (already checked for DTDs);
+    malformed: none (the styles only name the headings). Cached on the part's stored bytes:
+    the documents of one template share their styles part, often far larger than the text."""
     try:
-        root = read_xml(path, "word/styles.xml")
-    except CorruptFile:  # missing or unparsable: the styles only name the headings
+        root = etree.fromstring(part.inflate(), safe_parser())
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error):
         return {}
     out: dict[str, int] = {}
     for st in root.iter(f"{_W}style"):
@@ -70,13 +82,23 @@ def _heading_styles(path: Path) -> dict[str, int]:
     return out
 
 
-def _heading_level(p: etree._Element, styles: dict[str, int]) -> int | None:
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    """The styles part, parsed on the first paragraph that names a style (most name none)."""
+
+    part: Packed | None
+
+    def level(self, style: str) -> int | None:
+        return heading_styles(self.part).get(style) if self.part is not None else None
+
+
+def _heading_level(p: etree._Element, styles: _Styles) -> int | None:
     ppr = p.find(f"{_W}pPr")
     if ppr is None:
         return None
     style = _val(ppr.find(f"{_W}pStyle"))
-    if style and style in styles:
-        return styles[style]
+    if style and (level := styles.level(style)) is not None:
+        return level
     lvl = _val(ppr.find(f"{_W}outlineLvl"))
     if lvl is not None and lvl.isdigit() and int(lvl) < 9:
         return int(lvl) + 1
@@ -88,9 +110,9 @@ def _content_children(el: etree._Element) -> list[etree._Element]:
     out: list[etree._Element] = []
     for child in el:
         tag = child.tag
-        if tag in (f"{_W}p", f"{_W}tbl"):
+        if tag in (_P, _TBL):
             out.append(child)
-        elif tag == f"{_W}sdt":
+        elif tag == _SDT:
             content = child.find(f"{_W}sdtContent")
             if content is not None:
                 out.extend(_content_children(content))
@@ -115,7 +137,7 @@ def _children(el: etree._Element, tag: str) -> list[etree._Element]:
     for child in el:
         if child.tag == tag:
             out.append(child)
-        elif child.tag == f"{_W}sdt":
+        elif child.tag == _SDT:
             content = child.find(f"{_W}sdtContent")
             if content is not None:
                 out.extend(_children(content, tag))
@@ -127,21 +149,44 @@ def _int_val(el: etree._Element | None, default: int) -> int:
     return int(v) if v is not None and v.isdigit() else default
 
 
-def _table(tbl: etree._Element, locator: str, styles: dict[str, int]) -> Table:
+def _first_child(el: etree._Element, tag: str) -> etree._Element | None:
+    """``el.find(tag)`` for a plain child tag, without ElementPath's overhead."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _cell_props(tc: etree._Element) -> tuple[int, str | None]:
+    """``(gridSpan, vMerge value)`` of a ``w:tc`` (1 and None when absent; a ``vMerge``
+    without a value continues the cell above)."""
+    tcpr = tc[0] if len(tc) else None  # the properties come first, when there are any
+    if tcpr is None or tcpr.tag != _TC_PR:
+        tcpr = _first_child(tc, _TC_PR)
+    if tcpr is None:
+        return 1, None
+    span_el = vmerge = None
+    for el in tcpr:
+        if el.tag == _GRID_SPAN and span_el is None:
+            span_el = el
+        elif el.tag == _V_MERGE and vmerge is None:
+            vmerge = el
+    return (_int_val(span_el, 1),
+            vmerge.get(_VAL, "continue") if vmerge is not None else None)
+
+
+def _table(tbl: etree._Element, locator: str, styles: _Styles) -> Table:
     """One ``w:tbl`` as a Table: spans resolved, each merged cell once, nested tables kept."""
     drafts: list[_CellDraft] = []
     open_vmerge: dict[int, _CellDraft] = {}  # start column -> cell being merged downwards
     n_cols = 0
-    rows = _children(tbl, f"{_W}tr")
+    rows = _children(tbl, _TR)
     for r, tr in enumerate(rows):
-        trpr = tr.find(f"{_W}trPr")
-        col = _int_val(trpr.find(f"{_W}gridBefore"), 0) if trpr is not None else 0
+        trpr = _first_child(tr, _TR_PR)
+        col = _int_val(_first_child(trpr, _GRID_BEFORE), 0) if trpr is not None else 0
         seen_cols: set[int] = set()
-        for tc in _children(tr, f"{_W}tc"):
-            tcpr = tc.find(f"{_W}tcPr")
-            span = _int_val(tcpr.find(f"{_W}gridSpan"), 1) if tcpr is not None else 1
-            vmerge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
-            vval = _val(vmerge, "continue") if vmerge is not None else None
+        for tc in _children(tr, _TC):
+            span, vval = _cell_props(tc)
             if vval == "continue" and col in open_vmerge:
                 open_vmerge[col].row_span = r - open_vmerge[col].row + 1
                 seen_cols.add(col)
@@ -150,11 +195,12 @@ def _table(tbl: etree._Element, locator: str, styles: dict[str, int]) -> Table:
             texts: list[str] = []
             nested: list[Table] = []
             for k, child in enumerate(_content_children(tc)):
-                if child.tag == f"{_W}p":
+                if child.tag == _P:
                     texts.append(_text_of(child))
                 else:
                     nested.append(_table(child, f"{locator} nested {k + 1}", styles))
-            draft = _CellDraft(r, col, "\n".join(texts).strip(), span, 1, nested)
+            text = texts[0].strip() if len(texts) == 1 else "\n".join(texts).strip()
+            draft = _CellDraft(r, col, text, span, 1, nested)
             drafts.append(draft)
             if vval is not None:  # restart (or a continue with nothing above: treat as start)
                 open_vmerge[col] = draft
@@ -163,14 +209,14 @@ def _table(tbl: etree._Element, locator: str, styles: dict[str, int]) -> Table:
         for c in list(open_vmerge):
             if c not in seen_cols:
                 del open_vmerge[c]
-        trailing = _int_val(trpr.find(f"{_W}gridAfter"), 0) if trpr is not None else 0
+        trailing = _int_val(_first_child(trpr, _GRID_AFTER), 0) if trpr is not None else 0
         n_cols = max(n_cols, col + trailing)
     cells = tuple(
         Cell(d.row, d.col, d.text, d.row_span, d.col_span, tuple(d.nested)) for d in drafts
     )
     return Table(
         n_rows=len(rows), n_cols=n_cols, cells=cells, locator=locator,
-        row_pages=tuple(None for _ in rows),
+        row_pages=(None,) * len(rows),
     )
 
 
@@ -181,10 +227,10 @@ def extract(path: Path) -> Document:
         CorruptFile: broken container or malformed XML.
         ResourceLimit: the archive would inflate past the caps (decompression bomb).
     """
-    check_zip(path)
-    root = read_xml(path, "word/document.xml")
+    parts = open_checked(path, (DOCUMENT_PART,), (STYLES_PART,))
+    root = parts.xml(DOCUMENT_PART)
     body = root.find(f"{_W}body")
-    styles = _heading_styles(path)
+    styles = _Styles(parts.packed.get(STYLES_PART))
     blocks: list[Paragraph | Table] = []
     n_par = n_tbl = 0
     for el in _content_children(body) if body is not None else []:

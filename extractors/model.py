@@ -9,6 +9,7 @@ still locates each row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from schemas.enums import Format
 
@@ -32,7 +33,10 @@ class Cell:
     nested: tuple[Table, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+Grid = tuple[tuple[str | None, ...], ...]
+
+
+@dataclass(frozen=True)
 class Table:
     n_rows: int
     n_cols: int
@@ -53,18 +57,47 @@ class Table:
         return self.row_pages[row] if row < len(self.row_pages) else None
 
     def grid(self, fill: bool = False) -> list[list[str | None]]:
-        """Dense ``n_rows x n_cols`` grid of cell texts.
+        """Dense ``n_rows x n_cols`` grid of cell texts, a list of rows of one's own.
 
         Positions covered by a merged cell hold ``None``, or the merged cell's text when
         ``fill`` is true (useful to carry a vertically merged project name down).
         """
+        return [list(row) for row in self.view(fill)]
+
+    def view(self, fill: bool = False) -> Grid:
+        """``grid(fill)`` as tuples, built once and shared by every reader of the table until
+        ``forget_views``."""
+        return self._filled if fill else self._sparse
+
+    def forget_views(self) -> None:
+        """Drop the grids ``view`` keeps, once the table is read: a long document's tables
+        would otherwise all hold theirs at once."""
+        self.__dict__.pop("_sparse", None)
+        self.__dict__.pop("_filled", None)
+
+    @cached_property
+    def _sparse(self) -> Grid:
+        out: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows, n_cols = self.n_rows, self.n_cols
+        for c in self.cells:
+            if c.row < n_rows and c.col < n_cols and c.row_span > 0 and c.col_span > 0:
+                out[c.row][c.col] = c.text
+        return tuple(map(tuple, out))
+
+    @cached_property
+    def _filled(self) -> Grid:
         out: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
         for c in self.cells:
+            if c.row_span == 1 and c.col_span == 1:
+                if c.row < self.n_rows and c.col < self.n_cols:
+                    out[c.row][c.col] = c.text
+                continue
+            cols = range(c.col, min(c.col + c.col_span, self.n_cols))
             for r in range(c.row, min(c.row + c.row_span, self.n_rows)):
-                for k in range(c.col, min(c.col + c.col_span, self.n_cols)):
-                    if (r, k) == (c.row, c.col) or fill:
-                        out[r][k] = c.text
-        return out
+                row = out[r]
+                for k in cols:
+                    row[k] = c.text
+        return tuple(map(tuple, out))
 
     def rows(self, start: int, end: int) -> Table:
         """Rows ``start..end-1`` as a table of their own (a block of a larger grid); merged

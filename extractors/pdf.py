@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 
-from extractors import pdf_content, pdf_scan, pdf_stitch, pdf_stream, text_quality
+from extractors import pdf_content, pdf_dedupe, pdf_scan, pdf_stitch, pdf_stream, text_quality
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -184,25 +184,6 @@ def _mark_edges(items: Sequence[_Item], running: set[str]) -> list[_Item]:
     return out
 
 
-def _dedupe(chars: list[Char]) -> list[Char]:
-    """Drop characters printed twice at one place (fake bold, shadows), within one point."""
-    seen: dict[tuple[Any, ...], list[Char]] = {}
-    out = []
-    for c in chars:
-        gx, gy = round(c["x0"]), round(c["top"])
-        near = (
-            o
-            for dx in (-1, 0, 1)
-            for dy in (-1, 0, 1)
-            for o in seen.get((c["text"], c["fontname"], c["size"], gx + dx, gy + dy), ())
-        )
-        if any(abs(o["x0"] - c["x0"]) <= 1 and abs(o["top"] - c["top"]) <= 1 for o in near):
-            continue
-        seen.setdefault((c["text"], c["fontname"], c["size"], gx, gy), []).append(c)
-        out.append(c)
-    return out
-
-
 def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
                doc: Any = None) -> _PageRead:
     """Read one page into table fragments and paragraphs ordered top to bottom; ``carry``
@@ -215,7 +196,7 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
     if bad:
         notes.append(f"page {page_no} was read only in part: {bad} of {total} streams damaged")
     content = pdf_content.read(page, None if bad else doc, page_no - 1)
-    chars = _dedupe(content.chars)
+    chars = pdf_dedupe.dedupe(content.chars)
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
     if has_text and content.ruled:

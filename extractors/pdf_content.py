@@ -17,10 +17,10 @@ import pypdfium2 as pdfium
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfminer.psexceptions import PSException
-from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors import pdfium_page
+from extractors.pdf_cells import FastTableFinder
 from extractors.pdfium_page import PageContent
 
 log = logging.getLogger(__name__)
@@ -115,5 +115,5 @@ def read(plumber_page: Any, doc: pdfium.PdfDocument | None, index: int) -> PageC
 
 def table_cells(content: PageContent, settings: dict[str, Any]) -> list[tuple[Any, Any]]:
     """``(cells, bbox)`` of each ruled table the page's edges draw (pdfplumber's finder)."""
-    finder = TableFinder(_Edges(content.edges), settings)  # type: ignore[arg-type]
+    finder = FastTableFinder(_Edges(content.edges), settings)
     return [(t.cells, t.bbox) for t in finder.tables]

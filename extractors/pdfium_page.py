@@ -29,6 +29,8 @@ from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import LIT, PSLiteral, literal_name
 
+from extractors import pdfium_calls
+
 Char = dict[str, Any]
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -141,6 +143,26 @@ class _Fonts:
         return name, descent
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the chars of one text object share: its matrix, font size, font name and
+    descent, and for straight text the offsets of pdfminer's box from the baseline."""
+
+    abcd: tuple[float, float, float, float]
+    size: float
+    font: str
+    straight: bool  # neither turned nor skewed
+    low: float  # d * (size * descent / 1000): the box's bottom over the baseline
+    high: float  # d * size * (descent / 1000 + 1): its top
+
+    @classmethod
+    def of(cls, abcd: tuple[float, float, float, float], size: float, font: str,
+           descent: float) -> _Run:
+        d = abcd[3]
+        return cls(abcd, size, font, abcd[1] == 0 and abcd[2] == 0,
+                   d * (size * descent / 1000), d * (size * (descent / 1000 + 1)))
+
+
 def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> list[Char]:
     """The page's characters in content order, PDFium's generated spaces and breaks left out."""
     n = textpage.count_chars()
@@ -149,49 +171,49 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, known: FontMetrics) -> l
     rect, m = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy, fs = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
     out: list[Char] = []
-    per_obj: dict[int, tuple[tuple[float, float, float, float], float, str, float]] = {}
+    runs: dict[int, _Run] = {}
     tp = textpage.raw
     is_generated, get_unicode = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
+    loose_box, origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
+    object_at = pdfium_calls.text_object_address()
+    whole = len(text) == n
     for i in range(n):
-        ch = text[i] if len(text) == n else chr(get_unicode(tp, i))
+        ch = text[i] if whole else chr(get_unicode(tp, i))
         if is_generated(tp, i):
             if ch == " " and out and out[-1]["text"] != " ":  # stands for a space it dropped
                 prev = out[-1]
                 out.append({**prev, "text": " ", "x0": prev["x1"], "width": 0.0})
             continue
-        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
-        if not obj:
+        key = object_at(tp, i)
+        if not key:
             continue
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        info = per_obj.get(key)
-        if info is None:  # a text object's chars share its matrix, font and size
+        run = runs.get(key)
+        if run is None:  # a text object's chars share its matrix, font and size
+            obj = pdfium_c.FPDFText_GetTextObject(tp, i)
             pdfium_c.FPDFText_GetMatrix(tp, i, m)
             pdfium_c.FPDFTextObj_GetFontSize(obj, fs)
-            info = per_obj[key] = ((m.a, m.b, m.c, m.d), fs.value, *fonts.of(obj))
-        pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect)
-        pdfium_c.FPDFText_GetCharOrigin(tp, i, ox, oy)
-        (a, b, c, d), size, name, descent = info
-        out.append(_char("-" if ch in _HYPHENS else ch, rect, (a, b, c, d, ox.value, oy.value),
-                         size, name, descent, height))
+            run = runs[key] = _Run.of((m.a, m.b, m.c, m.d), fs.value, *fonts.of(obj))
+        loose_box(tp, i, rect)
+        origin(tp, i, ox, oy)
+        out.append(_char("-" if ch in _HYPHENS else ch, rect, run, ox.value, oy.value, height))
     return out
 
 
-def _char(text: str, rect: Any, matrix: Matrix, size: float, font: str, descent: float,
-          height: float) -> Char:
-    a, b, c, d, _, f = matrix
-    if b == 0 and c == 0:  # pdfminer's box: the advance wide, the font size high
-        lo, hi = size * descent / 1000, size * (descent / 1000 + 1)
+def _char(text: str, rect: Any, run: _Run, e: float, f: float, height: float) -> Char:
+    a, b, c, d = run.abcd
+    if run.straight:  # pdfminer's box: the advance wide, the font size high
         x0, x1 = rect.left, rect.right
-        y0, y1 = sorted((f + d * lo, f + d * hi))
+        y0, y1 = f + run.low, f + run.high
+        if y1 < y0:
+            y0, y1 = y1, y0
     else:  # turned text is read by pdfplumber (``read``); PDFium's own box as a last resort
         x0, x1, y0, y1 = rect.left, rect.right, rect.bottom, rect.top
     top, bottom = height - y1, height - y0
-    upright = a * d > 0 and b * c <= 0
     return {
-        "text": text, "fontname": font, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+        "text": text, "fontname": run.font, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
         "top": top, "bottom": bottom, "doctop": top, "width": x1 - x0, "height": y1 - y0,
-        "size": y1 - y0 if b == 0 and c == 0 else x1 - x0,
-        "upright": upright, "matrix": matrix,
+        "size": y1 - y0 if run.straight else x1 - x0,
+        "upright": a * d > 0 and b * c <= 0, "matrix": (a, b, c, d, e, f),
     }
 
 
@@ -228,31 +250,37 @@ def _objects(page: pdfium.PdfPage) -> Iterator[tuple[int, Any, Matrix]]:
         yield kind, obj, mat
 
 
+_MOVETO, _LINETO, _BEZIERTO = (pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO,
+                               pdfium_c.FPDF_SEGMENT_BEZIERTO)
+
+
 def _subpaths(obj: Any, mat: Matrix) -> list[tuple[str, list[Point]]]:
     """The path's subpaths as pdfminer paints them: op letters and end points, in page space."""
     a, b, c, d, e, f = mat
     fx, fy = ctypes.c_float(), ctypes.c_float()
+    calls = pdfium_calls.segment_calls()
+    get, kind_of, point, closes = calls.get, calls.kind, calls.point, calls.closes
     subs: list[tuple[str, list[Point]]] = []
     shape, pts = "", list[Point]()
     n = pdfium_c.FPDFPath_CountSegments(obj)
     k = 0
     while k < n:
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:  # two control points, then the end
+        seg = get(obj, k)
+        kind = kind_of(seg)
+        if kind == _BEZIERTO:  # two control points, then the end
             k = min(k + 2, n - 1)
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, fx, fy)
+            seg = get(obj, k)
+        point(seg, fx, fy)
         x, y = fx.value, fy.value
         pt = (a * x + c * y + e, b * x + d * y + f)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if kind == _MOVETO:
             if shape:
                 subs.append((shape, pts))
             shape, pts = "m", [pt]
         elif shape:
-            shape += "l" if kind == pdfium_c.FPDF_SEGMENT_LINETO else "c"
+            shape += "l" if kind == _LINETO else "c"
             pts.append(pt)
-            if pdfium_c.FPDFPathSegment_GetClose(seg):
+            if closes(seg):
                 shape += "h"
                 pts.append(pts[0])
         k += 1

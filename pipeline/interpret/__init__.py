@@ -89,6 +89,7 @@ def _read_tables(tables: list[tuple[Table, Header]], result: Reading,
         elif is_year_rows_finance(h):
             has_finance_table = True
             result.finance.extend(finance_from_year_rows(block, h))
+        block.forget_views()
     return has_finance_table
 
 

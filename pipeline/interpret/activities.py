@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from extractors.model import Table
-from pipeline.grammar.dates import find_dates, parse_date, parse_period
+from pipeline.grammar.dates import find_dates
 from pipeline.interpret.cells import (
     DataRow,
     data_rows,
@@ -17,7 +17,7 @@ from pipeline.interpret.cells import (
     strip_item_number,
 )
 from pipeline.interpret.headers import Header, norm
-from pipeline.interpret.values import status_of
+from pipeline.interpret.values import parse_date, parse_period, status_of
 from schemas.enums import Status
 from schemas.rows import ActivityRow
 

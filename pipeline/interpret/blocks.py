@@ -18,6 +18,7 @@ from pipeline.interpret.headers import (
     NAME_ROLES,
     VALUE_ROLES,
     YEAR_ONLY_RE,
+    Cells,
     Header,
     analyse,
     band_rows,
@@ -34,7 +35,7 @@ MIN_CONTINUED_COLS = 3
 MAX_TAIL_LINES = 2  # lines a page break may print between a table and the rest of it
 
 
-def _opens_block(table: Table, grid: list[list[str | None]], fill: list[list[str | None]],
+def _opens_block(table: Table, grid: Cells, fill: Cells,
                  r: int) -> tuple[int, bool]:
     """Rows of the header band at row ``r`` (0 when there is none), and whether it opens a
     block."""
@@ -49,7 +50,7 @@ def _opens_block(table: Table, grid: list[list[str | None]], fill: list[list[str
 
 def band_starts(table: Table) -> list[int]:
     """First rows of every header band of ``table`` that opens a block, top to bottom."""
-    grid, fill = table.grid(), table.grid(fill=True)
+    grid, fill = table.view(), table.view(fill=True)
     out: list[int] = []
     r = 0
     while r < table.n_rows:
@@ -63,11 +64,18 @@ def band_starts(table: Table) -> list[int]:
 def split_blocks(table: Table) -> list[Table]:
     """``table`` cut at every header band that opens a block below its first band; the table
     itself when it has one band at most, at its top."""
+    return [block for block, _ in banded_blocks(table)]
+
+
+def banded_blocks(table: Table) -> list[tuple[Table, tuple[int, int, int] | None]]:
+    """``split_blocks`` with each block's header band (``header_band``) when it was found on
+    the way (the band of a table left whole), else None: a band is found once per table."""
     starts = band_starts(table)
-    if not starts or (len(starts) == 1 and starts[0] <= header_band(table)[0]):
-        return [table]
+    band = header_band(table) if len(starts) <= 1 else None
+    if not starts or (band is not None and starts[0] <= band[0]):
+        return [(table, band)]
     cuts = ([0] if starts[0] > 0 else []) + starts + [table.n_rows]
-    return [table.rows(a, b) for a, b in pairwise(cuts) if b > a]
+    return [(table.rows(a, b), None) for a, b in pairwise(cuts) if b > a]
 
 
 def _continues(block: Table, h: Header, before: Header) -> bool:
@@ -99,8 +107,9 @@ def analysed_blocks(blocks: Iterable[Block]) -> list[tuple[Table, Header]]:
             more = out and lower_first(b.text.lstrip()) and len(tail) < MAX_TAIL_LINES
             tail = [*tail, b.text] if more else []  # a sentence between tables ends a tail
             continue
-        for block in split_blocks(b):
-            h = analyse(block)
+        for block, band in banded_blocks(b):
+            h = analyse(block, band=band)
+            block.forget_views()
             if out and _continues(block, h, out[-1][1]):
                 before, before_h = out[-1]
                 h = Header(0, before_h.columns, 0)
@@ -108,4 +117,5 @@ def analysed_blocks(blocks: Iterable[Block]) -> list[tuple[Table, Header]]:
                     out[-1] = (_with_tail(before, before_h, "\n".join(tail)), before_h)
             tail = []
             out.append((block, h))
+        b.forget_views()
     return out

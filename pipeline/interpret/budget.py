@@ -9,11 +9,10 @@ import re
 from dataclasses import dataclass
 
 from extractors.model import Table
-from pipeline.grammar.money import parse_money
-from pipeline.grammar.units import money_scale
 from pipeline.interpret.cells import LETTER_RE, data_rows, strip_item_number
 from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
 from pipeline.interpret.headers import Header, norm
+from pipeline.interpret.values import money_scale, parse_money
 from schemas.enums import FinanceSource
 from schemas.rows import FinanceRow
 

@@ -46,8 +46,8 @@ class DataRow:
 
 
 def data_rows(table: Table, n_header: int) -> list[DataRow]:
-    grid = table.grid()
-    filled = table.grid(fill=True)
+    grid = table.view()
+    filled = table.view(fill=True)
     out = []
     for r in range(n_header, table.n_rows):
         cells = [unwrap(c or "").strip() for c in grid[r]]

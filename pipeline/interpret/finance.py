@@ -7,10 +7,9 @@ import re
 from dataclasses import replace
 
 from extractors.model import Table
-from pipeline.grammar.money import parse_money
-from pipeline.grammar.units import money_scale
 from pipeline.interpret.cells import data_rows, item_number
 from pipeline.interpret.headers import NAME_ROLES, YEAR_ONLY_RE, YEAR_RE, Header, norm
+from pipeline.interpret.values import money_scale, parse_money
 from schemas.enums import FinanceSource
 from schemas.rows import FinanceRow
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
@@ -19,6 +20,8 @@ from extractors.model import Table
 from pipeline.grammar.years import YEAR_ONLY_RE, YEAR_RE
 from pipeline.interpret.unwrap import unwrap
 
+RowCells = Sequence[str | None]  # one row of a grid (``Table.grid``)
+Cells = Sequence[RowCells]
 ITEM_RE = re.compile(r"^\s*\d{1,2}(\.\d{1,2})*\.?(\s|$)")
 MAX_HEADER_ROWS = 5
 DATED = {"planned": "end", "actual": "actual_date"}  # plan / fact under a deadline header
@@ -80,10 +83,17 @@ def role_vocab() -> tuple[Role, ...]:
     )
 
 
+SPACES_RE = re.compile(r"\s+")
+TEXT_CACHE = 1 << 13  # distinct cell texts remembered by the pure text functions below
+
+
+@lru_cache(maxsize=TEXT_CACHE)
 def norm(text: str | None) -> str:
-    return re.sub(r"\s+", " ", (text or "").replace("ё", "е").replace("Ё", "Е")).strip()
+    """Spaces collapsed, ё as е (a table's texts are normalised many times over: cached)."""
+    return SPACES_RE.sub(" ", (text or "").replace("ё", "е").replace("Ё", "Е")).strip()
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def role_of(text: str | None) -> str | None:
     """The role a header text names, or None."""
     t = norm(text).lower()
@@ -133,7 +143,7 @@ class Header:
         return " ".join(t for c in self.columns for t in c.texts)
 
 
-def _is_header_row(row: list[str | None]) -> bool:
+def _is_header_row(row: RowCells) -> bool:
     cells = [norm(c) for c in row if norm(c)]
     if not cells:
         return True
@@ -155,7 +165,7 @@ def lower_first(text: str) -> bool:
     return first.isalpha() and first.islower()
 
 
-def _wraps_header(above: list[str | None], row: list[str | None]) -> bool:
+def _wraps_header(above: RowCells, row: RowCells) -> bool:
     """A row of header words wrapped from the cells right above it (``Единица`` /
     ``измерения``, a narrow cell's ``Наименован`` / ``ие``): lower case, no digits."""
     cells = [(k, norm(c)) for k, c in enumerate(row) if norm(c)]
@@ -163,14 +173,14 @@ def _wraps_header(above: list[str | None], row: list[str | None]) -> bool:
         lower_first(t) and not re.search(r"\d", t) and norm(above[k]) for k, t in cells)
 
 
-def _is_section_row(row: list[str | None]) -> bool:
+def _is_section_row(row: RowCells) -> bool:
     """One text across the whole row (``Цель: …``, ``Показатели цели.``): a section of the
     data under a header, never a header row of its own."""
     return len(row) > 2 and all(row) and len({norm(c) for c in row}) == 1
 
 
-def band_rows(grid: list[list[str | None]], start: int,
-          fill: list[list[str | None]] | None = None) -> int:
+def band_rows(grid: Cells, start: int,
+          fill: Cells | None = None) -> int:
     """Number of header rows from ``start`` on (0 when none is recognised)."""
     n = 0
     for r in range(start, min(start + MAX_HEADER_ROWS, len(grid))):
@@ -185,12 +195,12 @@ def band_rows(grid: list[list[str | None]], start: int,
     return n
 
 
-def _is_caption_row(row: list[str | None]) -> bool:
+def _is_caption_row(row: RowCells) -> bool:
     """A title row over the table: at most one text, however many cells it spans."""
     return len({norm(c) for c in row if norm(c)}) <= 1
 
 
-def _is_numbering_row(row: list[str | None]) -> bool:
+def _is_numbering_row(row: RowCells) -> bool:
     """The row of column numbers under a header (``1 | 2 | 3 | ...``)."""
     cells = [norm(c) for c in row if norm(c)]
     if len(cells) < 3 or not all(c.isdigit() and len(c) <= 2 for c in cells):
@@ -206,8 +216,8 @@ def header_band(table: Table) -> tuple[int, int, int]:
     lines: one text each) and only a band further down names two column roles or more. A row
     of column numbers under the band is neither header nor data (``data`` is past it).
     """
-    grid = table.grid()
-    fill = table.grid(fill=True)
+    grid = table.view()
+    fill = table.view(fill=True)
     first = band_rows(grid, 0, fill)
     for start in range(0, min(MAX_CAPTION_ROWS, len(grid) - 1) + 1):
         if start and not _is_caption_row(fill[start - 1]):
@@ -224,11 +234,11 @@ def header_band(table: Table) -> tuple[int, int, int]:
     return (0, *_numbered_end(grid, first)) if first else (0, 0, 0)
 
 
-def _roles(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> set[str]:
+def _roles(fill: Cells, n_cols: int, start: int, end: int) -> set[str]:
     return {c.role for c in columns_in(fill, n_cols, start, end) if c.role}
 
 
-def _numbered_end(grid: list[list[str | None]], end: int) -> tuple[int, int]:
+def _numbered_end(grid: Cells, end: int) -> tuple[int, int]:
     """``(end, data)`` once a row of column numbers closes the header: the sub-header rows of
     plain words above it (``наступило | не наступило``) join the band, the numbers are skipped."""
     for j in range(end, min(end + MAX_SUBHEADER_ROWS + 1, len(grid))):
@@ -259,7 +269,7 @@ def column_of(texts: list[str], index: int) -> Column:
     return Column(index, role, year, tuple(texts))
 
 
-def _spans_columns(row: list[str | None], k: int) -> bool:
+def _spans_columns(row: RowCells, k: int) -> bool:
     t = row[k]
     return bool(t) and any(0 <= j < len(row) and row[j] == t for j in (k - 1, k + 1))
 
@@ -274,7 +284,7 @@ def _wrapped(upper: str, lower: str) -> str | None:
     return joined if role is None or (role_of(upper) is None and role_of(joined) == role) else None
 
 
-def columns_in(fill: list[list[str | None]], n_cols: int, start: int, end: int) -> list[Column]:
+def columns_in(fill: Cells, n_cols: int, start: int, end: int) -> list[Column]:
     columns = []
     for k in range(n_cols):
         texts: list[str] = []
@@ -295,9 +305,12 @@ def columns_in(fill: list[list[str | None]], n_cols: int, start: int, end: int) 
     return columns
 
 
-def analyse(table: Table, n_header: int | None = None) -> Header:
+def analyse(table: Table, n_header: int | None = None,
+            band: tuple[int, int, int] | None = None) -> Header:
     """Build the column map of ``table`` from its header band (the first ``n_header`` rows
-    when given)."""
-    start, end, data = header_band(table) if n_header is None else (0, n_header, n_header)
-    columns = columns_in(table.grid(fill=True), table.n_cols, start, end)
+    when given; ``band`` when the caller has found it already)."""
+    if n_header is not None:
+        band = (0, n_header, n_header)
+    start, end, data = band if band is not None else header_band(table)
+    columns = columns_in(table.view(fill=True), table.n_cols, start, end)
     return Header(data, tuple(columns), start)

@@ -236,8 +236,8 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
                 page=row.page,
                 locator=row.locator,
             )
-            out.append(replace(r, flags=flags_of(
-                r, norm(_cell(row, g.planned, h)) if g.need is not None else None)))
+            flags = flags_of(r, norm(_cell(row, g.planned, h)) if g.need is not None else None)
+            out.append(replace(r, flags=flags) if flags else r)
     return out
 
 

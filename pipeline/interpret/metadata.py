@@ -11,9 +11,9 @@ from itertools import chain, pairwise
 from typing import TypeGuard
 
 from extractors.model import Document, Paragraph, Table
-from pipeline.grammar.dates import parse_date
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.prose import quoted
+from pipeline.interpret.values import parse_date
 from pipeline.vocab import read_rows
 from schemas.enums import DocType
 
@@ -57,7 +57,7 @@ def _kv_rows(table: Table) -> dict[str, str]:
     out: dict[str, str] = {}
     if table.n_cols != 2:
         return out
-    for row in table.grid():
+    for row in table.view():
         key, val = norm(row[0]), norm(row[1])
         if key and val:
             out[key.lower()] = val
@@ -66,7 +66,7 @@ def _kv_rows(table: Table) -> dict[str, str]:
 
 def caption_lines(table: Table, n_rows: int) -> list[str]:
     """Texts of a table's first ``n_rows`` rows (its captions), each once per row."""
-    grid = table.grid()
+    grid = table.view()
     return [t for r in range(n_rows) for t in dict.fromkeys(norm(c) for c in grid[r]) if t]
 
 
@@ -75,7 +75,7 @@ def caption_rows(table: Table, header: Header) -> int:
     top of a sheet that is one big grid), the rows at its top with one text each."""
     if header.start or header.n_rows:
         return header.start
-    grid = table.grid(fill=True)
+    grid = table.view(fill=True)
     n = 0
     while n < min(len(grid), LEAD_TABLE_ROWS + 2) and len({norm(c) for c in grid[n]
                                                            if norm(c)}) <= 1:

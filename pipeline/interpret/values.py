@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 
-from pipeline.grammar.numbers import Value, find_value, is_null_token, parse_number, parse_value
-from pipeline.grammar.percents import parse_percent
-from pipeline.grammar.statuses import status_in_prose, status_of
-from pipeline.grammar.units import unit_of
+from pipeline.grammar import dates, money, numbers, percents, statuses, units
+from pipeline.grammar.numbers import Value, find_value, parse_number
+from pipeline.grammar.statuses import status_in_prose
 from pipeline.vocab import read_rows
-from schemas.enums import Unit
+from schemas.enums import Status, Unit
 
 __all__ = [
     "Value",
@@ -19,8 +19,12 @@ __all__ = [
     "find_values",
     "is_no_value",
     "is_null_token",
+    "money_scale",
+    "parse_date",
+    "parse_money",
     "parse_number",
     "parse_percent",
+    "parse_period",
     "parse_value",
     "rank_comparator",
     "status_in_prose",
@@ -28,6 +32,67 @@ __all__ = [
     "unit_from_name",
     "unit_of",
 ]
+
+# The cell grammar is pure (text in, frozen value out) and cell texts repeat (statuses, units,
+# placeholders, the same column of a report in every row): each is read once per process.
+CELL_CACHE = 1 << 12
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def status_of(text: str | None) -> Status | None:
+    """``pipeline.grammar.statuses.status_of``, cached."""
+    return statuses.status_of(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_value(text: str | None, is_rank: bool = False) -> Value:
+    """``pipeline.grammar.numbers.parse_value``, cached."""
+    return numbers.parse_value(text, is_rank)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def is_null_token(text: str | None) -> bool:
+    """``pipeline.grammar.numbers.is_null_token``, cached."""
+    return numbers.is_null_token(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_percent(text: str | None) -> float | None:
+    """``pipeline.grammar.percents.parse_percent``, cached."""
+    return percents.parse_percent(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def unit_of(text: str | None) -> Unit | None:
+    """``pipeline.grammar.units.unit_of``, cached."""
+    return units.unit_of(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_money(text: str | None, default_scale: float = 1.0) -> float | None:
+    """``pipeline.grammar.money.parse_money``, cached."""
+    return money.parse_money(text, default_scale)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def money_scale(text: str | None) -> float:
+    """``pipeline.grammar.units.money_scale``, cached (a header's text, read by each table
+    reader that tries the table)."""
+    return units.money_scale(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_date(text: str | None) -> dt.date | None:
+    """``pipeline.grammar.dates.parse_date``, cached."""
+    return dates.parse_date(text)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def parse_period(text: str | None, year: int | None = None
+                 ) -> tuple[dt.date | None, dt.date | None]:
+    """``pipeline.grammar.dates.parse_period``, cached."""
+    return dates.parse_period(text, year)
+
 
 NAME_UNIT_SUFFIX_RE = re.compile(
     r"[,(]\s*(процент\w*|%|человек\w*|чел\.?|единиц\w*|ед\.?|штук\w*|шт\.?|балл\w*|мест\w*|"

@@ -35,7 +35,8 @@ def normalise(reading: Reading, names: Names) -> Reading:
         meta["federal_project"] = names.federal_project(stated["federal_project"])
     if meta["national_project"] is None and "national_project" in stated:
         meta["national_project"] = names.national_project(stated["national_project"])
-    indicators = names.match_rows(names.state_projects(reading.indicators, doc_federal))
+    indicators = names.match_rows(reading.indicators,
+                                  names.stated_projects(reading.indicators, doc_federal))
     if meta["national_project"] is None:  # implied by the projects of stated or matched names
         implied = [*federal, *(r.federal_project for r in indicators if r.federal_project)]
         meta["national_project"] = (names.national_of(implied, year)

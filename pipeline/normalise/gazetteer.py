@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.normalise.catalog import CatalogError, read_rows, split_aliases, vocab_dir
@@ -126,9 +126,14 @@ class Gazetteer:
                    {k: tuple(v) for k, v in by_name.items()},
                    {k: tuple(v) for k, v in by_territory.items()})
 
+    @cached_property
+    def region_kinds(self) -> dict[str, str]:
+        """Kind of each subject by canonical name (built once, not per text)."""
+        return {r.name: r.kind for r in self.regions}
+
     def region_mentions(self, text: str) -> list[Mention]:
         """Subject mentions; bare one-word forms and federal cities only when nothing else."""
-        kinds = {r.name: r.kind for r in self.regions}
+        kinds = self.region_kinds
         found = self.region_index.scan(text)
         strong = [m for k, m in found if len(k) > 1 and kinds[m.value] != "federal_city"]
         return strong or [m for _, m in found]
@@ -208,8 +213,9 @@ class Gazetteer:
         """The municipality match of a document lead and the region: the match's, else the
         subject the text names."""
         muni = self.find_municipality(text, year=year)
-        region = self.find_region(text, DEFAULT_LEAD_CHARS)
-        return muni, (muni.region if muni else None) or region
+        if muni is not None and muni.region:
+            return muni, muni.region
+        return muni, self.find_region(text, DEFAULT_LEAD_CHARS)
 
     def find_place(self, text: str, year: int | None = None) -> tuple[str | None, str | None]:
         """``(municipality, region)`` of a document lead; region falls back to the gazetteer."""

@@ -142,27 +142,30 @@ class Names:
         """OKTMO code of the document's municipality, when the gazetteer knows it."""
         return self.gazetteer.oktmo_of(municipality, region, year)
 
-    def state_projects(self, rows: list[IndicatorRow], doc_federal: str | None,
-                       ) -> list[IndicatorRow]:
-        """``federal_project_stated``: the row's own project as written (canonical when the
-        catalog knows it), else the document's; the match never enters it."""
+    def stated_projects(self, rows: list[IndicatorRow], doc_federal: str | None,
+                        ) -> list[str | None]:
+        """``federal_project_stated`` of each row: the row's own project as written (canonical
+        when the catalog knows it), else the document's; the match never enters it."""
         doc_canonical = (self.federal_project(doc_federal) or doc_federal) if doc_federal else None
-        return [replace(r, federal_project_stated=(
-            (self.federal_project(r.federal_project) or r.federal_project)
-            if r.federal_project else doc_canonical)) for r in rows]
+        return [(self.federal_project(r.federal_project) or r.federal_project)
+                if r.federal_project else doc_canonical for r in rows]
 
-    def match_rows(self, rows: list[IndicatorRow]) -> list[IndicatorRow]:
+    def match_rows(self, rows: list[IndicatorRow], stated: list[str | None] | None = None,
+                   ) -> list[IndicatorRow]:
         """Fill ``indicator_canonical``, ``match_score``, ``federal_project`` (stated, else the
         matched indicator's) and, for a weak or ambiguous match, ``review_reason`` with its
-        ``match_candidates`` — from ``indicator_raw`` and ``federal_project_stated``; the
-        same call re-normalises stored rows when only the overrides changed."""
+        ``match_candidates`` — from ``indicator_raw`` and ``federal_project_stated`` (``stated``
+        when given, ``stated_projects``: set in the same copy of the row); the same call
+        re-normalises stored rows when only the overrides changed."""
         matches = self.normaliser.match_indicators([r.indicator_raw or "" for r in rows])
+        if stated is None:
+            stated = [r.federal_project_stated for r in rows]
         out = []
-        for r, m in zip(rows, matches, strict=True):
+        for r, m, st in zip(rows, matches, stated, strict=True):
             reason = review_reason(m, self.threshold, self.margin)
             out.append(replace(
-                r, indicator_canonical=m.canonical, match_score=round(float(m.score), 2),
-                federal_project=r.federal_project_stated or m.federal_project,
+                r, federal_project_stated=st, indicator_canonical=m.canonical,
+                match_score=round(float(m.score), 2), federal_project=st or m.federal_project,
                 review_reason=reason, match_candidates=candidates_of(m) if reason else None))
         return out
 

@@ -36,10 +36,19 @@ def _phrases(pairs: list[tuple[str, str, bool]]) -> tuple[Phrase, ...]:
     return tuple(out.values())
 
 
-def _occurrences(seq: tuple[str, ...], phrase: tuple[str, ...]) -> list[int]:
+def _positions(seq: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each lemma of ``seq`` stands: a phrase is looked for only where its first word
+    is, instead of along the whole text for every phrase of the catalog."""
+    out: dict[str, list[int]] = {}
+    for i, w in enumerate(seq):
+        out.setdefault(w, []).append(i)
+    return out
+
+
+def _occurrences(seq: tuple[str, ...], phrase: tuple[str, ...],
+                 positions: dict[str, list[int]]) -> list[int]:
     n = len(phrase)
-    first = phrase[0]
-    return [i for i, w in enumerate(seq) if w == first and seq[i: i + n] == phrase]
+    return [i for i in positions.get(phrase[0], ()) if seq[i: i + n] == phrase]
 
 
 Hit = tuple[int, int, bool, str]  # start token, -length, is_alias, canonical
@@ -81,10 +90,12 @@ class ProjectMatcher:
         return names.pop() if len(names) == 1 else None
 
     def _hits(self, phrases: tuple[Phrase, ...], seq: tuple[str, ...],
-              quoted: set[tuple[str, ...]]) -> list[Hit]:
+              quoted: set[tuple[str, ...]], positions: dict[str, list[int]]) -> list[Hit]:
         hits: list[Hit] = []
         for ph in phrases:
-            for i in _occurrences(seq, ph.lemmas):
+            if ph.lemmas[0] not in positions:
+                continue
+            for i in _occurrences(seq, ph.lemmas, positions):
                 if len(ph.lemmas) == 1 and not _has_context(seq, i, ph.lemmas, quoted):
                     continue
                 hits.append((i, -len(ph.lemmas), ph.is_alias, ph.canonical))
@@ -96,9 +107,10 @@ class ProjectMatcher:
         ``Дорожная сеть`` in «Региональная и местная дорожная сеть») does not count."""
         seq = lemma_tuple(text)
         quoted = {lemma_tuple(q) for q in QUOTED_RE.findall(text)}
-        hits = self._hits(phrases, seq, quoted)
+        positions = _positions(seq)
+        hits = self._hits(phrases, seq, quoted, positions)
         other = self.federal if phrases is self.national else self.national
-        spans = [(i, i - n) for i, n, _, _ in (*hits, *self._hits(other, seq, quoted))]
+        spans = [(i, i - n) for i, n, _, _ in (*hits, *self._hits(other, seq, quoted, positions))]
         kept = [h for h in hits if not any(a <= h[0] and h[0] - h[1] <= b and b - a > -h[1]
                                            for a, b in spans)]
         return list(dict.fromkeys(h[3] for h in sorted(kept)))

@@ -241,3 +241,14 @@ def test_a_vocabulary_change_reads_the_files_again(report_folder: Path, tmp_path
     assert summary.processed == 1
     assert summary.report["plan"]["vocabulary"] == 1
     assert run(RunConfig(report_folder, out, workers=0)).processed == 0
+
+
+def test_the_warm_up_report_reads_as_a_report():
+    """The report a run reads before its workers start touches each kind of table."""
+    from pipeline.interpret import interpret
+    from pipeline.process import FileProcessor, warm_up_document
+
+    reading = interpret(warm_up_document())
+    assert [len(reading.indicators), len(reading.activities), len(reading.finance)] == [1, 1, 1]
+    assert reading.indicators[0].planned_value == 75.0
+    FileProcessor().warm_up()
