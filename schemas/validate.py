@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
 
 from schemas.enums import Comparator, DocStatus, DocType, FinanceSource, Format, Status, Unit
-from schemas.rows import AnyRow, as_mapping
+from schemas.rows import AnyRow
 from schemas.tables import TABLES
 
 ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
@@ -36,45 +37,59 @@ class Violation:
     value: str
 
 
-def _type_ok(type_: pa.DataType, value: Any) -> bool:
+Check = Callable[[Any], bool]
+
+
+def _checker(type_: pa.DataType) -> Check:
+    """A check of one value against ``type_``, chosen once per column (not per value)."""
     if pa.types.is_string(type_):
-        return isinstance(value, str)
+        return lambda v: isinstance(v, str)
     if pa.types.is_integer(type_):
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
     if pa.types.is_floating(type_):
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
-            value
-        )
+        return lambda v: (isinstance(v, int | float) and not isinstance(v, bool)
+                          and math.isfinite(v))
     if pa.types.is_date(type_):
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        return lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime)
     if pa.types.is_list(type_):
-        return isinstance(value, list | tuple) and all(_type_ok(type_.value_type, v)
-                                                       for v in value)
+        item = _checker(type_.value_type)
+        return lambda v: isinstance(v, list | tuple) and all(item(x) for x in v)
     if pa.types.is_struct(type_):
-        return isinstance(value, Mapping) and set(value) <= {f.name for f in type_} and all(
-            value.get(f.name) is None or _type_ok(f.type, value[f.name]) for f in type_)
-    return True
+        names = frozenset(f.name for f in type_)
+        fields = tuple((f.name, _checker(f.type)) for f in type_)
+        return lambda v: isinstance(v, Mapping) and set(v) <= names and all(
+            v.get(n) is None or ok(v[n]) for n, ok in fields)
+    return lambda v: True
+
+
+@cache
+def _columns(table: str) -> tuple[tuple[str, pa.DataType, Check, frozenset[str] | None], ...]:
+    """Each column of ``table``: name, type, its check and its enum's values."""
+    out = []
+    for f in TABLES[table]:
+        enum = ENUM_COLUMNS.get((table, f.name))
+        out.append((f.name, f.type, _checker(f.type),
+                    frozenset(m.value for m in enum) if enum is not None else None))
+    return tuple(out)
 
 
 def validate_rows(table: str, rows: Sequence[Mapping[str, Any] | AnyRow]) -> list[Violation]:
     """Check types, enum members and unknown columns of ``rows`` (typed or dicts) for
     ``table``."""
-    schema = TABLES[table]
-    names = set(schema.names)
+    columns = _columns(table)
+    names = set(TABLES[table].names)
     out: list[Violation] = []
-    for i, any_row in enumerate(rows):
-        row = as_mapping(any_row)
-        for key in row:
-            if key not in names:
-                out.append(Violation(table, key, i, "unknown column", repr(row[key])[:80]))
-        for f in schema:
-            v = row.get(f.name)
+    for i, row in enumerate(rows):
+        if isinstance(row, Mapping):  # a typed row has the table's columns, and no others
+            for key in row:
+                if key not in names:
+                    out.append(Violation(table, key, i, "unknown column", repr(row[key])[:80]))
+        for name, type_, ok, members in columns:
+            v = row.get(name)
             if v is None:
                 continue
-            if not _type_ok(f.type, v):
-                out.append(Violation(table, f.name, i, f"not {f.type}", repr(v)[:80]))
-                continue
-            enum = ENUM_COLUMNS.get((table, f.name))
-            if enum is not None and v not in {m.value for m in enum}:
-                out.append(Violation(table, f.name, i, "not an enum member", repr(v)[:80]))
+            if not ok(v):
+                out.append(Violation(table, name, i, f"not {type_}", repr(v)[:80]))
+            elif members is not None and v not in members:
+                out.append(Violation(table, name, i, "not an enum member", repr(v)[:80]))
     return out

@@ -54,3 +54,22 @@ def test_validation_gathers_every_violation():
     assert (0, "pages", "not int32") in reasons
     assert (1, "bogus", "unknown column") in reasons
     assert len(problems) == 3
+
+
+@pytest.mark.parametrize(("table", "column", "value", "ok"), [
+    ("documents", "title", "Отчет", True), ("documents", "title", 5, False),
+    ("documents", "pages", 3, True), ("documents", "pages", True, False),
+    ("indicators", "planned_value", 1, True), ("indicators", "planned_value", 1.5, True),
+    ("indicators", "planned_value", float("inf"), False),
+    ("indicators", "planned_value", float("nan"), False),
+    ("documents", "doc_date", dt.date(2021, 1, 1), True),
+    ("documents", "doc_date", dt.datetime(2021, 1, 1), False),
+    ("indicators", "flags", ["pct_mismatch"], True), ("indicators", "flags", [1], False),
+    ("indicators", "match_candidates", [{"name": "x", "score": 90.0}], True),
+    ("indicators", "match_candidates", [{"name": "x", "other": 1}], False),
+    ("indicators", "match_candidates", [{"name": 3}], False),
+    ("indicators", "unit", "percent", True), ("indicators", "unit", "процент", False),
+    ("finance", "source", "total", True), ("finance", "source", "all", False),
+])
+def test_validation_of_one_value(table: str, column: str, value: object, ok: bool) -> None:
+    assert (validate_rows(table, [{column: value}]) == []) is ok
