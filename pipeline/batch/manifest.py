@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -236,15 +235,6 @@ def save_manifest(out: Out, manifest: Manifest) -> None:
     manifest.meta = meta
     table = pa.table(cols, schema=MANIFEST_SCHEMA.with_metadata(meta))
     open_storage(out).put(MANIFEST_NAME, parquet_bytes(table), durable=True)
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file's (or folder's) data to disk so a rename after it survives a power cut."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
