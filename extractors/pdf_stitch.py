@@ -20,6 +20,7 @@ from typing import Any
 
 from pdfplumber.utils import extract_text
 
+from extractors import pdf_text
 from extractors.model import Cell, Table
 
 log = logging.getLogger(__name__)
@@ -136,11 +137,14 @@ def _cell_text(chars: list[Char]) -> str:
     """Join a cell's chars into lines; text turned a quarter left reads bottom to top."""
     if not chars:
         return ""
-    up = sum(not c["upright"] and c["matrix"][1] > 0 for c in chars) * 2 > len(chars)
     tol = DEFAULT_TEXT_TOLERANCE
-    text = extract_text(
-        chars, x_tolerance=tol, y_tolerance=tol, char_dir_rotated="btt" if up else None
-    )
+    if all(c["upright"] for c in chars):  # pdfplumber's reading, without its per-call setup
+        text = pdf_text.upright_text(chars, tol)
+    else:
+        up = sum(not c["upright"] and c["matrix"][1] > 0 for c in chars) * 2 > len(chars)
+        text = extract_text(
+            chars, x_tolerance=tol, y_tolerance=tol, char_dir_rotated="btt" if up else None
+        )
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
