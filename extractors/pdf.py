@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -305,11 +305,14 @@ def _read_each(
     return reads, warnings
 
 
-def _layer_text(reads: list[tuple[int, _PageRead]]) -> str:
-    """All the text of the pages read: paragraphs and table cells."""
-    return "\n".join(it.text if it.frag is None else
-                     "\n".join(c.text for c in it.frag.table.cells)
-                     for _, read in reads for it in read.items)
+def _layer_texts(reads: list[tuple[int, _PageRead]]) -> Iterator[str]:
+    """The text of the pages read, item by item: paragraphs and table cells."""
+    for _, read in reads:
+        for it in read.items:
+            if it.frag is None:
+                yield it.text
+            else:
+                yield from (c.text for c in it.frag.table.cells)
 
 
 def _assemble(reads: list[tuple[int, _PageRead]]) -> tuple[Block, ...]:
@@ -366,7 +369,7 @@ def extract(
         if all(r.blank for _, r in reads):
             raise EmptyFile(str(path), f"the PDF has no text or images on any of its {n} page(s)")
         return pdf_scan.read_as_scan(path, n, memory_mb, ocr_time_s, ocr_page_s)
-    if text_quality.garbled(_layer_text(reads)):
+    if text_quality.garbled(_layer_texts(reads)):
         return pdf_scan.read_as_scan(path, n, memory_mb, ocr_time_s, ocr_page_s,
                                      pdf_scan.GARBLED_LAYER)
     return Document(str(path), Format.PDF, _assemble(reads), pages=n, warnings=tuple(warnings))

@@ -10,23 +10,33 @@ real text layer, table-heavy or not, is well over half words; a garbled one is n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 TOKEN_RE = re.compile(r"\S+")
 NUMERIC_RE = re.compile(r"[\d\s.,%()+\-–—/:;№]+")
 WORD_RE = re.compile(r"[(«\"'“]?[^\W\d_]{3,}(?:-[^\W\d_]+)*[.,;:!?»\"'”)]*")
-MIN_TOKENS = 50  # below this a page says too little to judge
+MIN_TOKENS = 50  # below this a text says too little to judge
+SAMPLE_TOKENS = 5000  # a layer garbled at all is garbled throughout: the first ones tell
 MIN_WORD_SHARE = 0.25
 
 
-def word_share(text: str) -> tuple[int, float]:
-    """``(tokens that are not numbers, the share of them that are words)``."""
-    tokens = [t for t in TOKEN_RE.findall(text) if not NUMERIC_RE.fullmatch(t)]
-    if not tokens:
-        return 0, 0.0
-    return len(tokens), sum(1 for t in tokens if WORD_RE.fullmatch(t)) / len(tokens)
+def word_share(texts: str | Iterable[str]) -> tuple[int, float]:
+    """``(tokens that are not numbers, the share of them that are words)`` of ``texts``,
+    read lazily up to the first ``SAMPLE_TOKENS`` such tokens."""
+    n = words = 0
+    for text in [texts] if isinstance(texts, str) else texts:
+        for m in TOKEN_RE.finditer(text):
+            token = m.group(0)
+            if NUMERIC_RE.fullmatch(token):
+                continue
+            n += 1
+            words += bool(WORD_RE.fullmatch(token))
+            if n >= SAMPLE_TOKENS:
+                return n, words / n
+    return n, (words / n if n else 0.0)
 
 
-def garbled(text: str) -> bool:
-    """True when ``text`` is long enough to judge and hardly any of it is words."""
-    n, share = word_share(text)
+def garbled(texts: str | Iterable[str]) -> bool:
+    """True when ``texts`` is long enough to judge and hardly any of it is words."""
+    n, share = word_share(texts)
     return n >= MIN_TOKENS and share < MIN_WORD_SHARE

@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas
 
 from extractors import extract
 from extractors.errors import NoTextLayer
-from extractors.text_quality import garbled, word_share
+from extractors.text_quality import SAMPLE_TOKENS, garbled, word_share
 from tests.extractors.test_ocr import (
     NUMBERS,
     _image_only,
@@ -41,6 +41,15 @@ def test_garbled(text: str, expected: bool) -> None:
 def test_word_share_counts_words_among_tokens_that_are_not_numbers() -> None:
     assert word_share("Число школ 372 371 -l FI") == (4, 0.5)
     assert word_share("12 13,5 (14)") == (0, 0.0)
+    assert word_share(["Число школ", "-l FI"]) == (4, 0.5)  # texts read one after another
+
+
+def test_word_share_reads_only_a_sample_of_a_long_text() -> None:
+    def texts():
+        yield "слово " * (SAMPLE_TOKENS + 10)
+        raise AssertionError("read past the sample")
+
+    assert word_share(texts()) == (SAMPLE_TOKENS, 1.0)
 
 
 def _scan_with_junk_layer(tmp_path: Path) -> Path:
