@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from pipeline.batch.run import RunConfig, run
+from tests.modules import load_script
 from tests.pipeline.batch_corpus import SEEDS, copy_seeds
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _gen_module():
-    spec = importlib.util.spec_from_file_location("gen_data_dict",
-                                                  REPO / "scripts" / "gen_data_dict.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_data_dictionary_is_in_step_with_the_schemas():
-    gen = _gen_module()
+    gen = load_script("gen_data_dict")
     current = (REPO / "docs" / "DATA.md").read_text(encoding="utf-8")
     assert current == gen.render(), "run: .venv/bin/python scripts/gen_data_dict.py"
     assert gen.main(["--check"]) == 0

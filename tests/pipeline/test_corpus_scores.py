@@ -3,23 +3,19 @@ scorer, must stay at the issue's acceptance levels."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from pipeline.batch.run import RunConfig, run
+from tests.modules import load_module
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
 def score(out: Path, truth: Path, tmp: Path) -> dict:
-    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
-    assert spec
-    assert spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_module(SHARED / "tools" / "score.py")
     report = tmp / "report.json"
     assert mod.main(["--out", str(out), "--truth", str(truth), "--json", str(report)]) == 0
     return json.loads(report.read_text(encoding="utf-8"))

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from pipeline.normalise.catalog import vocab_dir
+from tests.modules import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path("/work/shared/reference")
 OUR_FILES = ("catalog_national_projects.csv", "catalog_federal_projects.csv",
              "catalog_indicators.csv", "gazetteer_regions.csv", "gazetteer_municipalities.csv")
-
-
-def load_script(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared reference facts not available")

@@ -4,7 +4,6 @@ DOM must hold the Russian headings and the failed file's (hostile) name."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType
@@ -13,25 +12,15 @@ import pytest
 from PIL import Image
 
 from pipeline.batch.run import RunConfig, run
+from tests.modules import load_script
 from tests.pipeline.batch_corpus import write_corpus
 
-REPO = Path(__file__).resolve().parents[2]
 BROKEN = "сломанный <b>отчёт & <i>co.docx"
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("screenshot_report",
-                                                  REPO / "scripts" / "screenshot_report.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def shot() -> ModuleType:
-    module = _script()
+    module = load_script("screenshot_report")
     if module.find_browser() is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed (apt-get install chromium); CI needs it")
