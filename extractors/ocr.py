@@ -25,6 +25,7 @@ from extractors import pdf_stitch
 from extractors.converters import Bounds, run_bounded
 from extractors.errors import CorruptFile, EmptyFile, OcrUnavailable, ResourceLimit
 from extractors.model import Block, Cell, Document, Paragraph, Table
+from extractors.pdf_scan import NO_TEXT_LAYER
 from extractors.tools import INSTALL, OCR_LANGS, Tool, missing_langs, ocr_missing
 from schemas.enums import Format
 
@@ -346,7 +347,7 @@ def ocr_pdf(
     path: Path, *, dpi: int = DEFAULT_OCR_DPI, max_pages: int = DEFAULT_OCR_MAX_PAGES,
     page_timeout_s: float = DEFAULT_OCR_PAGE_TIMEOUT_S,
     time_budget_s: float = DEFAULT_OCR_TIME_BUDGET_S, memory_mb: int | None = None,
-    why: str = "the PDF has no text layer",
+    why: str = NO_TEXT_LAYER,
 ) -> Document:
     """Read a scanned PDF by OCR; warnings say ``OCR used; mean confidence NN%`` (plus ``low
     OCR confidence`` below 60, and pages skipped for the budgets), so the file is ``partial``.

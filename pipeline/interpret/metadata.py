@@ -21,6 +21,7 @@ LEAD_LINES = 25
 LEAD_CELLS = 40
 LEAD_TABLE_ROWS = 10
 LETTERHEAD_ROWS, LETTERHEAD_COLS, LETTERHEAD_LINES = 2, 3, 12
+FIGURE_CELL_RE = re.compile(r"[\d., ]*\d[\d., ]*")  # a cell that is a figure: no letterhead
 YEAR_PHRASE_RE = re.compile(r"\b(?:за|на)\s+(20\d\d)\s*(?:год|г\.?)", re.IGNORECASE)
 PERIOD_RE = re.compile(r"(\d{1,2}\.\d{1,2}\.(20\d\d))\s*[-–—]")
 YEARS_RANGE_RE = re.compile(r"(?<!\d)(20\d\d)\s*(?:г\.?|года?)?\s*[-–—]\s*20\d\d\s*(?:гг|год)",
@@ -124,8 +125,7 @@ def is_letterhead(block: Paragraph | Table) -> TypeGuard[Table]:
     beside the addressee): its lines are lead lines, and the lead goes on after it."""
     return (isinstance(block, Table) and block.n_rows <= LETTERHEAD_ROWS
             and block.n_cols <= LETTERHEAD_COLS
-            and not any(c.text.strip().replace(",", ".").replace(" ", "").replace(".", "")
-                        .isdigit() for c in block.cells))
+            and not any(FIGURE_CELL_RE.fullmatch(c.text.strip()) for c in block.cells))
 
 
 @dataclass(frozen=True, slots=True)
