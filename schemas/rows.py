@@ -81,6 +81,7 @@ class IndicatorRow(_Record):
     federal_project_stated: str | None = None
     review_reason: str | None = None
     match_candidates: list[dict[str, Any]] | None = None
+    confidence: float | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class FinanceRow(_Record):
     text: str | None = None
     page: int | None = None
     locator: str | None = None
+    confidence: float | None = None
 
     def with_amount(self, kind: str, value: float) -> FinanceRow:
         """The row with ``planned_rub`` or ``spent_rub`` (named by ``kind``) set."""

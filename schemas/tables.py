@@ -6,7 +6,8 @@ Each field carries its contract description as metadata (``description``), from 
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.1"  # 1.1: indicators.federal_project_stated, review_reason, match_candidates
+SCHEMA_VERSION = "1.2"  # 1.1: indicators.federal_project_stated, review_reason, match_candidates;
+# 1.2: indicators.confidence, finance.confidence
 
 
 def _f(name: str, type_: pa.DataType, description: str) -> pa.Field:
@@ -73,6 +74,9 @@ INDICATORS = pa.schema(
         _f("match_candidates", pa.list_(pa.struct([("name", pa.string()),
                                                    ("score", pa.float64())])),
            "best catalog names with their scores, when review_reason is set"),
+        _f("confidence", pa.float64(),
+           "0-1: how sure the reading is that the row is an indicator of the document with "
+           "these values (see Confidence); rows under 0.5 are listed for review"),
     ],
     metadata={"table": "indicators"},
 )
@@ -106,6 +110,9 @@ FINANCE = pa.schema(
         _f("text", pa.string(), "the sentence or row it came from"),
         _f("page", pa.int32(), "1-based page (PDF) or null"),
         _f("locator", pa.string(), "where in the file"),
+        _f("confidence", pa.float64(),
+           "0-1: how sure the reading is of the figure's year, source and amount (see "
+           "Confidence)"),
     ],
     metadata={"table": "finance"},
 )

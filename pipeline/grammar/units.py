@@ -101,6 +101,14 @@ def unit_after(text: str, pos: int) -> UnitMatch | None:
     return None
 
 
+def unit_at_start(text: str | None) -> Unit | None:
+    """The vocabulary unit ``text`` starts with (``кв. м общей площади …`` -> other), or None."""
+    if not text:
+        return None
+    found = _match_at(fold(text).lstrip(), 0, after_number=False)
+    return found.unit if found is not None else None
+
+
 def unit_of(text: str | None) -> Unit | None:
     """The first unit named in ``text`` ("(процент)", "тыс. руб.", "5 организаций")."""
     if not text:

@@ -24,6 +24,7 @@ from pipeline.interpret.headers import (
     band_rows,
     columns_in,
     header_band,
+    is_caption_row,
     lower_first,
 )
 
@@ -55,9 +56,16 @@ def band_starts(table: Table) -> list[int]:
     r = 0
     while r < table.n_rows:
         n, opens = _opens_block(table, grid, fill, r)
-        if opens:
-            out.append(r)
-        r += max(n, 1)
+        if not opens:
+            r += max(n, 1)
+            continue
+        # a one-text row over a band (a name row whose words name a role, «Доля показателей
+        # …») stays out of it when the rows below it open the block by themselves
+        while n > 1 and is_caption_row(grid[r]) and _opens_block(table, grid, fill, r + 1) == (
+                n - 1, True):
+            r, n = r + 1, n - 1
+        out.append(r)
+        r += n
     return out
 
 

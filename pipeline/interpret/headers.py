@@ -179,12 +179,23 @@ def _is_section_row(row: RowCells) -> bool:
     return len(row) > 2 and all(row) and len({norm(c) for c in row}) == 1
 
 
+def _is_name_heading(row: RowCells, first: RowCells) -> bool:
+    """One capitalised text alone under a header band, in the column where the band's first
+    row starts (``Задача 1. Обеспечение …`` under ``Показатели задач … | 2015 год | …``): a
+    heading of the data below, not a header row."""
+    texts = [k for k, c in enumerate(row) if norm(c)]
+    lead = next((k for k, c in enumerate(first) if norm(c)), None)
+    return (len(texts) == 1 and texts[0] == lead and len([c for c in first if norm(c)]) > 1
+            and not lower_first(norm(row[texts[0]])))
+
+
 def band_rows(grid: Cells, start: int,
           fill: Cells | None = None) -> int:
     """Number of header rows from ``start`` on (0 when none is recognised)."""
     n = 0
     for r in range(start, min(start + MAX_HEADER_ROWS, len(grid))):
-        if n and fill is not None and _is_section_row(fill[r]):
+        if n and fill is not None and (_is_section_row(fill[r])
+                                       or _is_name_heading(grid[r], grid[start])):
             break
         if not _is_header_row(grid[r]) and not (n and _wraps_header(grid[r - 1], grid[r])):
             break
@@ -195,7 +206,7 @@ def band_rows(grid: Cells, start: int,
     return n
 
 
-def _is_caption_row(row: RowCells) -> bool:
+def is_caption_row(row: RowCells) -> bool:
     """A title row over the table: at most one text, however many cells it spans."""
     return len({norm(c) for c in row if norm(c)}) <= 1
 
@@ -220,13 +231,13 @@ def header_band(table: Table) -> tuple[int, int, int]:
     fill = table.view(fill=True)
     first = band_rows(grid, 0, fill)
     for start in range(0, min(MAX_CAPTION_ROWS, len(grid) - 1) + 1):
-        if start and not _is_caption_row(fill[start - 1]):
+        if start and not is_caption_row(fill[start - 1]):
             break
         n = first if start == 0 else band_rows(grid, start, fill)
         if n and len(_roles(fill, table.n_cols, start, start + n)) >= 2:
             # leading empty rows, and a caption naming a role itself, stay out of the band
             while not any(norm(c) for c in grid[start]) or (
-                    n > 1 and _is_caption_row(fill[start])
+                    n > 1 and is_caption_row(fill[start])
                     and not set(fill[start]) & set(fill[start + 1]) - {None, ""}  # no tall cell
                     and len(_roles(fill, table.n_cols, start + 1, start + n)) >= 2):
                 start, n = start + 1, n - 1

@@ -4,7 +4,7 @@ passports or orders (targets by year). Columns are found by header meaning, neve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from extractors.model import Table
 from pipeline.interpret.cells import (
@@ -17,22 +17,28 @@ from pipeline.interpret.cells import (
     starts_lower,
 )
 from pipeline.interpret.headers import NAME_ROLES, VALUE_ROLES, Header, norm
+from pipeline.interpret.plausibility import (
+    NameKind,
+    Origin,
+    RowEvidence,
+    ends_as_parent,
+    is_indicator_name,
+    is_qualified_part,
+    name_kind,
+)
+from pipeline.interpret.rowbuild import Reading, indicator_row
 from pipeline.interpret.values import (
     Value,
     find_values,
     is_no_value,
-    is_null_token,
     parse_percent,
     parse_value,
-    rank_comparator,
     status_of,
-    unit_from_name,
     unit_of,
 )
-from schemas.enums import IndicatorFlag, Unit
+from schemas.enums import Unit
 from schemas.rows import IndicatorRow
 
-PCT_TOLERANCE = 1.0
 FUNDING_HEADER_RE = re.compile(r"финансир|ассигнован", re.IGNORECASE)
 
 
@@ -97,30 +103,6 @@ def _split_texts(text: str, k: int) -> list[str]:
     return parts if len(parts) == k else [text] * k
 
 
-def flags_of(row: IndicatorRow, planned_cell: str | None = None) -> list[str]:
-    """Consistency flags of an indicator row; ``planned_cell`` is the planned cell's own text
-    when ``planned_text`` says more than it (the need beside the approved figure)."""
-    flags = []
-    p, a, pct = row["planned_value"], row["actual_value"], row["completion_pct"]
-    if pct is not None and p and a is not None:
-        ratios = [a / p * 100]
-        if a:
-            ratios.append(p / a * 100)
-        if all(abs(r - pct) > PCT_TOLERANCE for r in ratios):
-            flags.append(IndicatorFlag.PCT_MISMATCH.value)
-    for key in ("planned", "actual"):
-        text = planned_cell if key == "planned" and planned_cell is not None else row.get(
-            f"{key}_text")
-        if text and not is_null_token(text) and row[f"{key}_value"] is None:
-            flags.append(IndicatorFlag.VALUE_UNPARSED.value)
-            break
-    if row["status"] == "done" and p is not None and a is not None:
-        below = a < p if row["comparator"] != "<=" else a > p
-        if below:
-            flags.append(IndicatorFlag.STATUS_CONFLICT.value)
-    return flags
-
-
 @dataclass(slots=True)
 class TableContext:
     doc_year: int | None
@@ -182,7 +164,8 @@ def _no_values(row: DataRow, g: YearGroup, h: Header) -> bool:
 
 
 def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | None,
-                    groups: list[YearGroup], project: str | None) -> list[IndicatorRow]:
+                    groups: list[YearGroup], project: str | None,
+                    evidence: RowEvidence) -> list[IndicatorRow]:
     k = len(names)
     base_col, status_col, note_col = h.first("base_value"), h.first("status"), h.first("note")
     unit_col, activity_col = h.first("unit"), h.first("activity")
@@ -206,38 +189,20 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
             found = [v.value for v in find_values(row.get(g.completion))]
             pcts = found if len(found) == k else [None] * k
         for i, name in enumerate(names):
-            pv, av = planned[i], actual[i]
-            unit = (stated_unit or (pv.unit if pv else None) or (av.unit if av else None)
-                    or unit_from_name(name))
-            comparator = rank_comparator(name) or (pv.comparator if pv else None)
-            if rank_comparator(name):
-                unit = Unit.RANK
-            elif unit == Unit.RANK and unit_from_name(name) == Unit.UNITS:
-                unit = Unit.UNITS  # 'Количество новых мест' in 'Место': places counted, no rank
-            status_raw = norm(status_texts[i]) or None
             status = status_of(status_texts[i]) if status_texts[i] else None
-            r = IndicatorRow(
-                indicator_raw=name,
-                federal_project=project,
-                activity=activity,
-                year=g.year,
-                base_value=base,
-                planned_value=pv.value if pv else None,
+            reading = Reading(
+                planned=planned[i], actual=actual[i], base=base, pct=pcts[i],
                 planned_text=_planned_text(row, g, h),
-                comparator=comparator,
-                actual_value=av.value if av else None,
                 actual_text=(norm(_cell(row, g.actual, h)) or None if g.actual is not None
-                             else None),
-                unit=unit.value if unit else None,
-                completion_pct=pcts[i],
-                status_raw=status_raw if status else None,
+                             else None))
+            out.append(indicator_row(
+                name, g.year, reading, stated_unit=stated_unit, evidence=evidence,
+                planned_cell=norm(_cell(row, g.planned, h)) if g.need is not None else None,
+                federal_project=project, activity=activity,
+                status_raw=(norm(status_texts[i]) or None) if status else None,
                 status=status.value if status else None,
                 note=norm(note_texts[i]) or None if note_col is not None else None,
-                page=row.page,
-                locator=row.locator,
-            )
-            flags = flags_of(r, norm(_cell(row, g.planned, h)) if g.need is not None else None)
-            out.append(replace(r, flags=flags) if flags else r)
+                page=row.page, locator=row.locator))
     return out
 
 
@@ -261,36 +226,93 @@ def _has_values(row: DataRow, groups: list[YearGroup]) -> bool:
     return any(row.get(c).strip() for c in cols)
 
 
+CHILD_MARK_RE = re.compile(r"^\s*[-–—•]\s*")
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An indicator row read but not yet built: a name may continue on the rows below."""
+
+    row: DataRow
+    names: list[str]
+    activity: str | None
+    project: str | None
+    child: bool = False  # named parent + child
+    joined: bool = False  # a label or a broken name joined with the row(s) below
+
+    def is_label(self) -> bool:
+        return any(name_kind(n) == NameKind.LABEL_ONLY for n in self.names)
+
+
+def _is_child(text: str, parent: str | None) -> bool:
+    """A sub-row of the row above: ``- теплоснабжение``, ``в том числе …``, ``водопровод``."""
+    if parent is None:
+        return False
+    if CHILD_MARK_RE.match(text) or is_qualified_part(text):
+        return True
+    # a lower-case part («водопровод»), or any part under «…, в том числе:»; a lower-case
+    # name that is a measure of its own («количество сооружений …») is no part
+    return (starts_lower(text) or ends_as_parent(parent)) and name_kind(text) != NameKind.MEASURE
+
+
+def _child_name(parent: str, child: str) -> str:
+    """Parent + child; a part that says its relation itself (``в том числе …``) as written."""
+    if is_qualified_part(child):
+        return child
+    sep = " " if ends_as_parent(parent) else ": "
+    return norm(f"{parent.rstrip()}{sep}{CHILD_MARK_RE.sub('', child)}")
+
+
 def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[IndicatorRow]:
-    """Indicator rows of one table whose header ``h`` was recognised as an indicator table."""
+    """Indicator rows of one table whose header ``h`` was recognised as an indicator table.
+
+    A label row (``Показатель задачи 2:``) is joined with the name below it; a sub-row
+    (``- теплоснабжение``) is named parent + child; a passport's field label gives no row."""
     name_col = name_column(h)
     num_col = h.first("number")
     groups = year_groups(h, ctx.doc_year)
     out: list[IndicatorRow] = []
     carried: dict[str, str] = {}
-    last: list[IndicatorRow] = []
+    pending: _Pending | None = None
+    parent: str | None = None  # the name of the last row that is not a sub-row
     funding = False
+
+    def emit(p: _Pending | None) -> None:
+        if p is None or not all(is_indicator_name(n) for n in p.names):
+            return
+        evidence = RowEvidence(Origin.TABLE, joined=p.joined or p.child)
+        out.extend(_indicator_rows(p.row, h, p.names, p.activity, groups, p.project, evidence))
+
     for row in data_rows(table, h.n_rows):
         project = _project(row, h, carried)  # carries project cells down
         name_text = name_of(row, h, name_col)
         number = item_number(row.get(num_col)) if num_col is not None else None
         if (funding := _funding_row(row, h, funding, number)):
-            last = []
+            emit(pending)
+            pending = parent = None
             continue
-        bare = bool(last and name_text.strip() and not number and not _has_values(row, groups))
-        if bare and (starts_lower(name_text) or (num_col is not None and not row.is_spanning())):
-            # a name split over two rows (or two pages): join the continuation
-            last = [replace(r, indicator_raw=norm(join_wrapped(r.indicator_raw or "", name_text)))
-                    for r in last]
-            out[len(out) - len(last):] = last
+        bare = bool(pending and name_text.strip() and not number and not _has_values(row, groups))
+        if pending and bare and (starts_lower(name_text) or pending.is_label() or (
+                num_col is not None and not row.is_spanning())):
+            # a name split over two rows (or two pages), or a label over its name: join them
+            pending.names = [norm(join_wrapped(n, name_text)) for n in pending.names]
+            pending.joined = True
             continue
         if row.is_spanning() or not LETTER_RE.search(name_text):
+            parent = None if row.is_spanning() else parent
             continue  # a section row, or a row of column numbers the header band did not end
         cell = parse_name_cell(name_text)
         if not cell.names:
             continue
-        last = _indicator_rows(row, h, cell.names, cell.activity, groups, project)
-        out.extend(last)
+        if pending is not None and not pending.child and not pending.is_label():
+            parent = pending.names[0]
+        emit(pending)
+        child = len(cell.names) == 1 and not number and _is_child(name_text, parent)
+        names = [_child_name(parent, cell.names[0])] if child and parent else cell.names
+        pending = _Pending(row, names, cell.activity, project, child=child)
+        if not child:
+            parent = None
+    emit(pending)
     return out
 
 

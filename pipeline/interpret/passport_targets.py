@@ -14,12 +14,12 @@ table states the same targets year by year).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from pipeline.interpret.cells import clean_name
-from pipeline.interpret.indicators import flags_of
 from pipeline.interpret.passport_fields import Field
-from pipeline.interpret.values import find_value, rank_comparator, unit_from_name
+from pipeline.interpret.plausibility import Origin, RowEvidence
+from pipeline.interpret.rowbuild import Reading, indicator_row
+from pipeline.interpret.values import find_value
 from schemas.rows import IndicatorRow
 
 KEY_RE = re.compile(r"целев\w*\s+(?:показател|индикатор)|индикатор\w*\s+(?:и|или)\s+показател|"
@@ -73,10 +73,7 @@ def _target(item: str, locator: str, page: int | None) -> IndicatorRow | None:
     name = clean_name(name.strip(" ,:–—-"))
     if not years or value is None or value.value is None or not name:
         return None
-    unit = value.unit or unit_from_name(name)
-    comparator = rank_comparator(name) or (value.comparator if comparator_ok else None)
-    row = IndicatorRow(indicator_raw=name, year=int(years[-1]), base_value=base,
-                       planned_value=value.value, planned_text=" ".join(target.split()),
-                       comparator=comparator, unit=unit.value if unit else None,
-                       page=page, locator=locator)
-    return replace(row, flags=flags_of(row))
+    reading = Reading(planned=value, base=base, planned_text=" ".join(target.split()),
+                      comparator_ok=comparator_ok)
+    return indicator_row(name, int(years[-1]), reading,
+                         evidence=RowEvidence(Origin.PASSPORT_LIST), page=page, locator=locator)

@@ -4,21 +4,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pipeline.interpret.cells import clean_name
 from pipeline.interpret.headers import norm
-from pipeline.interpret.indicators import flags_of
+from pipeline.interpret.plausibility import Origin, RowEvidence
+from pipeline.interpret.rowbuild import Reading, indicator_row
 from pipeline.interpret.values import (
     Value,
     find_value,
     find_values,
     parse_percent,
-    rank_comparator,
     status_in_prose,
-    unit_from_name,
 )
-from schemas.enums import Unit
 from schemas.rows import IndicatorRow
 
 PROJECT_RE = re.compile(
@@ -89,33 +87,12 @@ def _actual_from(text: str, planned: Value | None) -> Value | None:
 
 
 def _row(p: _Pending, default_year: int | None) -> IndicatorRow:
-    row = _fields(p, default_year)
-    return replace(row, flags=flags_of(row))
-
-
-def _fields(p: _Pending, default_year: int | None) -> IndicatorRow:
-    unit = ((p.planned.unit if p.planned else None) or (p.actual.unit if p.actual else None)
-            or unit_from_name(p.name))
-    if rank_comparator(p.name):
-        unit = Unit.RANK
-    comparator = rank_comparator(p.name) or (p.planned.comparator if p.planned else None)
-    return IndicatorRow(
-        indicator_raw=p.name,
-        federal_project=p.project,
-        activity=p.activity,
-        year=p.year or default_year,
-        planned_value=p.planned.value if p.planned else None,
-        planned_text=p.planned_text,
-        comparator=comparator,
-        actual_value=p.actual.value if p.actual else None,
-        unit=unit.value if unit else None,
-        completion_pct=p.pct,
-        status_raw=p.status_raw,
-        status=p.status,
-        note=norm(" ".join(p.notes)) or None,
-        page=p.page,
-        locator=p.locator,
-    )
+    reading = Reading(planned=p.planned, actual=p.actual, pct=p.pct,
+                      planned_text=p.planned_text)
+    return indicator_row(p.name, p.year or default_year, reading,
+                         evidence=RowEvidence(Origin.PROSE), federal_project=p.project,
+                         activity=p.activity, status_raw=p.status_raw, status=p.status,
+                         note=norm(" ".join(p.notes)) or None, page=p.page, locator=p.locator)
 
 
 def _named_rest(text: str) -> tuple[str, str]:

@@ -26,10 +26,8 @@ __all__ = [
     "parse_percent",
     "parse_period",
     "parse_value",
-    "rank_comparator",
     "status_in_prose",
     "status_of",
-    "unit_from_name",
     "unit_of",
 ]
 
@@ -94,23 +92,6 @@ def parse_period(text: str | None, year: int | None = None
     return dates.parse_period(text, year)
 
 
-NAME_UNIT_SUFFIX_RE = re.compile(
-    r"[,(]\s*(процент\w*|%|человек\w*|чел\.?|единиц\w*|ед\.?|штук\w*|шт\.?|балл\w*|мест\w*|"
-    r"тыс\.?\s*руб\w*\.?|млн\.?\s*руб\w*\.?|рубл\w*)\s*\)?\s*\.?$",
-    re.IGNORECASE,
-)
-# a measure outside the unit enum stated after a comma or in brackets: square metres, hours
-NAME_OTHER_UNIT_RE = re.compile(r"[,(]\s*(кв\.?\s*м|куб\.?\s*м|м2|час\w*)(?![а-яё])",
-                                re.IGNORECASE)
-NAME_HEAD_UNITS: tuple[tuple[str, Unit], ...] = (
-    (r"^(доля|удельный вес|охват|процент|укомплектованность)", Unit.PERCENT),
-    (r"^(средневзвешенн\w+ место|место|рейтинг)", Unit.RANK),
-    (r"^средн\w+ балл", Unit.SCORE),
-    (r"^численность", Unit.PERSONS),
-    (r"^(количество|число)", Unit.UNITS),
-)
-
-
 @cache
 def _no_value_re() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r['pattern']})" for r in read_rows("no_value.csv")),
@@ -138,27 +119,3 @@ def find_values(text: str) -> list[Value]:
             break
         rest = rest[idx + len(v.raw):]
     return out
-
-
-def unit_from_name(name: str) -> Unit | None:
-    """Unit stated in an indicator name (``…, процент``) or implied by its head word."""
-    if NAME_OTHER_UNIT_RE.search(name):
-        return Unit.OTHER
-    m = NAME_UNIT_SUFFIX_RE.search(name)
-    if m:
-        u = unit_of(m.group(1))
-        if u is not None:
-            return u
-    low = name.lower().strip(" «\"")
-    for pattern, unit in NAME_HEAD_UNITS:
-        if re.match(pattern, low):
-            return unit
-    return None
-
-
-def rank_comparator(name: str) -> str | None:
-    """A rank target (``место … (не ниже)``): the place number may not exceed it, so ``<=``."""
-    low = name.lower()
-    if "место" in low and re.search(r"не\s+ниже", low):
-        return "<="
-    return None

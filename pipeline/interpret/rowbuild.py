@@ -1,0 +1,107 @@
+"""One builder per output row kind. An indicator row is made here from its parts wherever they
+were read — a table's value columns, a passport's list of targets, a sentence of prose — so
+the unit (stated, else the value's, else the name's), the comparator, the consistency flags
+and the confidence are chosen in one place; a finance row likewise gets its confidence here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from pipeline.grammar.numbers import Value
+from pipeline.interpret.plausibility import (
+    Origin,
+    RowEvidence,
+    confidence,
+    finance_confidence,
+    unit_from_name,
+)
+from pipeline.interpret.values import is_null_token
+from schemas.enums import FinanceSource, IndicatorFlag, Unit
+from schemas.rows import FinanceRow, IndicatorRow
+
+PCT_TOLERANCE = 1.0
+TABLE_ROW = RowEvidence(Origin.TABLE)
+NOT_BELOW_RE = re.compile(r"не\s+ниже")
+
+
+def rank_comparator(name: str) -> str | None:
+    """A rank target (``место … (не ниже)``): the place number may not exceed it, so ``<=``."""
+    low = name.lower()
+    return "<=" if "место" in low and NOT_BELOW_RE.search(low) else None
+
+
+def resolve_unit(name: str, stated: Unit | None, *values: Value | None) -> Unit | None:
+    """The row's unit: the one stated (a unit column), else the values' own, else the name's;
+    a rank target is a rank, and places counted (``Количество … мест``) are units."""
+    unit = stated or next((v.unit for v in values if v is not None and v.unit), None)
+    unit = unit or unit_from_name(name)
+    if rank_comparator(name):
+        return Unit.RANK
+    if unit == Unit.RANK and unit_from_name(name) == Unit.UNITS:
+        return Unit.UNITS
+    return unit
+
+
+def flags_of(row: IndicatorRow, planned_cell: str | None = None) -> list[str]:
+    """Consistency flags of an indicator row; ``planned_cell`` is the planned cell's own text
+    when ``planned_text`` says more than it (the need beside the approved figure)."""
+    flags = []
+    p, a, pct = row.planned_value, row.actual_value, row.completion_pct
+    if pct is not None and p and a is not None:
+        ratios = [a / p * 100]
+        if a:
+            ratios.append(p / a * 100)
+        if all(abs(r - pct) > PCT_TOLERANCE for r in ratios):
+            flags.append(IndicatorFlag.PCT_MISMATCH.value)
+    for text, value in ((planned_cell if planned_cell is not None else row.planned_text,
+                         row.planned_value), (row.actual_text, row.actual_value)):
+        if text and not is_null_token(text) and value is None:
+            flags.append(IndicatorFlag.VALUE_UNPARSED.value)
+            break
+    if row.status == "done" and p is not None and a is not None:
+        below = a < p if row.comparator != "<=" else a > p
+        if below:
+            flags.append(IndicatorFlag.STATUS_CONFLICT.value)
+    return flags
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The values read for one indicator and year, before the row is built."""
+
+    planned: Value | None = None
+    actual: Value | None = None
+    base: float | None = None
+    pct: float | None = None
+    planned_text: str | None = None
+    actual_text: str | None = None
+    comparator_ok: bool = True  # False where a «до» ends a range rather than bounds a target
+
+
+def indicator_row(name: str, year: int | None, reading: Reading, *,
+                  stated_unit: Unit | None = None, evidence: RowEvidence = TABLE_ROW,
+                  planned_cell: str | None = None, **context: object) -> IndicatorRow:
+    """An indicator row from a name, a year and what was read for them. ``context`` holds the
+    row's other columns as read (federal_project, activity, status, status_raw, note, page,
+    locator)."""
+    p, a = reading.planned, reading.actual
+    unit = resolve_unit(name, stated_unit, p, a)
+    comparator = rank_comparator(name) or (p.comparator if p and reading.comparator_ok else None)
+    row = IndicatorRow(
+        indicator_raw=name, year=year, base_value=reading.base,
+        planned_value=p.value if p else None, planned_text=reading.planned_text,
+        comparator=comparator, actual_value=a.value if a else None,
+        actual_text=reading.actual_text, unit=unit.value if unit else None,
+        completion_pct=reading.pct, **context)  # type: ignore[arg-type]
+    flags = flags_of(row, planned_cell)
+    values = (row.planned_value, row.actual_value)
+    unit_stated = stated_unit is not None or any(v is not None and v.unit for v in (p, a))
+    ev = replace(evidence, has_values=any(v is not None for v in values), unit_stated=unit_stated)
+    return replace(row, flags=flags, confidence=confidence(name, unit, values, flags, ev))
+
+
+def finance_row(row: FinanceRow, origin: Origin = Origin.TABLE) -> FinanceRow:
+    """A finance row with its confidence."""
+    known = row.source not in (None, FinanceSource.UNKNOWN.value)
+    return replace(row, confidence=finance_confidence(row.year, known, origin))
