@@ -23,7 +23,7 @@ from pipeline.batch.decisions import (
 from pipeline.batch.review import write_indicator_review
 from pipeline.batch.write import write_rows
 from pipeline.normalise.catalog import default_catalog
-from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match
+from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match, parse_overrides
 from pipeline.normalise.names import Names, NamesSpec, candidates_of
 from pipeline.normalise.review import (
     COLUMNS,
@@ -187,6 +187,8 @@ def test_decisions_csv_holds_no_formula_and_reads_back_unchanged(tmp_path: Path)
     assert "''в кавычках" in cells
     loaded = load_decisions(path)
     assert loaded == state.decisions  # the round trip changes nothing
+    copied = parse_overrides(path.read_text(encoding="utf-8"), catalog)  # copied as it is
+    assert set(copied) == set(state.decisions)
     by_name = {d.raw_name: d for d in loaded.values()}
     assert set(by_name) == set(FORMULA_NAMES)
     for name, decision in decided.items():
