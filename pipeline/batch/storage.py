@@ -142,13 +142,18 @@ class LocalStorage:
         base = self.path(prefix)
         if not base.is_dir():
             return []
-        found = []
-        for folder, dirs, files in os.walk(base):  # never follows a link: refuses it
-            for name in [*dirs, *files]:
-                if os.path.islink(os.path.join(folder, name)):
-                    raise _linked(Path(folder, name), self.root)
-            found += [Path(folder, name) for name in files]
-        return sorted(p.relative_to(self.root).as_posix() for p in found if p.is_file())
+        found: list[str] = []
+        folders = [base]
+        while folders:  # never follows a link: refuses it (scandir knows links, no lstat)
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        raise _linked(Path(entry.path), self.root)
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        found.append(Path(entry.path).relative_to(self.root).as_posix())
+        return sorted(found)
 
     def exists(self, rel: str) -> bool:
         return self.path(rel).is_file()
