@@ -24,7 +24,7 @@ from pipeline.batch.storage import location
 from pipeline.cli import PROGRAM, CliSettings, ConfigError, build_parser, settings
 from pipeline.compact_cli import compact_main
 from pipeline.exitcodes import ExitCode
-from pipeline.logs import setup_logging
+from pipeline.logs import printable, setup_logging
 
 log = logging.getLogger("pipeline")
 
@@ -54,7 +54,7 @@ def _dry_run(opts: CliSettings) -> int:
             ensure_ascii=False, indent=1) + "\n")
     else:
         for reason, path in listing:
-            sys.stdout.write(f"{reason}\t{path}\n")
+            sys.stdout.write(f"{reason}\t{printable(path)}\n")
         sys.stdout.write(f"dry run: {len(todo.to_process)} file(s) to process, "
                          f"{len(todo.renormalise)} to re-normalise, {len(todo.deleted)} "
                          f"deleted, {len(todo.unchanged) - len(todo.renormalise)} unchanged; "

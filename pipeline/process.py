@@ -7,6 +7,7 @@ hands to its engine: the file settings of the run config, shipped with every tas
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -23,9 +24,9 @@ from pipeline.batch.discover import SourceFile
 from pipeline.interpret import Reading, interpret
 from pipeline.normalise import normalise
 from pipeline.normalise.names import Names, NamesSpec
-from schemas.enums import DocStatus, Format
+from schemas.enums import DocStatus, Format, IndicatorFlag
 from schemas.rows import ActivityRow, DocumentRow, FinanceRow, IndicatorRow
-from schemas.validate import validate_rows
+from schemas.validate import Violation, validate_rows, without_violations
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +124,48 @@ def unreadable(exc: OSError) -> str:
 
 
 def validate(res: FileResult) -> FileResult:
-    """``res``, or a ``failed`` result when one of its values does not fit the output schema
-    (a bug in interpretation): the file gets a row saying so and the run goes on, instead of
-    the whole batch failing when it is written."""
+    """``res`` with every value that does not fit the output schema (a bug in interpretation,
+    or a figure no grammar should have let through) set to null, with a warning on the
+    document (``partial``) and the flag ``value_unparsed`` on an indicator that lost one;
+    a child row whose doc_id does not fit is dropped. Only a documents row whose doc_id does
+    not fit makes the file ``failed``: one bad value never costs the file's good rows."""
     problems = validate_rows("documents", [res.document])
+    if any(p.column == "doc_id" for p in problems):
+        return _invalid(res, problems)
     for table in ("indicators", "activities", "finance"):
-        problems += validate_rows(table, getattr(res, table))
+        found = validate_rows(table, getattr(res, table))
+        if found:
+            problems += found
+            drop = {p.row for p in found if p.column == "doc_id"}
+            rows = without_violations(table, getattr(res, table), found)
+            setattr(res, table, [_flagged(table, r, [p for p in found if p.row == i])
+                                 for i, r in enumerate(rows) if i not in drop])
     if not problems:
         return res
+    log.warning("%s: %d value(s) do not fit the output schema, dropped: %s",
+                res.source.rel_path, len(problems), problems[:3])
+    p = problems[0]
+    note = (f"{len(problems)} value(s) did not fit the output schema and were dropped (e.g. "
+            f"{p.table}.{p.column} {p.reason}: {p.value})")
+    doc = without_violations("documents", [res.document],
+                             [q for q in problems if q.table == "documents"])[0]
+    warnings = [*(doc.warnings or []), note]
+    status = DocStatus.PARTIAL.value if doc.status == DocStatus.OK.value else doc.status
+    res.document = dataclasses.replace(doc, warnings=warnings, status=status,
+                                       error="; ".join(warnings))
+    return res
+
+
+def _flagged(table: str, row: R, problems: list[Violation]) -> R:
+    """An indicator row that lost a value, flagged ``value_unparsed`` (once)."""
+    flag = IndicatorFlag.VALUE_UNPARSED.value
+    if (table != "indicators" or not isinstance(row, IndicatorRow)
+            or not any(p.column.endswith("_value") for p in problems) or flag in row.flags):
+        return row
+    return dataclasses.replace(row, flags=[*row.flags, flag])
+
+
+def _invalid(res: FileResult, problems: list[Violation]) -> FileResult:
     log.error("%s: %d value(s) do not fit the output schema: %s", res.source.rel_path,
               len(problems), problems[:3])
     p = problems[0]

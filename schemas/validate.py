@@ -1,14 +1,16 @@
-"""Lazy validation of row dicts against the table schemas: every violation is gathered."""
+"""Lazy validation of row dicts against the table schemas: every violation is gathered, and
+``without_violations`` clears the values they name, so one bad value costs only itself."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pyarrow as pa
 
@@ -38,6 +40,7 @@ class Violation:
 
 
 Check = Callable[[Any], bool]
+Row = TypeVar("Row", bound=Mapping[str, Any] | AnyRow)
 
 
 def _checker(type_: pa.DataType) -> Check:
@@ -92,4 +95,23 @@ def validate_rows(table: str, rows: Sequence[Mapping[str, Any] | AnyRow]) -> lis
                 out.append(Violation(table, name, i, f"not {type_}", repr(v)[:80]))
             elif members is not None and v not in members:
                 out.append(Violation(table, name, i, "not an enum member", repr(v)[:80]))
+    return out
+
+
+def without_violations(table: str, rows: Sequence[Row], violations: Sequence[Violation]
+                       ) -> list[Row]:
+    """``rows`` with every value ``violations`` name set to None (a column ``table`` does not
+    have removed from a dict); the other values and rows are kept. Every column is nullable."""
+    bad: dict[int, set[str]] = {}
+    for v in violations:
+        bad.setdefault(v.row, set()).add(v.column)
+    names = set(TABLES[table].names)
+    out = list(rows)
+    for i, columns in bad.items():
+        row = out[i]
+        if isinstance(row, Mapping):
+            out[i] = cast(Row, {k: None if k in columns else value
+                                for k, value in row.items() if k in names})
+        else:
+            out[i] = dataclasses.replace(cast(Any, row), **dict.fromkeys(columns & names))
     return out

@@ -9,6 +9,11 @@ the same name replaces the earlier one. The decisions are then merged into the r
 digest changes and the stored rows of the decided names are matched again without reading any
 file. A decision naming no catalog indicator is logged as a warning and skipped; it stays in
 the workbook for the analyst to correct.
+
+In ``decisions.csv`` a value a spreadsheet would take for a formula (beginning with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``, as
+spreadsheets themselves do, and so is one beginning with ``'``; reading strips exactly that
+prefix, so every value reads back as it was written.
 """
 
 from __future__ import annotations
@@ -33,6 +38,21 @@ from pipeline.normalise.review_book import Filled, ReviewBookError, read_review_
 log = logging.getLogger(__name__)
 
 FIELDS = ["raw_name", "canonical", "note"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet cell a formula
+TEXT_MARK = "'"
+
+
+def cell_text(value: str) -> str:
+    """``value`` as a CSV cell that no spreadsheet runs: ``'`` before a formula's start (or
+    before a ``'``, so that ``cell_value`` knows what to strip)."""
+    return TEXT_MARK + value if value.startswith((*FORMULA_START, TEXT_MARK)) else value
+
+
+def cell_value(text: str) -> str:
+    """The value ``cell_text`` wrote as ``text``."""
+    if text.startswith(TEXT_MARK) and text[1:].startswith((*FORMULA_START, TEXT_MARK)):
+        return text[1:]
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +98,23 @@ def load_decisions(path: Path) -> dict[str, Decision]:
     out: dict[str, Decision] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         for row in csv.DictReader(fh):
-            raw = (row.get("raw_name") or "").strip()
+            raw, canonical, note = (cell_value((row.get(k) or "").strip()) for k in FIELDS)
             if raw:
-                out[override_key(raw)] = Decision(raw, (row.get("canonical") or "").strip(),
-                                                  (row.get("note") or "").strip())
+                out[override_key(raw)] = Decision(raw, canonical, note)
     return out
 
 
-def _csv_text(decisions: Mapping[str, Decision] | list[dict[str, str]]) -> str:
+def _csv_text(decisions: Mapping[str, Decision] | list[dict[str, str]],
+              for_spreadsheets: bool = False) -> str:
+    """The overrides CSV of ``decisions``; ``for_spreadsheets``: each value ``cell_text``."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     rows = decisions if isinstance(decisions, list) else [
         {"raw_name": d.raw_name, "canonical": d.canonical, "note": d.note}
         for _, d in sorted(decisions.items())]
+    if for_spreadsheets:
+        rows = [{k: cell_text(v or "") for k, v in r.items() if k in FIELDS} for r in rows]
     writer.writerows(rows)
     return buf.getvalue()
 
@@ -100,7 +123,7 @@ def _save(path: Path, decisions: Mapping[str, Decision]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        tmp.write_text(_csv_text(decisions), encoding="utf-8")
+        tmp.write_text(_csv_text(decisions, for_spreadsheets=True), encoding="utf-8")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pipeline.batch.decisions import ReviewState, collect_decisions
@@ -27,9 +28,9 @@ from pipeline.batch.report import (
 )
 from pipeline.batch.report_data import DATA_KEYS, output_data
 from pipeline.batch.review import write_indicator_review
-from pipeline.batch.storage import Storage
+from pipeline.batch.storage import Storage, inside
 from pipeline.normalise.catalog import default_catalog
-from pipeline.normalise.review import REVIEW_FILE
+from pipeline.normalise.review import DECISIONS_FILE, REVIEW_FILE
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,18 @@ def read_review(out: Storage) -> ReviewState:
         log.info("review: %s; no review/decisions.csv is read from %s", REVIEW_SKIPPED,
                  out.url)
         return ReviewState()
+    _check_review_paths(out.local)
     return collect_decisions(out.local, default_catalog())
+
+
+def _check_review_paths(out: Path) -> None:
+    """The review files are read and written only inside the output folder.
+
+    Raises:
+        LinkedPath: the review folder or one of its files is a symbolic link.
+    """
+    for rel in (REVIEW_FILE, DECISIONS_FILE):
+        inside(out, rel.as_posix())
 
 
 def _output_data(out: Storage, data_version: str | None) -> dict[str, Any]:
@@ -62,6 +74,7 @@ def _write_review(out: Storage, data_version: str | None, review: ReviewState
     if out.local is None:
         log.info("review: %s; not written to %s", REVIEW_SKIPPED, out.url)
         return {"file": None, "skipped": REVIEW_SKIPPED}
+    _check_review_paths(out.local)
     reviewed = write_indicator_review(out.local, data_version, review,
                                       (i.name for i in default_catalog().indicators))
     return {"file": REVIEW_FILE.as_posix(), "to_check": reviewed.to_check,

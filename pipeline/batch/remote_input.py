@@ -7,7 +7,11 @@ object's size and modification time (``LastModified``), and the content hash. As
 folder, an object whose size and modification time are those recorded is not downloaded to
 be hashed (``--checksum`` downloads and hashes every object); only the objects the run then
 processes are downloaded. Hidden names (``.x``, a folder ``.x/``) and other suffixes are
-skipped like in a local folder; an object store has no links, FIFOs or devices.
+skipped like in a local folder; an object store has no links, FIFOs or devices. A key is
+data, never joined to a local path raw: one with an empty, ``.`` or ``..`` part (``in//tmp/x``,
+``in/../../x``), a backslash or a NUL would name a file outside the download folder, or an
+existing local file, so it is refused (``SourceFile.refused``: a ``failed`` documents row
+naming the key) and never downloaded.
 
 The downloads live on this machine: with ``--engine dask`` the workers must share it (a
 LocalCluster, the default), not run on other hosts.
@@ -25,10 +29,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch.discover import INPUT_SUFFIXES, Known, SourceFile, stored_name
+from pipeline.batch.discover import INPUT_SUFFIXES, Known, SourceFile, refused_id, stored_name
 from pipeline.batch.storage import StorageError, is_url
 
 log = logging.getLogger(__name__)
+
+
+def unsafe_key(rel: str) -> str | None:
+    """Why the object name ``rel`` (relative to the input prefix) cannot be a path inside the
+    download folder, else None: every part must be a plain name."""
+    if not rel or "\0" in rel or "\\" in rel:
+        return "it is empty or holds a NUL or a backslash"
+    if any(part in ("", ".", "..") for part in rel.split("/")):
+        return "it has an empty, '.' or '..' part (an absolute path or a way out of the folder)"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +55,14 @@ class RemoteInput:
     cache: Path
 
     def local(self, rel: str) -> Path:
+        """Where the object ``rel`` is downloaded; never outside the cache.
+
+        Raises:
+            ValueError: ``rel`` is not a safe relative name (``unsafe_key``).
+        """
+        why = unsafe_key(rel)
+        if why is not None:
+            raise ValueError(f"object key {rel!r} is refused: {why}")
         return self.cache / rel
 
     def fetch(self, rel: str) -> Path:
@@ -112,12 +134,19 @@ def discover_remote(inp: RemoteInput, known: Known | None = None
         if info.get("type") == "directory" or not name.startswith(inp.root + "/"):
             continue
         rel = stored_name(name[start:])
+        size, mtime = int(info.get("size") or 0), _mtime(info)
+        why = unsafe_key(rel) if Path(rel).suffix.lower() in INPUT_SUFFIXES else None
+        if why is not None:
+            refused = f"object key {name!r} is not a safe file name ({why}): not read"
+            log.warning("%s: %s", rel, refused)
+            files.append(SourceFile(inp.cache, rel, refused_id(rel, refused), size, mtime,
+                                    refused))
+            continue
         if _hidden(rel):
             continue
         if Path(rel).suffix.lower() not in INPUT_SUFFIXES:
             skipped.append(rel)
             continue
-        size, mtime = int(info.get("size") or 0), _mtime(info)
         prior = known(rel) if known is not None else None
         if prior is not None and prior[:2] == (size, mtime):
             doc_id = prior[2]
@@ -133,7 +162,7 @@ def fetch_all(inp: RemoteInput, files: Iterable[SourceFile]) -> int:
     """Download the objects of ``files`` not in the cache yet; how many were."""
     n = 0
     for src in files:
-        if not src.path.is_file():
+        if src.refused is None and not src.path.is_file():
             inp.fetch(src.rel_path)
             n += 1
     if n:

@@ -19,6 +19,7 @@ from pipeline.batch.report_data import output_problems
 from pipeline.batch.report_html import render_html
 from pipeline.batch.storage import location, open_storage
 from pipeline.batch.write import Out
+from pipeline.logs import printable
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +148,9 @@ def format_summary(report: Mapping[str, Any]) -> str:
     ]
     if report["slowest"]:
         lines.append("slowest: " + ", ".join(
-            f"{s['path']} {s['seconds']}s" for s in report["slowest"][:5]))
-    for f in report["failures"][:20]:
-        lines.append(f"  {f['status']}: {f['path']}: {f['reason']}")
+            f"{printable(s['path'])} {s['seconds']}s" for s in report["slowest"][:5]))
+    for f in report["failures"][:20]:  # names and reasons escaped: one line each
+        lines.append(f"  {f['status']}: {printable(f['path'])}: {printable(f['reason'])}")
     if len(report["failures"]) > 20:
         lines.append(f"  … and {len(report['failures']) - 20} more in run_report.json")
     return "\n".join(lines)

@@ -12,6 +12,11 @@ An output location is a local path, a ``file://`` URL (both ``LocalStorage``) or
 fsspec URL (``FsspecStorage``; ``s3://`` needs the ``[s3]`` extra, s3fs). Options such as
 ``endpoint_url`` are passed to the filesystem (``--storage-option KEY=VALUE``); s3fs also
 reads the usual ``AWS_*`` variables, ``AWS_ENDPOINT_URL`` included.
+
+A local output is read and written only inside its folder: a symbolic link anywhere below
+the root (a table or partition folder, a part, the manifest) could lead a run to read a
+part elsewhere and write new ones there, so meeting one raises ``LinkedPath`` (the run
+stops, exit 2, naming the link). The root itself may be a link.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import contextlib
 import io
 import logging
 import os
+import stat
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +42,42 @@ TMP_SUFFIX = ".tmp"
 
 class StorageError(OSError):
     """The output location cannot be opened (unknown protocol, missing driver)."""
+
+
+class LinkedPath(StorageError):
+    """A path of a local output leads through a symbolic link (or out of the folder)."""
+
+
+def inside(root: Path, rel: str) -> Path:
+    """``root / rel``, checked to stay in ``root`` without passing a symbolic link (parts
+    not yet created are fine).
+
+    Raises:
+        LinkedPath: ``rel`` is absolute or has a ``..`` part, or a link lies on the way.
+    """
+    pieces = Path(rel).parts
+    if Path(rel).is_absolute() or ".." in pieces:
+        raise LinkedPath(f"{rel!r} is not a path inside the output folder {root}")
+    current = root
+    for piece in pieces:
+        current = current / piece
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            break  # the rest is created by us, as real folders
+        if stat.S_ISLNK(mode):
+            raise _linked(current, root)
+    return root / rel
+
+
+def _linked(path: Path, root: Path) -> LinkedPath:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return LinkedPath(f"{path} is a symbolic link (to {target}): an output is read and "
+                      f"written only inside its folder {root}, never through links; remove "
+                      "the link (or move the real folder there) and run again")
 
 
 @runtime_checkable
@@ -65,8 +107,8 @@ class Storage(Protocol):
 
 def read_parquet(storage: Storage, rel: str, columns: list[str] | None = None) -> pa.Table:
     """A Parquet object read whole (``ParquetFile``: see ``pipeline.batch.write.read_part``)."""
-    if storage.local is not None:
-        return pq.ParquetFile(storage.local / rel).read(columns=columns)
+    if isinstance(storage, LocalStorage):
+        return pq.ParquetFile(storage.path(rel)).read(columns=columns)
     return pq.ParquetFile(pa.BufferReader(storage.read_bytes(rel))).read(columns=columns)
 
 
@@ -88,24 +130,42 @@ class LocalStorage:
     def local(self) -> Path:
         return self.root
 
+    def path(self, rel: str) -> Path:
+        """The local path of ``rel`` (``inside``: never through a link).
+
+        Raises:
+            LinkedPath: a symbolic link lies on the way.
+        """
+        return inside(self.root, rel)
+
     def list(self, prefix: str) -> list[str]:
-        base = self.root / prefix
+        base = self.path(prefix)
         if not base.is_dir():
             return []
-        return sorted(p.relative_to(self.root).as_posix() for p in base.rglob("*")
-                      if p.is_file())
+        found: list[str] = []
+        folders = [base]
+        while folders:  # never follows a link: refuses it (scandir knows links, no lstat)
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        raise _linked(Path(entry.path), self.root)
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        found.append(Path(entry.path).relative_to(self.root).as_posix())
+        return sorted(found)
 
     def exists(self, rel: str) -> bool:
-        return (self.root / rel).is_file()
+        return self.path(rel).is_file()
 
     def size(self, rel: str) -> int:
-        return (self.root / rel).stat().st_size
+        return self.path(rel).stat().st_size
 
     def read_bytes(self, rel: str) -> bytes:
-        return (self.root / rel).read_bytes()
+        return self.path(rel).read_bytes()
 
     def put(self, rel: str, data: bytes, durable: bool = False) -> None:
-        target = self.root / rel
+        target = self.path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
         try:
@@ -121,7 +181,7 @@ class LocalStorage:
             tmp.unlink(missing_ok=True)
 
     def delete(self, rel: str) -> None:
-        (self.root / rel).unlink(missing_ok=True)
+        self.path(rel).unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from pipeline import __version__
 from pipeline.batch.storage import (
     TMP_SUFFIX,
+    LocalStorage,
     Storage,
     open_storage,
     parquet_bytes,
@@ -133,8 +134,8 @@ def save_atomic(table: pa.Table, target: Path) -> None:
 def put_table(out: Out, rel: str, table: pa.Table) -> None:
     """Write ``table`` as the part ``rel`` of ``out``, atomically."""
     storage = open_storage(out)
-    if storage.local is not None:  # streamed to a temporary file
-        save_atomic(table, storage.local / rel)
+    if isinstance(storage, LocalStorage):  # streamed to a temporary file
+        save_atomic(table, storage.path(rel))
     else:
         storage.put(rel, parquet_bytes(table))
 
@@ -211,8 +212,8 @@ def read_stored_part(out: Out, rel: str, name: str, columns: list[str] | None = 
                      ) -> pa.Table:
     """``read_part`` of the part ``rel`` of ``out``."""
     storage = open_storage(out)
-    if storage.local is not None:
-        return read_part(storage.local / rel, name, columns)
+    if isinstance(storage, LocalStorage):
+        return read_part(storage.path(rel), name, columns)
     return _cast(read_parquet(storage, rel, columns), name, columns)
 
 

@@ -3,10 +3,13 @@
 Rules for a cell holding several numbers ("5%\\n(87 человек)"): the value is the first number
 that is not part of a date, with the unit written right after it and the nearest comparator
 written before it (or, failing that, a strong comparator anywhere in the cell, "5 (не ниже)").
+A number beyond ``MAX_ABS`` (a 401-digit cell reads as infinity) is no figure: the value is
+null, its raw text kept, and the interpreters flag it ``value_unparsed``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ __all__ = [
     "Number",
     "Value",
     "find_value",
+    "in_range",
     "is_null_token",
     "iter_numbers",
     "null_tokens",
@@ -29,6 +33,7 @@ __all__ = [
     "parse_value",
 ]
 
+MAX_ABS = 1e15  # above any figure of a report (a national project's budget is ~1e13 rubles)
 _DASHES = frozenset("-–—‑−*/\\_ ")  # a cell of these alone ("-", "–––", "*") holds no figure
 _SEP = "[ \u00a0\u202f\u2009\u2007]"
 # a line break inside a number is a wrapped PDF line ("не менее 1\n690 человек", "1\n941,815
@@ -87,6 +92,11 @@ def _to_float(sign: str | None, integer: str, frac: str | None) -> float:
     return -value if sign in ("-", "−", "–") else value
 
 
+def in_range(value: float) -> bool:
+    """A finite number no larger than ``MAX_ABS``: one a report can mean."""
+    return math.isfinite(value) and abs(value) <= MAX_ABS
+
+
 def parse_number(text: str | None) -> float | None:
     """The number when ``text`` is essentially one number ("1 201,874", "30,0%", "−3")."""
     if text is None or is_null_token(text):
@@ -94,7 +104,8 @@ def parse_number(text: str | None) -> float | None:
     m = _WHOLE_RE.fullmatch(text)
     if m is None:
         return None
-    return _to_float(m.group("sign"), m.group("int"), m.group("frac"))
+    value = _to_float(m.group("sign"), m.group("int"), m.group("frac"))
+    return value if in_range(value) else None
 
 
 def iter_numbers(text: str, *, signed: bool = True) -> Iterator[Number]:
@@ -144,9 +155,11 @@ def parse_value(text: str | None, is_rank: bool = False) -> Value:
         return Value(None, None, None, raw)
     folded = fold(raw)
     num = next((n for n in iter_numbers(raw) if not _is_year(raw, folded, n, strict=True)), None)
-    if num is None:
+    if num is None or not in_range(num.value):
         return Value(None, comparator_of(raw, is_rank), unit_of(raw), raw)
     unit = unit_after(raw, num.end)
+    if not in_range(_scaled(num.value, unit)):
+        return Value(None, comparator_of(raw, is_rank), unit.unit if unit else None, raw)
     found = comparator_matches(raw)
     comp = _comparator_before(raw, num, found, 0) or next(
         (c for c in found if c.start < num.start and not c.needs_number), None) or next(
@@ -186,6 +199,9 @@ def find_value(text: str | None, is_rank: bool = False) -> Value | None:
             low = num.end
             continue
         unit = unit_after(text, num.end)
+        if not in_range(_scaled(num.value, unit)):  # not a figure
+            low = num.end
+            continue
         comp = _comparator_before(text, num, found, low)
         start = comp.start if comp else num.start
         end = unit.end if unit else num.end

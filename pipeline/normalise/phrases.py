@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from pipeline.normalise.forms import phrase_forms, word_spans
@@ -36,11 +36,16 @@ class PhraseIndex:
                 declined[variant] = phrase_forms(variant)
             for key in declined[variant]:
                 keys.setdefault(key, {})[canonical] = None
-        lengths: dict[str, set[int]] = {}
+        return cls.from_keys({k: tuple(v) for k, v in keys.items()})
+
+    @classmethod
+    def from_keys(cls, keys: dict[Key, tuple[str, ...]]) -> PhraseIndex:
+        """The index of ``keys`` (token tuples -> canonical names), its lengths derived."""
+        lengths: dict[str, set[int]] = defaultdict(set)
         for key in keys:
-            lengths.setdefault(key[0], set()).add(len(key))
-        return cls({k: tuple(v) for k, v in keys.items()},
-                   {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()})
+            lengths[key[0]].add(len(key))
+        return cls(keys, {w: tuple(sorted(ns, reverse=True)) if len(ns) > 1 else (*ns,)
+                          for w, ns in lengths.items()})
 
     def scan(self, text: str) -> list[tuple[Key, Mention]]:
         """Every non-overlapping mention in ``text``, left to right, longest key first."""

@@ -96,15 +96,22 @@ def test_a_file_that_ignores_its_alarm_is_stopped_by_the_watchdog(tmp_path: Path
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-def test_rows_that_do_not_fit_the_schema_fail_their_file_only(tmp_path: Path, workers: int):
+def test_values_that_do_not_fit_the_schema_are_dropped_not_their_file(tmp_path: Path,
+                                                                      workers: int):
     folder = tmp_path / "in"
     write_corpus(folder, 4)
     summary = run(RunConfig(folder, tmp_path / "out", workers=workers), task=bad_rows)
-    assert [f["path"] for f in summary.report["failures"]] == ["batch000/note_00001.txt"]
+    assert [(f["path"], f["status"]) for f in summary.report["failures"]] == [
+        ("batch000/note_00001.txt", "partial")]
     reason = summary.report["failures"][0]["reason"]
-    assert "2 value(s) do not fit the output schema" in reason
+    assert "2 value(s) did not fit the output schema and were dropped" in reason
     assert "indicators.year" in reason
     assert summary.by_status["ok"] == 3
+    good = process_file(next(s for s in discover(folder)[0]
+                             if s.rel_path == "batch000/note_00001.txt"))
+    kept = pipeline.load(tmp_path / "out")["indicators"]
+    doc_id = good.document.doc_id
+    assert len(kept[kept["doc_id"] == doc_id]) == len(good.indicators) + 1  # none lost
 
 
 def test_cli_exit_codes(tmp_path: Path, hostile_folder: Path, capsys: pytest.CaptureFixture[str]):

@@ -179,3 +179,32 @@ def test_parsers_never_raise(text: str) -> None:
     assert v.raw == text
     found = find_value(text)
     assert found is None or found.raw in text
+
+
+HUGE = "9" * 401  # float() reads it as infinity
+
+
+@pytest.mark.parametrize("text", [HUGE, f"{HUGE},5", f"-{HUGE}", "1" + "0" * 16])
+def test_a_number_out_of_range_is_no_number(text: str):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(("text", "comparator", "unit"), [
+    (f"не менее {HUGE}%", ">=", P),
+    (HUGE, None, None),
+    ("999 999 999 999 млрд руб.", None, R),  # in range, but not once scaled to rubles
+])
+def test_a_value_out_of_range_is_null_with_its_raw_text(text: str, comparator: str | None,
+                                                        unit: Unit | None):
+    assert parse_value(text) == Value(None, comparator, unit, text)
+
+
+def test_numbers_up_to_the_limit_are_read():
+    assert parse_number("999 999 999 999 999") == 999_999_999_999_999.0
+    assert parse_value("1 000 000 000 000 руб.").value == 1e12
+
+
+def test_find_value_passes_over_a_number_out_of_range():
+    found = find_value(f"составит {HUGE} человек, не менее 5% педагогов")
+    assert found is not None
+    assert (found.value, found.comparator) == (5.0, ">=")

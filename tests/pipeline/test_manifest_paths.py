@@ -14,6 +14,7 @@ from pipeline.__main__ import main
 from pipeline.batch.commit import recover
 from pipeline.batch.manifest import ManifestError, load_manifest, manifest_path, part_path_problem
 from pipeline.batch.run import RunConfig, RunError, run
+from pipeline.batch.storage import LinkedPath, inside
 
 REPORT = "Отчёт о реализации национального проекта «Демография»\nГод {year}\n"
 
@@ -76,5 +77,52 @@ def test_part_path_problem_accepts_only_what_the_writer_writes():
 def test_recover_does_not_delete_through_a_linked_partition(built: tuple[Path, Path, Path]):
     _, out, victim = built
     (out / "documents" / "year_part=2099").symlink_to(victim.parent, target_is_directory=True)
-    recover(out, load_manifest(out))  # the victim is listed as a stale part of the output
+    with pytest.raises(LinkedPath, match="year_part=2099 is a symbolic link"):
+        recover(out, load_manifest(out))
     assert victim.exists()
+
+
+@pytest.mark.parametrize("how", ["new_partition", "existing_partition", "table_folder"])
+def test_a_linked_folder_in_the_output_is_refused(built: tuple[Path, Path, Path],
+                                                  tmp_path: Path, how: str,
+                                                  caplog: pytest.LogCaptureFixture):
+    """A partition (or table) folder linked to a folder outside: the run neither reads a part
+    there nor writes one, it stops (exit 2) naming the link; readers refuse it too."""
+    folder, out, victim = built
+    outside = victim.parent
+    link = {"new_partition": out / "documents" / "year_part=2099",
+            "existing_partition": out / "documents" / "year_part=2021",
+            "table_folder": out / "documents"}[how]
+    if link.exists():
+        shutil.rmtree(outside)
+        shutil.move(link, outside)  # the real folder moved out, a link left in its place
+    link.symlink_to(outside, target_is_directory=True)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in outside.iterdir())
+    (folder / "r2099.txt").write_text(REPORT.format(year=2099), encoding="utf-8")
+    (folder / "r2021.txt").write_text(REPORT.format(year=2021) + "Итого\n", encoding="utf-8")
+    assert main(["extract", str(folder), "--out", str(out), "--progress", "none"]) == 2
+    assert f"{link} is a symbolic link" in caplog.text
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in outside.iterdir()) == before
+    with pytest.raises(LinkedPath, match="is a symbolic link"):
+        pipeline.load(out)
+    assert main(["extract", str(folder), "--out", str(out), "--full", "--progress",
+                 "none"]) == 2
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in outside.iterdir()) == before
+
+
+def test_inside_refuses_links_and_ways_out(tmp_path: Path):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "l").symlink_to(tmp_path, target_is_directory=True)
+    assert inside(tmp_path, "t/x/y.parquet") == tmp_path / "t" / "x" / "y.parquet"
+    for bad in ("t/l/y.parquet", "t/l", "/etc/passwd", "t/../../x"):
+        with pytest.raises(LinkedPath):
+            inside(tmp_path, bad)
+
+
+def test_a_linked_review_folder_is_refused(built: tuple[Path, Path, Path], tmp_path: Path):
+    folder, out, victim = built
+    shutil.rmtree(out / "review")
+    (out / "review").symlink_to(victim.parent, target_is_directory=True)
+    with pytest.raises(RunError, match="review is a symbolic link"):
+        run(RunConfig(folder, out, workers=0))
+    assert [p.name for p in victim.parent.iterdir()] == ["victim.parquet"]

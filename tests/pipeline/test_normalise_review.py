@@ -3,19 +3,35 @@ the analysts' decisions are read back, recorded and never lost."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.batch.decisions import ReviewState, collect_decisions, with_decisions
+from pipeline.batch.decisions import (
+    FORMULA_START,
+    ReviewState,
+    cell_text,
+    cell_value,
+    collect_decisions,
+    load_decisions,
+    with_decisions,
+)
 from pipeline.batch.review import write_indicator_review
 from pipeline.batch.write import write_rows
 from pipeline.normalise.catalog import default_catalog
-from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match
+from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match, parse_overrides
 from pipeline.normalise.names import Names, NamesSpec, candidates_of
-from pipeline.normalise.review import COLUMNS, REASON_TEXT, candidate_floor, review_reason
+from pipeline.normalise.review import (
+    COLUMNS,
+    DECISIONS_FILE,
+    REASON_TEXT,
+    candidate_floor,
+    review_reason,
+)
 from pipeline.normalise.review_book import read_review_rows, write_review_book
 
 GOOD = Match("A", 95.0, "Учитель будущего", "fuzzy", (("A", 95.0), ("B", 60.0)))
@@ -142,3 +158,51 @@ def test_empty_review_has_a_header(tmp_path: Path):
     assert read_review_rows(summary.path) == []
     assert [c.value for c in load_workbook(summary.path).active[1]] == [
         c.title for c in COLUMNS]
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://evil","click")', "+7 (доля выпускников)",
+                 "-5% снижение смертности", "@SUM(A1:A9)", "'в кавычках", "обычное название"]
+
+
+def test_decisions_csv_holds_no_formula_and_reads_back_unchanged(tmp_path: Path):
+    catalog = default_catalog()
+    real = catalog.indicators[0].name
+    write_rows(tmp_path, "indicators", _rows([LOW] * len(FORMULA_NAMES), FORMULA_NAMES))
+    write_indicator_review(tmp_path)
+    book = tmp_path / "review" / "indicators.xlsx"
+    decided = {n: "-" if i % 2 else real for i, n in enumerate(FORMULA_NAMES)}  # "-": none
+    _fill(book, decided)
+    wb = load_workbook(book)
+    for row in wb.active.iter_rows(min_row=2):
+        row[2].value = f"={row[0].value}"  # a note like a formula, typed as text
+        row[2].data_type = "s"
+    wb.save(book)
+    state = collect_decisions(tmp_path, catalog)
+    path = tmp_path / DECISIONS_FILE
+    cells = [c for row in list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1:]
+             for c in row]
+    assert len(cells) == 3 * len(FORMULA_NAMES)
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]  # no formula to run
+    assert "'=HYPERLINK(\"http://evil\",\"click\")" in cells
+    assert "''в кавычках" in cells
+    loaded = load_decisions(path)
+    assert loaded == state.decisions  # the round trip changes nothing
+    copied = parse_overrides(path.read_text(encoding="utf-8"), catalog)  # copied as it is
+    assert set(copied) == set(state.decisions)
+    by_name = {d.raw_name: d for d in loaded.values()}
+    assert set(by_name) == set(FORMULA_NAMES)
+    for name, decision in decided.items():
+        assert by_name[name].canonical == ("" if decision == "-" else real)
+        assert by_name[name].note == f"={name}"
+    normaliser = Names(with_decisions(NamesSpec(), state)).normaliser
+    assert normaliser.match_indicator("=HYPERLINK(\"http://evil\",\"click\")").canonical == real
+    assert normaliser.match_indicator("-5% снижение смертности").canonical == real
+    assert normaliser.match_indicator("+7 (доля выпускников)").canonical is None  # "-"
+
+
+@pytest.mark.parametrize("value", ["=1+2", "+1", "-", "-5", "@x", "'", "''x", "'=x", "\tx",
+                                   "x=1", "", "обычное", "-" * 3])
+def test_cell_text_round_trips(value: str):
+    text = cell_text(value)
+    assert not text.startswith(FORMULA_START)
+    assert cell_value(text) == value

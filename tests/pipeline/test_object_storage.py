@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ import pytest
 import pipeline
 from pipeline.__main__ import main
 from pipeline.batch.manifest import ManifestError, load_manifest
-from pipeline.batch.remote_input import RemoteInput
+from pipeline.batch.remote_input import RemoteInput, unsafe_key
 from pipeline.batch.report import load_history
 from pipeline.batch.run import RunConfig, RunError, run
 from pipeline.batch.storage import FsspecStorage, open_storage
@@ -44,6 +45,7 @@ def _require(module: str) -> object:
 
 moto_server: Any = _require("moto.server")
 _require("s3fs")
+boto3: Any = _require("boto3")
 
 REPO = Path(__file__).resolve().parents[2]
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
@@ -269,3 +271,52 @@ def test_an_input_url_with_no_objects_is_refused(endpoint: str, bucket: str, tmp
     assert main(["extract", f"s3://{bucket}/nothing", "--out", str(tmp_path / "out"),
                  "-q", "--storage-option", f"endpoint_url={endpoint}"]) == 2
     assert not (tmp_path / "out" / "_manifest.parquet").exists()
+
+
+def test_input_keys_that_are_not_safe_file_names_are_refused(
+        endpoint: str, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A key with an absolute path or a ``..`` part names a file outside the download folder:
+    the run neither reads an existing local file through it nor writes outside the folder."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root-secret-first-line:x:0:0\n", encoding="utf-8")
+    downloads = tmp_path / "one" / "two"
+    downloads.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(downloads))  # the download folder's parent
+    client = boto3.client("s3", endpoint_url=endpoint)
+    report = "Отчёт о реализации национального проекта «Демография»\nГод 2023\n".encode()
+    keys = {"in/good.txt": report, f"in/{secret}": report,  # in//tmp/…/secret.txt
+            "in/../../escaped.txt": report, "in/a//b.txt": report, "in/a/./c.txt": report}
+    for key, body in keys.items():
+        client.put_object(Bucket=bucket, Key=key, Body=body)
+    stored = {o["Key"] for o in client.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert stored == set(keys)  # the store keeps the keys as they are
+    out = tmp_path / "out"
+    assert main(["extract", f"s3://{bucket}/in", "--out", str(out), "--workers", "0",
+                 "--progress", "none", "-q", "--storage-option",
+                 f"endpoint_url={endpoint}"]) == 1
+    docs = {d["source_path"]: d for d in pipeline.load(out)["documents"].to_dict("records")}
+    assert docs["good.txt"]["status"] != "failed"
+    for rel in (str(secret), "../../escaped.txt", "a//b.txt", "a/./c.txt"):
+        assert docs[rel]["status"] == "failed"
+        assert f"object key '{bucket}/in/{rel}' is not a safe file name" in docs[rel]["error"]
+    for frame in pipeline.load(out).values():
+        assert "root-secret" not in frame.to_csv()
+    assert not (tmp_path / "one" / "escaped.txt").exists()
+    assert not (tmp_path / "escaped.txt").exists()
+    assert secret.read_text(encoding="utf-8").startswith("root-secret")
+    assert list(downloads.iterdir()) == []  # the download folder removed
+
+
+@pytest.mark.parametrize("key", ["/etc/passwd.txt", "../x.txt", "a/../../x.txt", "a//b.txt",
+                                 "./a.txt", "a/.", "", "a\\..\\b.txt", "a\0b.txt"])
+def test_unsafe_keys_are_never_joined_to_the_download_folder(key: str, tmp_path: Path):
+    assert unsafe_key(key) is not None
+    with pytest.raises(ValueError, match="refused"):
+        RemoteInput(None, "bkt/in", "s3://bkt/in", tmp_path).local(key)
+
+
+def test_safe_keys_stay_inside_the_download_folder(tmp_path: Path):
+    for key in ("a.txt", "sub/b.docx", "..a.txt", "a..b/c.pdf", "отчёт 2023.pdf"):
+        assert unsafe_key(key) is None
+        local = RemoteInput(None, "bkt/in", "s3://bkt/in", tmp_path).local(key)
+        assert local.resolve().is_relative_to(tmp_path.resolve())
