@@ -11,6 +11,7 @@ from pipeline.vocab import (
     finance_sources,
     fold,
     form_pattern,
+    kind_re,
     money_re,
     money_words,
     read_rows,
@@ -107,3 +108,9 @@ def test_money_words_have_known_kinds_and_scales():
     with pytest.raises(KeyError):
         money_words("no such kind")
 
+
+def test_passport_keys():
+    assert kind_re("passport_keys.csv", "finance").search(
+        "Объемы и источники финансирования программы")
+    assert kind_re("passport_keys.csv", "targets").search("Целевые показатели (индикаторы)")
+    assert not kind_re("passport_keys.csv", "finance").search("Целевые показатели")
