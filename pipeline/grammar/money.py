@@ -7,20 +7,20 @@ import re
 from pipeline.grammar.numbers import Number, is_null_token, iter_numbers
 from pipeline.grammar.units import unit_after
 from pipeline.grammar.years import is_year
-from pipeline.vocab import fold
+from pipeline.vocab import fold, scale_words
 from schemas.enums import Unit
 
 __all__ = ["parse_money"]
 
+# a scale word right after a figure («2 тыс.», «1,5 млрд»): the words of vocab/money_words.csv
 _SCALE_AFTER_RE = re.compile(
-    r"[ \t]*(?:(?P<k>тыс|тысяч[а-я]*)|(?P<m>млн|миллион[а-я]*)|(?P<b>млрд|миллиард[а-я]*))"
+    r"[ \t]*(?:" + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(scale_words())) + r")"
     r"(?![а-я])")
-_SCALE_BY_GROUP = {"k": 1e3, "m": 1e6, "b": 1e9}
 
 
 def _scale_after(folded: str, num: Number) -> float | None:
     m = _SCALE_AFTER_RE.match(folded, num.end)
-    return _SCALE_BY_GROUP[m.lastgroup] if m and m.lastgroup else None
+    return scale_words()[int(m.lastgroup[1:])][1] if m and m.lastgroup else None
 
 
 def parse_money(text: str | None, default_scale: float = 1.0) -> float | None:

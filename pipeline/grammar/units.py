@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.vocab import UnitForm, fold, form_pattern, unit_forms
+from pipeline.vocab import UnitForm, fold, form_pattern, scale_words, unit_forms
 from schemas.enums import Unit
 
 __all__ = ["UnitMatch", "money_scale", "unit_after", "unit_of"]
@@ -27,11 +27,7 @@ _MONTH_RE = re.compile(
 _WORD_RE = re.compile(r"[ \t]*\n?[ \t]*(?P<w>[а-я][а-я-]*)")
 _GAP_RE = re.compile(r"[ \t]*\n?[ \t]*")
 _NUMBERISH_RE = re.compile(r"\d[\d\s.,]*")
-_SCALES: tuple[tuple[str, float], ...] = (
-    (r"млрд|миллиард[а-я]*", 1e9),
-    (r"млн|миллион[а-я]*", 1e6),
-    (r"тыс|тысяч[а-я]*", 1e3),
-)
+_SCALES = scale_words()  # (pattern, roubles per unit): млрд, млн, тыс (vocab/money_words.csv)
 _SCALE_RE = re.compile(
     r"(?<![а-я])(?:" + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SCALES)) + r")"
     r"(?![а-я])")

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from extractors.model import Table
@@ -13,18 +12,17 @@ from pipeline.interpret.cells import LETTER_RE, data_rows, strip_item_number
 from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.values import money_scale, parse_money
+from pipeline.vocab import money_re
 from schemas.enums import FinanceSource
 from schemas.rows import FinanceRow
 
-MONEY_WORDS = re.compile(r"руб|финансир|ассигнован|бюджет|расход|кассов|израсходован",
-                         re.IGNORECASE)
+MONEY_WORDS = money_re("money_header")
 # header words of planned money that the prose vocabulary lacks: 'согласно закону о бюджете',
 # 'сводная бюджетная роспись', 'план', 'предусмотрено'
-PLAN_HEADER = re.compile(r"^план|плановы|предусмотр|закон\w* .*бюджет|роспис|лимит",
-                         re.IGNORECASE)
-FACT_HEADER = re.compile(r"^факт|фактическ", re.IGNORECASE)
-CASH_PLAN = re.compile(r"кассов\w*\s+план", re.IGNORECASE)  # a plan of cash, not the cash spent
-NOT_MONEY_WORDS = re.compile(r"%|процент|\bкод", re.IGNORECASE)  # shares, budget codes
+PLAN_HEADER = money_re("plan_header")
+FACT_HEADER = money_re("fact_header")
+CASH_PLAN = money_re("cash_plan")  # a plan of cash, not the cash spent
+NOT_MONEY_WORDS = money_re("not_money")  # shares, budget codes
 LABEL_ROLES = ("responsible", "source")
 NAME_ROLES = ("activity", "task_result", "result_name", "indicator")  # items first
 

@@ -7,39 +7,27 @@ import re
 from dataclasses import replace
 
 from extractors.model import Table
-from pipeline.interpret.cells import data_rows, item_number
+from pipeline.grammar.items import item_number
+from pipeline.interpret.cells import data_rows
 from pipeline.interpret.headers import NAME_ROLES, YEAR_ONLY_RE, YEAR_RE, Header, norm
 from pipeline.interpret.values import money_scale, parse_money
+from pipeline.vocab import finance_sources, money_re, money_words
 from schemas.enums import FinanceSource
 from schemas.rows import FinanceRow
 
-SOURCE_PATTERNS: tuple[tuple[str, FinanceSource], ...] = (
-    (r"внебюджет", FinanceSource.EXTRABUDGETARY),
-    (r"федеральн\w*\s+(бюджет|средств)|(бюджет|средств)\w*\s+федеральн|^\s*федеральн",
-     FinanceSource.FEDERAL),
-    (r"(областн|краев|республиканск|регионал|окружн)\w*\s+(бюджет|средств)|"
-     r"(бюджет|средств)\w*\s+(областн|краев|республиканск|регионал|субъект)|"
-     r"бюджет\w*\s+\w+\s+(област|кра[яй]|республик|автономн)", FinanceSource.REGIONAL),
-    (r"(местн|муниципальн|районн|городск)\w*\s+(бюджет|средств)|"
-     r"(бюджет|средств)\w*\s+(местн|муниципальн)|"
-     r"бюджет\w*\s+\w+\s+(район|округ|город|поселени|муниципальн)", FinanceSource.MUNICIPAL),
-    (r"^\s*(всего|итого)|общ\w+\s+объ[её]м|всего", FinanceSource.TOTAL),
-)
+# a money figure in prose: digits, maybe a scale word, then the rouble word
 MONEY_RE = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]\d+)?\s*"
-    r"(тыс\.?|тысяч\w*|млн\.?|миллион\w*|млрд\.?)?\s*(руб\w*\.?|р\.)",
+    rf"({'|'.join(money_words('prose_scale'))})?\s*({'|'.join(money_words('rouble'))})",
     re.IGNORECASE,
 )
-PLANNED_WORDS = re.compile(
-    r"выделен|предусмотрен|объ[её]м\w* финансир|запланирован|доведен|лимит|утвержден|"
-    r"составил|направлен", re.IGNORECASE)
-SPENT_WORDS = re.compile(r"освоен|израсходован|кассов|исполнен\w* расход|профинансирован",
-                         re.IGNORECASE)
+PLANNED_WORDS = money_re("planned")
+SPENT_WORDS = money_re("spent")
 CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s*|\s+в том числе\s+|\s+из них\s+|\s+и\s+(?=\d)")
-BUDGET_CONTEXT = re.compile(
-    r"финансир|бюджет|субсиди|субвенци|средств|ассигнован|затрат|расход|выделен|освоен|"
-    r"предусмотрен|запланирован|доведен|направлен|лимит|израсходован|кассов", re.IGNORECASE)
-NOT_SPENT = re.compile(r"не\s+освоен|неосвоен|остат", re.IGNORECASE)
+BUDGET_CONTEXT = money_re("budget_context")
+NOT_SPENT = money_re("not_spent")
+FINANCE_TABLE_WORDS = money_re("finance_table", flags=0)  # on lower-cased text
+FINANCE_MATRIX_WORDS = money_re("finance_matrix", flags=0)  # on lower-cased text
 # The text of a finance row gathers the sentences that restate its figures, up to this length
 # (a note that repeats itself would otherwise make the text, and the time, grow without end).
 TEXT_MAX = 2000
@@ -47,15 +35,15 @@ TEXT_MAX = 2000
 
 def source_of(text: str) -> FinanceSource | None:
     low = text.lower()
-    for pattern, source in SOURCE_PATTERNS:
-        if re.search(pattern, low):
+    for pattern, source in finance_sources():
+        if pattern.search(low):
             return source
     return None
 
 
 def is_finance_table(h: Header) -> bool:
     words = h.text.lower()
-    money = re.search(r"финанс|бюджет|рубл|руб\.", words)
+    money = FINANCE_TABLE_WORDS.search(words)
     return bool(money) and bool(h.year_cols())
 
 
@@ -105,7 +93,7 @@ def is_year_rows_finance(h: Header) -> bool:
     if h.year_cols() or set(NAME_ROLES) & h.roles:
         return False
     sources = {s for _, s, _, _ in _source_columns(h)}
-    return len(sources) >= 2 and bool(re.search(r"финанс|бюджет|руб", h.text.lower()))
+    return len(sources) >= 2 and bool(FINANCE_MATRIX_WORDS.search(h.text.lower()))
 
 
 def finance_from_year_rows(table: Table, h: Header) -> list[FinanceRow]:

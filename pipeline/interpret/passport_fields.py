@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from extractors.model import Table
+from pipeline.grammar.items import is_listed_item
 from pipeline.interpret.headers import norm
 
 KV_MAX_COLS = 3  # key and value, maybe a row number before them
 KEY_LINE_MAX = 150  # a key is a short line
 VALUE_LINES_MAX = 40
-ITEM_RE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*[.)]\s")
 INLINE_SPLIT_RE = re.compile(r"\s*(?::|\s[-–—])\s*")
 
 
@@ -50,7 +50,7 @@ def line_fields(paragraphs: list[tuple[str, str, int | None]],
     out = []
     lines = [(norm(t), loc, page) for t, loc, page in paragraphs if norm(t)]
     for i, (text, loc, page) in enumerate(lines):
-        if len(text) > KEY_LINE_MAX or not is_key(text) or ITEM_RE.match(text):
+        if len(text) > KEY_LINE_MAX or not is_key(text) or is_listed_item(text):
             continue
         key, value = _inline(text)
         if value is None:
@@ -72,7 +72,7 @@ def _inline(text: str) -> tuple[str, str | None]:
 def _value_lines(lines: list[tuple[str, str, int | None]]) -> list[str]:
     out = []
     for text, _, _ in lines:
-        goes_on = (re.search(r"\d", text) or text[:1].islower() or ITEM_RE.match(text)
+        goes_on = (re.search(r"\d", text) or text[:1].islower() or is_listed_item(text)
                    or text[:1] in "-–—•")
         if not goes_on:
             break

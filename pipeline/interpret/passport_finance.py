@@ -21,18 +21,17 @@ from collections.abc import Iterator
 
 from pipeline.grammar.money import parse_money
 from pipeline.grammar.units import money_scale
+from pipeline.grammar.years import CLAUSE_YEAR_RE
 from pipeline.interpret.finance import source_of
 from pipeline.interpret.headers import norm
 from pipeline.interpret.passport_fields import Field
+from pipeline.vocab import kind_re
 from schemas.enums import FinanceSource
 from schemas.rows import FinanceRow
 
-KEY_RE = re.compile(r"объ[её]м\w*.{0,60}финансир|источник\w*\s+финансир|ресурсн\w*\s+обеспеч|"
-                    r"финансов\w*\s+обеспеч", re.IGNORECASE)
+KEY_RE = kind_re("passport_keys.csv", "finance")  # «Объемы и источники финансирования …»
 CLAUSE_RE = re.compile(r";|\n|:|,\s+(?!\d{3}\b)|\s+в\s+том\s+числе\s*|\s+из\s+них\s*",
                        re.IGNORECASE)
-CLAUSE_YEAR_RE = re.compile(r"(?:^|\bв\s+)((?:19|20)\d\d)(?:\s*(?:год\w*|г\.?))?(?!\d)",
-                            re.IGNORECASE)
 SUM_TOLERANCE = 0.005  # rounding of the figures as written
 
 Key = tuple[int | None, str]

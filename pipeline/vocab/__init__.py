@@ -1,4 +1,5 @@
-"""Vocabularies kept as package data (status, comparator and unit forms) and their loaders."""
+"""Vocabularies kept as package data (status, comparator and unit forms, money words, finance
+sources, passport keys …) and their loaders."""
 
 from __future__ import annotations
 
@@ -10,18 +11,25 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from itertools import groupby
 from typing import TypeVar
 
-from schemas.enums import Comparator, Status, Unit
+from schemas.enums import Comparator, FinanceSource, Status, Unit
 
 __all__ = [
     "ComparatorForm",
     "StatusForm",
     "UnitForm",
     "comparator_forms",
+    "finance_sources",
     "fold",
     "form_pattern",
+    "kind_patterns",
+    "kind_re",
+    "money_re",
+    "money_words",
     "read_rows",
+    "scale_words",
     "status_forms",
     "unit_forms",
     "vocab_digest",
@@ -151,3 +159,47 @@ def unit_forms() -> tuple[UnitForm, ...]:
         out.setdefault(key, UnitForm(key, Unit(r["unit_enum"]), float(r["multiplier"]),
                                      r.get("context") == "after_number", r.get("source", "")))
     return _longest_first(out)
+
+
+@cache
+def kind_patterns(name: str, kind: str) -> tuple[str, ...]:
+    """The patterns of the rows of ``name`` (a CSV with ``kind`` and ``pattern`` columns) of
+    that kind, in file order."""
+    found = tuple(r["pattern"] for r in read_rows(name) if r["kind"] == kind)
+    if not found:
+        raise KeyError(f"{name} has no rows of kind {kind!r}")
+    return found
+
+
+@cache
+def kind_re(name: str, kind: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One regex of the patterns of a kind (``money_words.csv``, ``planned``), joined as
+    alternatives in file order."""
+    return re.compile("|".join(kind_patterns(name, kind)), flags)
+
+
+def money_words(kind: str) -> tuple[str, ...]:
+    """The patterns of one kind of money word (``money_words.csv``: planned, spent, scale …)."""
+    return kind_patterns("money_words.csv", kind)
+
+
+def money_re(kind: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One regex of the money words of a kind, alternatives in file order."""
+    return kind_re("money_words.csv", kind, flags)
+
+
+@cache
+def scale_words() -> tuple[tuple[str, float], ...]:
+    """(pattern, roubles per unit) of the scale words (тыс, млн, млрд and their long forms),
+    in file order."""
+    return tuple((r["pattern"], float(r["scale"])) for r in read_rows("money_words.csv")
+                 if r["kind"] == "scale")
+
+
+@cache
+def finance_sources() -> tuple[tuple[re.Pattern[str], FinanceSource], ...]:
+    """(regex, source) of the finance sources, tried in order on lower-cased text: the rows of
+    one source that follow each other are joined as the alternatives of one regex."""
+    rows = read_rows("finance_sources.csv")
+    return tuple((re.compile("|".join(r["pattern"] for r in group)), FinanceSource(canonical))
+                 for canonical, group in groupby(rows, key=lambda r: r["canonical"]))

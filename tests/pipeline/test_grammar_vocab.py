@@ -8,19 +8,25 @@ import pytest
 
 from pipeline.vocab import (
     comparator_forms,
+    finance_sources,
     fold,
     form_pattern,
+    kind_re,
+    money_re,
+    money_words,
     read_rows,
+    scale_words,
     status_forms,
     unit_forms,
 )
-from schemas.enums import Comparator, Status, Unit
+from schemas.enums import Comparator, FinanceSource, Status, Unit
 
 CANONICAL = [
     ("statuses.csv", "canonical", Status),
     ("comparators.csv", "canonical", Comparator),
     ("comparators.csv", "rank_canonical", Comparator),
     ("units.csv", "unit_enum", Unit),
+    ("finance_sources.csv", "canonical", FinanceSource),
 ]
 
 
@@ -67,3 +73,44 @@ def test_form_pattern_is_flexible_about_dots_and_spaces() -> None:
     assert pat.fullmatch("тыс.руб")
     assert pat.fullmatch("тыс. руб.")
     assert pat.search("рублей") is None
+
+
+def test_finance_sources_are_enum_members_tried_in_file_order():
+    rows = read_rows("finance_sources.csv")
+    assert {r["canonical"] for r in rows} <= {m.value for m in FinanceSource}
+    order = [s for _, s in finance_sources()]
+    assert len(order) == len(set(order))  # the rows of one source follow each other
+    assert order[0] == FinanceSource.EXTRABUDGETARY
+    assert order[-1] == FinanceSource.TOTAL
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Внебюджетные средства", FinanceSource.EXTRABUDGETARY),
+    ("средства федерального бюджета", FinanceSource.FEDERAL),
+    ("бюджет Томской области", FinanceSource.REGIONAL),
+    ("местный бюджет", FinanceSource.MUNICIPAL),
+    ("Всего по источникам", FinanceSource.TOTAL),
+    ("Мероприятие 1", None),
+])
+def test_finance_source_of_a_label(text: str, want: FinanceSource | None):
+    low = text.lower()
+    assert next((s for regex, s in finance_sources() if regex.search(low)), None) == want
+
+
+def test_money_words_have_known_kinds_and_scales():
+    kinds = {r["kind"] for r in read_rows("money_words.csv")}
+    assert {"scale", "planned", "spent", "not_spent", "budget_context", "money_header"} <= kinds
+    assert [s for _, s in scale_words()] == [1e9, 1e6, 1e3]
+    assert all(not r["scale"] for r in read_rows("money_words.csv") if r["kind"] != "scale")
+    assert money_re("planned").search("Выделено 5 тыс. руб.")
+    assert money_re("spent").search("КАССОВОЕ исполнение")
+    assert money_re("finance_table", flags=0).search("Финансирование") is None  # as written
+    with pytest.raises(KeyError):
+        money_words("no such kind")
+
+
+def test_passport_keys():
+    assert kind_re("passport_keys.csv", "finance").search(
+        "Объемы и источники финансирования программы")
+    assert kind_re("passport_keys.csv", "targets").search("Целевые показатели (индикаторы)")
+    assert not kind_re("passport_keys.csv", "finance").search("Целевые показатели")
