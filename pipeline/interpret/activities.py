@@ -7,11 +7,11 @@ from typing import Any
 
 from extractors.model import Table
 from pipeline.grammar.dates import find_dates
+from pipeline.grammar.items import item_number
 from pipeline.interpret.cells import (
     DataRow,
     data_rows,
     item_level,
-    item_number,
     join_wrapped,
     starts_lower,
     strip_item_number,

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.model import Table
+from pipeline.grammar.items import leading_item_number
 from pipeline.interpret.headers import norm
 from pipeline.interpret.unwrap import unwrap
 from pipeline.vocab import read_rows
 
-NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
-LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
 # 'Показатель:' over the name(s) in the same cell (not 'Показатель цели 1. …', a name itself)
 INDICATOR_MARK_RE = re.compile(r"^\s*(целевой\s+)?показател[ьи]\s*(?::\s*|\n\s*|$)",
                                re.IGNORECASE)
@@ -58,18 +57,12 @@ def data_rows(table: Table, n_header: int) -> list[DataRow]:
     return out
 
 
-def item_number(text: str) -> str | None:
-    """``1.1.3.`` -> ``1.1.3``; None when the cell is not an item number."""
-    m = NUMBER_RE.match(text or "")
-    return m.group(1) if m else None
-
-
 def strip_item_number(text: str) -> tuple[str | None, str]:
     """Split ``1.2. Name`` into ``("1.2", "Name")``; a bare number before a lowercase word is
     a quantity, not an item number (``44 лучших учителя ...``)."""
-    m = LEADING_NUMBER_RE.match(text)
-    if m and ("." in m.group(0) or not starts_lower(text[m.end():])):
-        return m.group(1), text[m.end():]
+    number, rest, dotted = leading_item_number(text)
+    if number is not None and (dotted or not starts_lower(rest)):
+        return number, rest
     return None, text
 
 

@@ -17,12 +17,12 @@ from importlib import resources
 from itertools import pairwise
 
 from extractors.model import Table
+from pipeline.grammar.items import starts_with_item_number
 from pipeline.grammar.years import YEAR_ONLY_RE, YEAR_RE
 from pipeline.interpret.unwrap import unwrap
 
 RowCells = Sequence[str | None]  # one row of a grid (``Table.grid``)
 Cells = Sequence[RowCells]
-ITEM_RE = re.compile(r"^\s*\d{1,2}(\.\d{1,2})*\.?(\s|$)")
 MAX_HEADER_ROWS = 5
 DATED = {"planned": "end", "actual": "actual_date"}  # plan / fact under a deadline header
 MAX_SUBHEADER_ROWS = 2  # word-only rows between a header band and its row of column numbers
@@ -147,7 +147,7 @@ def _is_header_row(row: RowCells) -> bool:
     cells = [norm(c) for c in row if norm(c)]
     if not cells:
         return True
-    if ITEM_RE.match(cells[0]) and not YEAR_ONLY_RE.match(cells[0]):
+    if starts_with_item_number(cells[0]) and not YEAR_ONLY_RE.match(cells[0]):
         return False
     has_role = False
     for c in cells:

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from extractors.model import Table
+from pipeline.grammar.items import item_number
 from pipeline.interpret.cells import (
     LETTER_RE,
     DataRow,
     data_rows,
-    item_number,
     join_wrapped,
     parse_name_cell,
     starts_lower,
@@ -36,10 +36,11 @@ from pipeline.interpret.values import (
     status_of,
     unit_of,
 )
+from pipeline.vocab import money_re
 from schemas.enums import Unit
 from schemas.rows import IndicatorRow
 
-FUNDING_HEADER_RE = re.compile(r"финансир|ассигнован", re.IGNORECASE)
+FUNDING_HEADER_RE = money_re("funding_header")
 
 
 @dataclass(frozen=True, slots=True)

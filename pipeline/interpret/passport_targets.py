@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import re
 
+from pipeline.grammar.years import year_phrase_re
 from pipeline.interpret.cells import clean_name
 from pipeline.interpret.passport_fields import Field
 from pipeline.interpret.plausibility import Origin, RowEvidence
 from pipeline.interpret.rowbuild import Reading, indicator_row
 from pipeline.interpret.values import find_value
+from pipeline.vocab import kind_re
 from schemas.rows import IndicatorRow
 
-KEY_RE = re.compile(r"целев\w*\s+(?:показател|индикатор)|индикатор\w*\s+(?:и|или)\s+показател|"
-                    r"показател\w*\s+(?:результативност|эффективност)", re.IGNORECASE)
+KEY_RE = kind_re("passport_keys.csv", "targets")
 ITEM_SPLIT_RE = re.compile(r"\n|;\s*|(?<=\.)\s+(?=\d{1,2}[.)]\s)")
 ITEM_NUMBER_RE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*[.)]?\s+")
 NAME_TARGET_RE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s*(?P<target>[^-–—]*\d[^-–—]*)$")
-BY_YEAR_RE = re.compile(r"(?:\bк|\bв|\bна|\bдо)\s+((?:19|20)\d\d)\s*(?:год\w*|г\.?)",
-                        re.IGNORECASE)
+BY_YEAR_RE = year_phrase_re("к", "в", "на", "до")
 FROM_TO_RE = re.compile(r"\bс\s+(?P<base>\d[\d\s]*(?:[,.]\d+)?)(?P<rest>.*?)\s+до\s+"
                         r"(?P<target>\d.*)$", re.IGNORECASE)
 
