@@ -28,7 +28,7 @@ DATED = {"planned": "end", "actual": "actual_date"}  # plan / fact under a deadl
 MAX_SUBHEADER_ROWS = 2  # word-only rows between a header band and its row of column numbers
 MAX_CAPTION_ROWS = 10  # title rows a sheet may put above its header (Сведения / за 2017 год)
 NAME_ROLES = ("indicator", "activity", "task_result", "result_name")  # names, in priority
-VALUE_ROLES = frozenset({"planned", "actual", "need", "completion", "base_value", "year"})
+VALUE_ROLES = frozenset({"planned", "actual", "need", "completion", "base_value", "year", "state"})
 
 
 class HeaderRole(StrEnum):
@@ -48,6 +48,7 @@ class HeaderRole(StrEnum):
     NEED = "need"
     PLANNED = "planned"
     ACTUAL = "actual"
+    STATE = "state"  # one column of states on a date (a self-assessment, «значение на 01.01»)
     STATUS = "status"
     NOTE = "note"
     REPORT = "report"
@@ -273,6 +274,9 @@ def column_of(texts: list[str], index: int) -> Column:
             role = r if r else role
         if year is None and (m := YEAR_RE.search(t)) and r not in {"period", "start", "end"}:
             year = int(m.group(1))
+    if role == HeaderRole.STATE and (upper := [r for t in texts if (r := role_of(t))
+                                               and r != HeaderRole.STATE]):
+        role = upper[-1]  # «Значение» under «Базовое значение»: a weak word, the upper names it
     if role == "year" and any(role_of(t) == "base_value" for t in texts):
         role = "base_value"
     if role in DATED and any(role_of(t) in {"period", "start", "end"} for t in texts):

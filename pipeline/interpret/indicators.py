@@ -4,7 +4,7 @@ passports or orders (targets by year). Columns are found by header meaning, neve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractors.model import Table
 from pipeline.grammar.items import item_number
@@ -60,14 +60,24 @@ def is_indicator_table(h: Header) -> bool:
     roles = h.roles
     if name_column(h) is None:
         return False
-    if {"planned", "actual"} & roles:
+    if {"planned", "actual"} & roles or is_state_table(h):
         return True
     # targets by year: of indicators, or of results measured in units (a tasks-and-results
     # table names its rows 'задачи, результата, мероприятия' but gives each a unit)
     return bool(h.year_cols()) and bool({"indicator", "unit"} & roles)
 
 
+def is_state_table(h: Header) -> bool:
+    """One column of states beside a unit column and no plan or fact (a school's
+    self-assessment, «Сведения о …» with «значение на 01.01.2021»): actual values."""
+    return (len(h.cols("state")) == 1 and "unit" in h.roles
+            and not {"planned", "actual", "need"} & h.roles)
+
+
 def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
+    if is_state_table(h):  # the state of the report year (a date's year is its next one)
+        state = h.cols("state")[0]
+        return [YearGroup(default_year or h.columns[state].year, None, state, None)]
     planned, actual, completion = h.cols("planned"), h.cols("actual"), h.cols("completion")
     need = h.cols("need")
     if planned and not actual and (quarters := h.cols("quarters")):
@@ -166,7 +176,9 @@ def _no_values(row: DataRow, g: YearGroup, h: Header) -> bool:
 
 def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | None,
                     groups: list[YearGroup], project: str | None,
-                    evidence: RowEvidence) -> list[IndicatorRow]:
+                    evidence: RowEvidence, state_text: str | None = None) -> list[IndicatorRow]:
+    """The rows of one table row; ``state_text`` is a state table's value text gathered over
+    the rows its name spans (``405`` then ``42,6%``: a count and its percent)."""
     k = len(names)
     base_col, status_col, note_col = h.first("base_value"), h.first("status"), h.first("note")
     unit_col, activity_col = h.first("unit"), h.first("activity")
@@ -183,7 +195,10 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
         if len(groups) > 1 and _no_values(row, g, h):
             continue  # a year without a target ('-', 'Показатель введен с …'): no row
         planned = _values(_cell(row, g.planned, h), k) if g.planned is not None else [None] * k
-        actual = _values(_cell(row, g.actual, h), k) if g.actual is not None else [None] * k
+        actual_cell = state_text if state_text is not None else _cell(row, g.actual, h)
+        actual = _values(actual_cell, k) if g.actual is not None else [None] * k
+        if state_text is not None and (actual[0] is None or actual[0].value is None):
+            continue  # a state that is no figure («не проводилась», «да»): no row
         pct_cells = _split_texts(row.get(g.completion), k)
         pcts = [parse_percent(t) if g.completion is not None else None for t in pct_cells]
         if k > 1 and g.completion is not None:
@@ -194,8 +209,7 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
             reading = Reading(
                 planned=planned[i], actual=actual[i], base=base, pct=pcts[i],
                 planned_text=_planned_text(row, g, h),
-                actual_text=(norm(_cell(row, g.actual, h)) or None if g.actual is not None
-                             else None))
+                actual_text=(norm(actual_cell) or None if g.actual is not None else None))
             out.append(indicator_row(
                 name, g.year, reading, stated_unit=stated_unit, evidence=evidence,
                 planned_cell=norm(_cell(row, g.planned, h)) if g.need is not None else None,
@@ -240,6 +254,7 @@ class _Pending:
     project: str | None
     child: bool = False  # named parent + child
     joined: bool = False  # a label or a broken name joined with the row(s) below
+    states: list[str] = field(default_factory=list)  # a state table's value texts, in order
 
     def is_label(self) -> bool:
         return any(name_kind(n) == NameKind.LABEL_ONLY for n in self.names)
@@ -277,12 +292,16 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
     pending: _Pending | None = None
     parent: str | None = None  # the name of the last row that is not a sub-row
     funding = False
+    state_col = h.cols("state")[0] if is_state_table(h) else None
 
     def emit(p: _Pending | None) -> None:
         if p is None or not all(is_indicator_name(n) for n in p.names):
             return
-        evidence = RowEvidence(Origin.TABLE, joined=p.joined or p.child)
-        out.extend(_indicator_rows(p.row, h, p.names, p.activity, groups, p.project, evidence))
+        origin = Origin.TABLE if state_col is None else Origin.STATE_TABLE
+        evidence = RowEvidence(origin, joined=p.joined or p.child)
+        state = " / ".join(t for t in p.states if t) if state_col is not None else None
+        out.extend(_indicator_rows(p.row, h, p.names, p.activity, groups, p.project, evidence,
+                                   state))
 
     for row in data_rows(table, h.n_rows):
         project = _project(row, h, carried)  # carries project cells down
@@ -293,11 +312,15 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
             pending = parent = None
             continue
         bare = bool(pending and name_text.strip() and not number and not _has_values(row, groups))
-        if pending and bare and (starts_lower(name_text) or pending.is_label() or (
+        # a state table's name wraps over rows that hold the rest of its value (the percent)
+        wraps = state_col is not None and starts_lower(name_text)
+        if pending and (bare or wraps) and (starts_lower(name_text) or pending.is_label() or (
                 num_col is not None and not row.is_spanning())):
             # a name split over two rows (or two pages), or a label over its name: join them
             pending.names = [norm(join_wrapped(n, name_text)) for n in pending.names]
             pending.joined = True
+            if state_col is not None:
+                pending.states.append(row.get(state_col))
             continue
         if row.is_spanning() or not LETTER_RE.search(name_text):
             parent = None if row.is_spanning() else parent
@@ -311,6 +334,8 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
         child = len(cell.names) == 1 and not number and _is_child(name_text, parent)
         names = [_child_name(parent, cell.names[0])] if child and parent else cell.names
         pending = _Pending(row, names, cell.activity, project, child=child)
+        if state_col is not None:
+            pending.states.append(row.get(state_col))
         if not child:
             parent = None
     emit(pending)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.model import Document, Paragraph, Table
+from extractors.model import Document, Paragraph
 from pipeline.interpret import interpret
 from pipeline.interpret.plausibility import (
     REVIEW_THRESHOLD,
@@ -160,10 +160,6 @@ def test_every_indicator_row_has_a_confidence() -> None:
     assert got["Прочие"] < REVIEW_THRESHOLD
 
 
-def _table(rows: list[list[str]]) -> Table:
-    return grid_table(rows)
-
-
 def test_a_heading_under_a_band_ends_it_and_a_name_row_stays_out_of_the_next_band() -> None:
     """Stacked year blocks of a passport: the second block's band is not swallowed by the
     task heading under the first, and the name row right above a band stays a data row."""
@@ -182,3 +178,50 @@ def test_a_heading_under_a_band_ends_it_and_a_name_row_stays_out_of_the_next_ban
                    ("Доля расходов, с", 2017): (None, 91.0),
                    ("Отношение объема", 2015): (42.0, 67.0),
                    ("Отношение объема", 2016): (42.0, 70.0)}
+
+
+def test_a_state_table_gives_actual_values_of_the_report_year() -> None:
+    """A school's self-assessment form: Показатели | Единица измерения | Количество. A name
+    wraps over rows that hold the rest of its value (the percent beside the count); a state
+    that is no figure («Не проводилась», «да») gives no row; a sub-row under «в том числе:»
+    is named parent + child."""
+    rows = [["Показатели", "Единица измерения", "Количество"],
+            ["Общая численность учащихся", "человек", "1219"],
+            ["Численность/удельный вес численности учащихся,", "человек", "405"],
+            ["успевающих на «4» и «5», в общей численности учащихся", "(процент)", "42,6%"],
+            ["Средний балл ГИА выпускников 9 класса по математике", "балл", "Не проводилась"],
+            ["Наличие читального зала библиотеки", "да/нет", "да"],
+            ["Общая численность педагогических работников, в том числе:", "человек", "57"],
+            ["- с высшим образованием", "человек", "51 чел./89%"]]
+    table = grid_table(rows)
+    lead = (Paragraph("ОТЧЕТ О РЕЗУЛЬТАТАХ САМООБСЛЕДОВАНИЯ", "line 1", None),
+            Paragraph("за 2020 год", "line 2", None))
+    reading = interpret(Document("s.pdf", Format.PDF, (*lead, table)))
+    got = {r.indicator_raw: (r.year, r.planned_value, r.actual_value, r.actual_text, r.unit)
+           for r in reading.indicators}
+    assert got == {
+        "Общая численность учащихся": (2020, None, 1219.0, "1219", "persons"),
+        "Численность/удельный вес численности учащихся, успевающих на «4» и «5», в общей "
+        "численности учащихся": (2020, None, 405.0, "405 / 42,6%", "persons"),
+        "Общая численность педагогических работников, в том числе": (
+            2020, None, 57.0, "57", "persons"),
+        "Общая численность педагогических работников, в том числе с высшим образованием": (
+            2020, None, 51.0, "51 чел./89%", "persons"),
+    }
+    assert all(r.confidence is not None and r.confidence >= REVIEW_THRESHOLD
+               for r in reading.indicators)
+
+
+def test_a_weak_state_word_under_a_named_header_keeps_the_upper_role() -> None:
+    """«Значение» under «Базовое значение» is the base value, not a column of states."""
+    rows = [["Наименование показателя", "Единица измерения", "Базовое значение", "", "2021"],
+            ["", "", "Значение", "Дата", ""],
+            ["Доля детей, охваченных программой", "%", "40", "01.01.2020", "45"]]
+    got = [(r.year, r.base_value, r.planned_value) for r in _read_rows(rows)]
+    assert got == [(2021, 40.0, 45.0)]
+
+
+def _read_rows(rows: list[list[str]]) -> list:
+    spans = {(0, 2): (1, 2), (0, 0): (2, 1), (0, 1): (2, 1), (0, 4): (2, 1)}
+    table = grid_table(rows, spans)
+    return interpret(Document("p.docx", Format.DOCX, (table,))).indicators
