@@ -49,6 +49,7 @@ class HeaderRole(StrEnum):
     PLANNED = "planned"
     ACTUAL = "actual"
     STATUS = "status"
+    STATUS_MARK = "status_mark"
     NOTE = "note"
     REPORT = "report"
     PERIOD = "period"
