@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from extractors import extract
 from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import interpret
+from pipeline.interpret.blocks import band_starts
 from pipeline.interpret.headers import analyse, role_of
 from schemas.enums import Format
 from tests.pipeline.grids import grid_table
@@ -119,3 +120,26 @@ def test_an_event_numbered_in_its_own_row_takes_its_wording_from_the_rows_below(
          "done"),
         ("1.1.2", "Открыт центр «Точка роста»", "Департамент", dt.date(2020, 10, 1),
          "not_done")]
+
+
+def test_rows_of_a_plan_with_levels_and_numbers_open_no_block_of_their_own():
+    rows = [["Статус", "Наименование мероприятия", "Исполнитель", "Плановая дата", "Факт"],
+            ["1", "2", "3", "4", "5"],
+            # name roles (мероприятие, проект) and value roles (планируемым): read alone, the
+            # rows below would be a header band
+            ["Контрольное событие 2.22.1", "Перечислены субвенции", "Департамент",
+             "31.03.2020", "31.03.2020"],
+            ["Основное мероприятие 2.23", "Региональный проект «Поддержка семей»", "х", "x",
+             "x"],
+            ["Контрольное событие 2.23.1", "Оказано 4600 услуг по планируемым направлениям",
+             "Департамент", "31.03.2020", "31.03.2020"]]
+    assert band_starts(grid_table(rows, {})) == [0]
+
+
+def test_one_bare_year_twice_in_a_row_is_an_amount_not_a_header():
+    rows = [["Статус", "Наименование мероприятия", "Источники финансирования", "План", "Факт"],
+            ["1", "2", "3", "4", "5"],
+            ["Мероприятие 1.2.1", "Поддержка инноваций", "всего", "2500", "2400"],
+            ["", "", "областной бюджет", "2000", "2000"],
+            ["", "", "местный бюджет", "500", "400"]]
+    assert band_starts(grid_table(rows, {(2, 0): (3, 1), (2, 1): (3, 1)})) == [0]
