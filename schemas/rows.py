@@ -91,6 +91,7 @@ class ActivityRow(_Record):
     name: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
+    actual_date: dt.date | None = None
     period_text: str | None = None
     responsible: str | None = None
     result_form: str | None = None

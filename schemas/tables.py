@@ -7,7 +7,7 @@ Each field carries its contract description as metadata (``description``), from 
 import pyarrow as pa
 
 SCHEMA_VERSION = "1.2"  # 1.1: indicators.federal_project_stated, review_reason, match_candidates;
-# 1.2: indicators.confidence, finance.confidence
+# 1.2: indicators.confidence, finance.confidence, activities.actual_date
 
 
 def _f(name: str, type_: pa.DataType, description: str) -> pa.Field:
@@ -88,6 +88,8 @@ ACTIVITIES = pa.schema(
         _f("name", pa.string(), "name of the event"),
         _f("start_date", pa.date32(), "start, when a date is given"),
         _f("end_date", pa.date32(), "end / deadline, when a date is given"),
+        _f("actual_date", pa.date32(),
+           "date the event actually took place (фактическая дата), when given"),
         _f("period_text", pa.string(), "raw period text"),
         _f("responsible", pa.string(), "responsible person(s) or body as written"),
         _f("result_form", pa.string(), "form of the result / document"),

@@ -4,6 +4,7 @@ finance rows. Knows nothing of file formats: it reads blocks, tables and their h
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,9 +99,11 @@ def interpret(doc: Document) -> Reading:
     normalised here: the rows carry names as written)."""
     tables = analysed_blocks(doc.blocks)
     lead = md.lead_of(doc, md.caption_rows(*tables[0]) if tables else 0)
-    dtype, title = md.doc_type_of(lead, (t for b, h in tables[1:]  # read only when needed
-                                         for t in md.caption_lines(b, md.caption_rows(b, h))))
-    year = md.report_year_of(lead, dtype)
+    def more_titles() -> Iterator[str]:  # the other tables' titles, read only when needed
+        return (t for b, h in tables[1:] for t in md.caption_lines(b, md.caption_rows(b, h)))
+
+    dtype, title = md.doc_type_of(lead, more_titles())
+    year = md.report_year_of(lead, dtype, more_titles())
     national, federal, municipal = md.projects_of(lead)
     result = Reading(
         meta={"doc_type": dtype.value, "title": title,

@@ -14,6 +14,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from extractors.model import Block, Paragraph, Table
+from pipeline.interpret.cells import item_level
 from pipeline.interpret.headers import (
     NAME_ROLES,
     VALUE_ROLES,
@@ -42,6 +43,12 @@ def _opens_block(table: Table, grid: Cells, fill: Cells,
     block."""
     if any(c and NUMERIC_CELL_RE.match(c) and not YEAR_ONLY_RE.match(c) for c in grid[r]):
         return 0, False  # a row of data (cheap test first: most rows of a big sheet are data)
+    if item_level(next((c for c in grid[r] if c and c.strip()), None))[1]:
+        return 0, False  # an item of a plan with its level and number: 'Основное мероприятие 1.2'
+    years = [c.strip() for c in grid[r] if c and YEAR_ONLY_RE.match(c)]
+    if len(years) > len(set(years)):
+        return 0, False  # one bare 'year' twice in a row is an amount (2000 | 2000): a header
+        # of years names each year once
     n = band_rows(grid, r, fill)
     if not n:
         return 0, False

@@ -50,6 +50,7 @@ class HeaderRole(StrEnum):
     ACTUAL = "actual"
     STATE = "state"  # one column of states on a date (a self-assessment, «значение на 01.01»)
     STATUS = "status"
+    STATUS_MARK = "status_mark"
     NOTE = "note"
     REPORT = "report"
     PERIOD = "period"

@@ -11,7 +11,7 @@ from itertools import chain, pairwise
 from typing import TypeGuard
 
 from extractors.model import Document, Paragraph, Table
-from pipeline.interpret.headers import Header, norm
+from pipeline.interpret.headers import Header, norm, role_of
 from pipeline.interpret.prose import quoted
 from pipeline.interpret.values import parse_date
 from pipeline.vocab import read_rows
@@ -23,6 +23,15 @@ LEAD_TABLE_ROWS = 10
 LETTERHEAD_ROWS, LETTERHEAD_COLS, LETTERHEAD_LINES = 2, 3, 12
 FIGURE_CELL_RE = re.compile(r"[\d., ]*\d[\d., ]*")  # a cell that is a figure: no letterhead
 YEAR_PHRASE_RE = re.compile(r"\b(?:за|на)\s+(20\d\d)\s*(?:год|г\.?)", re.IGNORECASE)
+YEAR_LINE_RE = re.compile(r"^(20\d\d)\s*(?:год|г\.?)$", re.IGNORECASE)  # a title's line '2020 год'
+STATE_DATE_RE = re.compile(r"по\s+состоянию\s+на\s+(\d{1,2})\.(\d{1,2})\.(20\d\d)", re.IGNORECASE)
+# a passport's period field in any table («Сроки реализации программы» | «2015 - 2025 годы»)
+PERIOD_FIELD_RE = re.compile(r"срок\w*\s+(?:реализаци|действи|исполнени)\w*[^\n]{0,80}\n?"
+                             r"[^\n]{0,40}?(?<!\d)(20\d\d)\s*(?:г\.?|года?)?\s*[-–—]\s*20\d\d",
+                             re.IGNORECASE)
+REPORT_TYPES = frozenset({DocType.EXECUTION_REPORT, DocType.ROADMAP_REPORT,
+                          DocType.EXPLANATORY_NOTE})  # what a state date or a year line dates
+STAMP_DATE_RE = re.compile(r"^(?:от|№|n)\s*[«\"]?\d", re.IGNORECASE)  # 'от 19.09.2014 N 939'
 PERIOD_RE = re.compile(r"(\d{1,2}\.\d{1,2}\.(20\d\d))\s*[-–—]")
 YEARS_RANGE_RE = re.compile(r"(?<!\d)(20\d\d)\s*(?:г\.?|года?)?\s*[-–—]\s*20\d\d\s*(?:гг|год)",
                             re.IGNORECASE)
@@ -166,7 +175,7 @@ def title_lines(lines: Iterable[str]) -> Iterator[str]:
     closed = (SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), line) for line in lines)
     for t, nxt in pairwise(chain(closed, [None])):
         assert t is not None
-        goes_on = nxt is not None and nxt[:1].islower()
+        goes_on = nxt is not None and (nxt[:1].islower() or _open_quote(t))
         if goes_on:
             yield f"{t} {nxt}"
         yield t
@@ -174,9 +183,24 @@ def title_lines(lines: Iterable[str]) -> Iterator[str]:
             yield f"{t} {nxt}"
 
 
+def _open_quote(text: str) -> bool:
+    """A title line whose quotation goes on in the next line (``ПАСПОРТ … "РАЗВИТИЕ`` /
+    ``ГОРОДСКОГО СООБЩЕСТВА" НА 2015 - 2025 ГОДЫ``)."""
+    return text.count('"') % 2 == 1 or text.count("«") > text.count("»")
+
+
+def title_cells(lead: Lead) -> list[str]:
+    """The texts at the top of the first table that may be a title: a sheet's title sits
+    beside or under an approval stamp, so not in a row of its own. Column headers and the
+    stamp's number-and-date line are left out."""
+    return [c for c in lead.cells if not role_of(c) and not STAMP_DATE_RE.match(c)
+            and not STAMP_LINE_RE.match(c)]
+
+
 def doc_type_of(lead: Lead, more_titles: Iterable[str] = ()) -> tuple[DocType, str | None]:
     """Type by the strongest title words of the lead; the earliest line otherwise; then the
-    titles of the document's other tables (a workbook's sheets are the forms of one report)."""
+    texts at the top of its first table; then the titles of the document's other tables (a
+    workbook's sheets are the forms of one report)."""
     rules = type_rules()
     for rule in (r for r in rules if r.strength == "strong"):
         for line in lead.lines:
@@ -185,7 +209,7 @@ def doc_type_of(lead: Lead, more_titles: Iterable[str] = ()) -> tuple[DocType, s
     if found := _appendix_order(lead):
         return found
     titles = [r for r in rules if r.strength == "title"]
-    for lines in (lead.lines, more_titles):
+    for lines in (lead.lines, title_cells(lead), more_titles):
         last: str | None = None
         for line in title_lines(lines):
             for rule in titles:
@@ -242,21 +266,41 @@ def projects_of(lead: Lead) -> tuple[list[str], list[str], list[str]]:
     return national, federal, municipal
 
 
-def report_year_of(lead: Lead, dtype: DocType) -> int | None:
+def report_year_of(lead: Lead, dtype: DocType, more_titles: Iterable[str] = ()) -> int | None:
+    """The year a document covers: a passport's first year (its period field or title, in
+    the lead, the titles of its other tables, or a period field anywhere), an order's none,
+    else the year it is for (``за 2019 год``; a report's ``по состоянию на 31.12.2020`` or
+    title line ``2020 год``), from the lead or the titles of the other tables."""
     if dtype == DocType.PROJECT_PASSPORT:
-        kv_periods = (v for k, v in lead.kv.items() if "срок" in k)
-        for source in (*kv_periods, *lead.all_lines[:80], *lead.cells):
-            if m := PERIOD_RE.search(source):
-                return int(m.group(2))
-        for source in (*lead.lines, *kv_periods, *lead.cells):  # 'на 2015 - 2025 годы'
-            if m := YEARS_RANGE_RE.search(source):
-                return int(m.group(1))
+        return _passport_year(lead, more_titles)
     if dtype == DocType.ORDER:
         return None
-    for line in lead.lines:
-        if m := YEAR_PHRASE_RE.search(line):
+    report = dtype in REPORT_TYPES  # a plan's state date is the start of what it plans
+    return _report_year(lead.lines, report) or _report_year(list(more_titles), report)
+
+
+def _passport_year(lead: Lead, more_titles: Iterable[str]) -> int | None:
+    kv_periods = [v for k, v in lead.kv.items() if "срок" in k]
+    for source in (*kv_periods, *lead.all_lines[:80], *lead.cells):
+        if m := PERIOD_RE.search(source):
+            return int(m.group(2))
+    for source in chain(lead.lines, kv_periods, lead.cells, more_titles):  # 'на 2015 - 2025'
+        if m := YEARS_RANGE_RE.search(source):
             return int(m.group(1))
-    return None
+    m = PERIOD_FIELD_RE.search(lead.full_text)
+    return int(m.group(1)) if m else None
+
+
+def _report_year(lines: list[str], report: bool) -> int | None:
+    if m := YEAR_PHRASE_RE.search(" ".join(lines)):  # 'за 2019' / 'год' on two lines too
+        return int(m.group(1))
+    if not report:
+        return None
+    for line in lines:
+        if m := STATE_DATE_RE.search(line):  # the state on 1 January closes the year before
+            day, month, year = (int(g) for g in m.groups())
+            return year - 1 if (day, month) == (1, 1) else year
+    return next((int(m.group(1)) for line in lines if (m := YEAR_LINE_RE.match(line))), None)
 
 
 def doc_date_of(lead: Lead) -> object:
