@@ -30,7 +30,9 @@ from pipeline.interpret.indicators import (
 from pipeline.interpret.passport_fields import line_fields, table_fields
 from pipeline.interpret.passport_finance import finance_from_fields, is_finance_key
 from pipeline.interpret.passport_targets import is_targets_key, targets_from_fields
+from pipeline.interpret.plausibility import Origin
 from pipeline.interpret.prose import indicators_from_prose
+from pipeline.interpret.rowbuild import carry_bases, finance_row
 from schemas.enums import DocType
 from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
 
@@ -115,6 +117,8 @@ def interpret(doc: Document) -> Reading:
     )
     ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None)
     has_finance_table = _read_tables(tables, result, ctx, year)
+    result.indicators[:] = carry_bases(result.indicators)
+    result.finance[:] = [finance_row(r, Origin.TABLE) for r in result.finance]
     paragraphs = _paragraphs(doc)
     result.indicators.extend(indicators_from_prose(paragraphs, year))
     fields = table_fields([b for b, _ in tables])
@@ -124,7 +128,11 @@ def interpret(doc: Document) -> Reading:
         result.indicators.extend(targets_from_fields(fields))
     if not has_finance_table:  # a passport's finance field, else budget sentences, only where
         passport = finance_from_fields(fields)  # no table states the money
-        result.finance.extend(passport or finance_from_sentences(_sentences(paragraphs), year))
+        if passport:
+            result.finance.extend(finance_row(r, Origin.PASSPORT_LIST) for r in passport)
+        else:
+            result.finance.extend(finance_row(r, Origin.PROSE) for r in
+                                  finance_from_sentences(_sentences(paragraphs), year))
     if result.meta["municipal_project"] is None and "municipal_project" in result.stated:
         result.meta["municipal_project"] = result.stated["municipal_project"]
     return result

@@ -101,6 +101,26 @@ def indicator_row(name: str, year: int | None, reading: Reading, *,
     return replace(row, flags=flags, confidence=confidence(name, unit, values, flags, ev))
 
 
+def carry_bases(rows: list[IndicatorRow]) -> list[IndicatorRow]:
+    """A base value stated once for an indicator whose table is repeated as stacked year
+    blocks (2015–2020 with a base column, then 2021–2025 without one): the rows of the later
+    blocks keep the indicator's base. Only a base that is the same wherever it is stated is
+    carried, and only to rows of the same name and unit that state none."""
+    bases: dict[tuple[str | None, str | None], set[float]] = {}
+    for r in rows:
+        if r.base_value is not None:
+            bases.setdefault((r.indicator_raw, r.unit), set()).add(r.base_value)
+    if not bases:
+        return rows
+    out = []
+    for r in rows:
+        known = bases.get((r.indicator_raw, r.unit))
+        if r.base_value is None and known is not None and len(known) == 1:
+            r = replace(r, base_value=next(iter(known)))
+        out.append(r)
+    return out
+
+
 def finance_row(row: FinanceRow, origin: Origin = Origin.TABLE) -> FinanceRow:
     """A finance row with its confidence."""
     known = row.source not in (None, FinanceSource.UNKNOWN.value)

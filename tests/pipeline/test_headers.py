@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.interpret.cells import item_number, parse_name_cell
+from pipeline.grammar.items import item_number
+from pipeline.interpret.cells import parse_name_cell
 from pipeline.interpret.headers import analyse, role_of
 from tests.pipeline.grids import grid_table
 
