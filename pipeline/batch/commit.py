@@ -18,6 +18,10 @@ consistent snapshot even while a run is committing.
 
 Files with the same content share one doc_id: their indicator, activity and finance rows are
 stored once and dropped only when the last file with that content goes.
+
+The rows the review drops (``pipeline.batch.row_decisions``) are left out of a file's rows
+before they are written, and removed from the stored rows of unchanged files by
+``Committer.drop_rows`` (a commit like any other).
 """
 
 from __future__ import annotations

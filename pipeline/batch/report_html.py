@@ -27,7 +27,9 @@ DOC_TYPES = {"execution_report": "отчёт об исполнении", "explan
              "other": "другое"}
 PLAN_TEXT = {"new": "новые", "changed": "изменённые", "unchanged": "без изменений",
              "deleted": "удалённые", "vocabulary": "словари изменились",
-             "renormalise": "пересопоставлены", "retry": "повтор", "full": "полный"}
+             "renormalise": "пересопоставлены", "retry": "повтор", "full": "полный",
+             "row_decisions": "строки удалены по проверке",
+             "restore": "строки восстановлены по проверке"}
 UNITS = {"percent": "%", "persons": "чел.", "units": "ед.", "rub": "руб.", "rank": "место",
          "score": "балл", "other": "другое"}
 COMPARATORS = {">=": "≥", "<=": "≤", "=": "="}

@@ -297,3 +297,20 @@ def test_an_old_manifest_without_dropped_rows_reads(tmp_path: Path, passport_fol
     pq.write_table(pa.table(old.columns, schema=old.schema), out / "_manifest.parquet")
     assert load_manifest(out).entries["passport.docx"].dropped_rows == frozenset()
     assert run(RunConfig(passport_folder, out, workers=0)).processed == 0
+
+
+def test_the_dry_run_knows_the_row_decisions(passport_folder: Path, tmp_path: Path):
+    from pipeline.batch.run import preview
+
+    out = tmp_path / "out"
+    cfg = RunConfig(passport_folder, out, workers=0)
+    run(cfg)
+    doc_id = load_manifest(out).entries["passport.docx"].doc_id
+    d = RowDecision(doc_id, "indicators", "table 1 row 3", 2016, VAGUE, Verdict.DROP)
+    save_row_decisions(out / ROW_DECISIONS_FILE, {d.key: d})  # recorded, not yet applied
+    todo, _ = preview(cfg)
+    assert todo.listing() == [("row_decisions", "passport.docx")]
+    assert run(cfg).report["plan"]["row_decisions"] == 1
+    todo, _ = preview(cfg)
+    assert todo.listing() == []  # applied: neither dropped again nor restored
+    assert set(_indicators(out)) == {(SURE, 2015), (SURE, 2016), (VAGUE, 2015)}
