@@ -55,9 +55,11 @@ def _dry_run(opts: CliSettings) -> int:
     else:
         for reason, path in listing:
             sys.stdout.write(f"{reason}\t{printable(path)}\n")
+        unchanged = set(todo.unchanged) - set(todo.renormalise) - set(todo.row_decisions)
         sys.stdout.write(f"dry run: {len(todo.to_process)} file(s) to process, "
-                         f"{len(todo.renormalise)} to re-normalise, {len(todo.deleted)} "
-                         f"deleted, {len(todo.unchanged) - len(todo.renormalise)} unchanged; "
+                         f"{len(todo.renormalise)} to re-normalise, "
+                         f"{len(todo.row_decisions)} with rows the review drops, "
+                         f"{len(todo.deleted)} deleted, {len(unchanged)} unchanged; "
                          f"nothing was written to {opts.run.out}\n")
     return ExitCode.OK
 

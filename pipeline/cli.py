@@ -131,8 +131,8 @@ OPTIONS = (
     Option("verbose", Kind.FLAG, False, "log debug detail, other libraries' included",
            short="-v"),
     Option("dry-run", Kind.FLAG, False, "list what a run would process and why (new, changed, "
-           "outdated, vocabulary, tool_available, retry, full, same_content, renormalise, "
-           "deleted) and write nothing", layered=False),
+           "outdated, vocabulary, tool_available, retry, full, same_content, restore, renormalise, "
+           "row_decisions, deleted) and write nothing", layered=False),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 

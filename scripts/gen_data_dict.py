@@ -20,12 +20,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pipeline.batch.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
+from pipeline.batch.row_decisions import (  # noqa: E402
+    FIELDS,
+    NAME_COLUMN,
+    ROW_DECISIONS_FILE,
+    Verdict,
+)
 from pipeline.batch.write import (  # noqa: E402
     NULL_PARTITION,
     PARTITION_KEY,
     PARTITION_SOURCE,
     SCHEMA_PARTITION,
 )
+from pipeline.interpret.plausibility import REVIEW_THRESHOLD  # noqa: E402
 from schemas import SCHEMA_VERSION, TABLES  # noqa: E402
 from schemas.enums import FLAG_MEANINGS, FinanceSource, IndicatorFlag  # noqa: E402
 from schemas.validate import ENUM_COLUMNS  # noqa: E402
@@ -109,6 +116,28 @@ def flags_section() -> list[str]:
             "`error` and `warnings`.", ""]
 
 
+def row_decisions_section() -> list[str]:
+    """The analysts' keep/drop decisions on uncertain rows and the row key they are kept by."""
+    names = ", ".join(f"`{c}` for {t}" for t, c in NAME_COLUMN.items())
+    return [f"## Row decisions: `{ROW_DECISIONS_FILE.as_posix()}`", "",
+            f"Rows of {' and '.join(f'`{t}`' for t in NAME_COLUMN)} with `confidence` under "
+            f"{REVIEW_THRESHOLD} are listed on the sheet «Проверка строк» of "
+            "`review/indicators.xlsx`; an analyst's «" + Verdict.KEEP + "» (keep) or «"
+            + Verdict.DROP + "» (drop) is recorded in this CSV (UTF-8, columns "
+            + ", ".join(f"`{f}`" for f in FIELDS) + "; a cell beginning with `=`, `+`, `-`, "
+            "`@`, a tab, a CR or `'` is written with a leading `'`). A dropped row is removed "
+            "from the table on the next run, without reading the file; a kept one stays.", "",
+            "A row is identified by its **row key**: the first 16 hex digits of the SHA-256 of "
+            "`doc_id`, the table name, `locator`, `year` and the row's name (" + names
+            + "), joined by U+001F, the texts with their spacing collapsed. The same file "
+            "content gives the same keys in every run (`--full` included), so a decision "
+            "holds until the file changes (a new `doc_id`: its rows are new rows) or a newer "
+            "pipeline reads the row with another name, year or locator (it is listed again). "
+            "Rows "
+            "sharing all five parts share a decision. The manifest's `dropped_rows` lists "
+            "the keys removed from each file's stored rows.", ""]
+
+
 def table_section(name: str, schema: pa.Schema) -> list[str]:
     lines = [f"## {name}", "",
              f"{ROW_MEANING[name].capitalize()}. Partitioned by the year of "
@@ -134,6 +163,7 @@ def render() -> str:
     for name, schema in TABLES.items():
         lines += table_section(name, schema)
     lines += flags_section()
+    lines += row_decisions_section()
     lines += [f"## The manifest: `{MANIFEST_NAME}`", "",
               "One row per input file seen, kept by the pipeline to make runs incremental. "
               "Its Parquet metadata holds `manifest_version`, `schema_version`, "

@@ -18,21 +18,35 @@ consistent snapshot even while a run is committing.
 
 Files with the same content share one doc_id: their indicator, activity and finance rows are
 stored once and dropped only when the last file with that content goes.
+
+The rows the review drops (``pipeline.batch.row_decisions``) are left out of a file's rows
+before they are written, and removed from the stored rows of unchanged files by
+``Committer.drop_rows`` (a commit like any other).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from pipeline.batch.discover import SourceFile
-from pipeline.batch.manifest import CHILD_TABLES, Entry, Manifest, Stamp, save_manifest
+from pipeline.batch.manifest import (
+    CHILD_TABLES,
+    DropSets,
+    Entry,
+    Manifest,
+    Stamp,
+    save_manifest,
+)
+from pipeline.batch.row_decisions import NAME_COLUMN, drop_mask, keep_rows
 from pipeline.batch.write import (
     Out,
     RowsEdit,
+    drop_from_parts,
     ensure_schema_parts,
     list_parts,
     remove_part,
@@ -89,7 +103,7 @@ def install(out: Out, manifest: Manifest, entries: dict[str, Entry],
 
 
 def _entry(res: FileResult, run_seq: int, stamp: Stamp,
-           parts: Mapping[str, tuple[str, ...]]) -> Entry:
+           parts: Mapping[str, tuple[str, ...]], dropped_rows: frozenset[str]) -> Entry:
     doc = res.document
     return Entry(
         rel_path=res.source.rel_path, doc_id=res.source.doc_id, size=res.source.size,
@@ -98,7 +112,7 @@ def _entry(res: FileResult, run_seq: int, stamp: Stamp,
         run_seq=run_seq, processed_us=time.time_ns() // 1000, seconds=res.seconds,
         rows={"documents": 1, **res.row_counts()}, parts=parts,
         interpret_digest=stamp.interpret_digest, names_digest=stamp.names_digest,
-        missing_tool=res.missing_tool or "",
+        missing_tool=res.missing_tool or "", dropped_rows=dropped_rows,
     )
 
 
@@ -117,8 +131,10 @@ class Committer:
 
     def __init__(self, out: Out, manifest: Manifest, run_seq: int, stamp: Stamp,
                  groups: Mapping[str, int], every_files: int = DEFAULT_COMMIT_FILES,
-                 every_seconds: float = DEFAULT_COMMIT_SECONDS) -> None:
+                 every_seconds: float = DEFAULT_COMMIT_SECONDS,
+                 drops: DropSets | None = None) -> None:
         self.out = out
+        self.drops: DropSets = drops or {}  # rows the review drops (row_decisions)
         self.manifest = manifest
         self.run_seq = run_seq
         self.stamp = stamp
@@ -140,8 +156,13 @@ class Committer:
         self._touched.extend(touched)
 
     def add(self, res: FileResult) -> None:
-        """Take one result; commit when a batch is full or the last commit is old enough."""
+        """Take one result (without the rows the review drops); commit when a batch is full
+        or the last commit is old enough."""
         doc_id = res.source.doc_id
+        if doc_id in self.drops:
+            res = dataclasses.replace(
+                res, indicators=keep_rows("indicators", res.indicators, self.drops),
+                finance=keep_rows("finance", res.finance, self.drops))
         group = self._waiting[doc_id]
         group.append(res)
         if len(group) >= self._expected.get(doc_id, 1):
@@ -206,6 +227,34 @@ class Committer:
                  len(rel_paths), len(hit))
         return n_rows
 
+    def drop_rows(self, rel_paths: Sequence[str]) -> int:
+        """Remove the rows the review drops from the stored rows of ``rel_paths`` (and of
+        the files sharing their content) and commit, without reading any file: new parts,
+        the manifest (each entry's ``dropped_rows``), then the old parts go. Returns the
+        rows removed."""
+        old = self.manifest.entries
+        drops = {old[rel].doc_id: self.drops.get(old[rel].doc_id, frozenset())
+                 for rel in rel_paths}
+        remap: dict[str, str | None] = {}
+        dropped: dict[tuple[str, str], int] = {}
+        for t in NAME_COLUMN:
+            hit = sorted({p for rel in rel_paths for p in old[rel].parts.get(t, ())})
+            moved, counts = drop_from_parts(self.out, t, hit,
+                                            functools.partial(drop_mask, name=t, drops=drops))
+            remap.update(moved)
+            dropped.update({(doc_id, t): n for doc_id, n in counts.items()})
+        entries = {p: _remap(e, remap) for p, e in old.items()}
+        for p, e in entries.items():
+            if e.doc_id in drops:
+                rows = {t: n - dropped.get((e.doc_id, t), 0) for t, n in e.rows.items()}
+                entries[p] = dataclasses.replace(e, rows=rows, dropped_rows=drops[e.doc_id])
+        self._install(entries, remap)
+        self.batches += 1
+        n_rows = sum(dropped.values())
+        log.info("review: removed %d row(s) of %d file(s) the analysts dropped", n_rows,
+                 len(rel_paths))
+        return n_rows
+
     def _write_new(self, results: list[FileResult], untouched_ids: set[str]
                    ) -> dict[str, dict[str, set[str]]]:
         """Write the batch's rows; return {table: {source_path or doc_id: its parts}}."""
@@ -254,9 +303,12 @@ class Committer:
         for r in results:
             holder = holders.get(r.source.doc_id)
             parts = {t: tuple(sorted(placed[t].get(_id(t, r), ()))) for t in TABLES}
+            dropped_rows = self.drops.get(r.source.doc_id, frozenset())
             if holder is not None:
                 parts.update({t: holder.parts.get(t, ()) for t in CHILD_TABLES})
-            entries[r.source.rel_path] = _entry(r, self.run_seq, self.stamp, parts)
+                dropped_rows = holder.dropped_rows
+            entries[r.source.rel_path] = _entry(r, self.run_seq, self.stamp, parts,
+                                                dropped_rows)
         for src in touched:
             if src.rel_path in entries:
                 entries[src.rel_path] = dataclasses.replace(

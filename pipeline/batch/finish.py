@@ -1,5 +1,6 @@
 """What a run writes besides the data, at its start and its end: the analysts' decisions read
-from the review workbook, then the review workbook, the run report and the run history.
+from the review workbook (on names, and on uncertain rows: ``review/row_decisions.csv``),
+then the review workbook, the run report and the run history.
 
 The run report and history go through the output's storage, so they are written to a local
 folder and to an object store alike. The review workbook (``review/indicators.xlsx``) and its
@@ -28,9 +29,18 @@ from pipeline.batch.report import (
 )
 from pipeline.batch.report_data import DATA_KEYS, output_data
 from pipeline.batch.review import write_indicator_review
+from pipeline.batch.row_decisions import (
+    ROW_DECISIONS_FILE,
+    RowDecisions,
+    load_row_decisions,
+    merge_filled,
+    save_row_decisions,
+)
+from pipeline.batch.row_sheet import read_row_sheet
 from pipeline.batch.storage import Storage, inside
 from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.review import DECISIONS_FILE, REVIEW_FILE
+from pipeline.normalise.review_book import ReviewBookError
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +57,37 @@ def read_review(out: Storage) -> ReviewState:
     return collect_decisions(out.local, default_catalog())
 
 
+def read_row_review(out: Storage) -> RowDecisions:
+    """The analysts' decisions on uncertain rows of a local output: ``row_decisions.csv``
+    with the decisions of the workbook's sheet «Проверка строк» added (and recorded there);
+    none for an object store. Read after ``read_review``, which moves a damaged workbook
+    aside."""
+    if out.local is None:
+        return RowDecisions()
+    _check_review_paths(out.local)
+    csv_path = out.local / ROW_DECISIONS_FILE
+    stored = load_row_decisions(csv_path)
+    try:
+        filled = read_row_sheet(out.local / REVIEW_FILE) if (
+            out.local / REVIEW_FILE).is_file() else []
+    except ReviewBookError as exc:
+        log.warning("review: %s; the row decisions in it are not read", exc)
+        filled = []
+    state = merge_filled(stored, filled)
+    if dict(state.decisions) != stored:
+        save_row_decisions(csv_path, state.decisions)
+        log.info("review: %d row decision(s) recorded in %s", len(state.decisions),
+                 ROW_DECISIONS_FILE)
+    return state
+
+
 def _check_review_paths(out: Path) -> None:
     """The review files are read and written only inside the output folder.
 
     Raises:
         LinkedPath: the review folder or one of its files is a symbolic link.
     """
-    for rel in (REVIEW_FILE, DECISIONS_FILE):
+    for rel in (REVIEW_FILE, DECISIONS_FILE, ROW_DECISIONS_FILE):
         inside(out, rel.as_posix())
 
 
@@ -69,24 +103,27 @@ def _output_data(out: Storage, data_version: str | None) -> dict[str, Any]:
     return output_data(out)
 
 
-def _write_review(out: Storage, data_version: str | None, review: ReviewState
-                  ) -> dict[str, Any]:
+def _write_review(out: Storage, data_version: str | None, review: ReviewState,
+                  row_review: RowDecisions) -> dict[str, Any]:
     if out.local is None:
         log.info("review: %s; not written to %s", REVIEW_SKIPPED, out.url)
         return {"file": None, "skipped": REVIEW_SKIPPED}
     _check_review_paths(out.local)
     reviewed = write_indicator_review(out.local, data_version, review,
-                                      (i.name for i in default_catalog().indicators))
+                                      (i.name for i in default_catalog().indicators),
+                                      row_review)
     return {"file": REVIEW_FILE.as_posix(), "to_check": reviewed.to_check,
-            "decided": reviewed.decided}
+            "decided": reviewed.decided, "rows_to_check": reviewed.rows_to_check,
+            "rows_decided": reviewed.rows_decided}
 
 
 def write_outputs(out: Storage, facts: Mapping[str, Any], records: Sequence[FileRecord],
-                  manifest: Manifest, review: ReviewState) -> dict[str, Any]:
+                  manifest: Manifest, review: ReviewState,
+                  row_review: RowDecisions | None = None) -> dict[str, Any]:
     """Write the review workbook (local outputs), the run report and the history; the
     report."""
     data_version = manifest.meta.get("data_version")
-    review_section = _write_review(out, data_version, review)
+    review_section = _write_review(out, data_version, review, row_review or RowDecisions())
     report = build_report(facts, records, manifest, _output_data(out, data_version),
                           review_section)
     report["history"] = record_history(out, history_entry(report))

@@ -56,6 +56,9 @@ MANIFEST_SCHEMA = pa.schema(
         _f("missing_tool", pa.string(), "the program whose absence failed the file "
            "(extractors.tools.Tool: soffice, pdftoppm, tesseract, tesseract-langs), else empty;"
            " the file is read again once it is installed"),
+        _f("dropped_rows", pa.list_(pa.string()),
+           "row keys of the rows removed from its stored rows by the review's «удалить» "
+           "decisions (review/row_decisions.csv)"),
         *(_f(f"rows_{t}", pa.int64(), f"rows of the file in {t}") for t in TABLES),
         *(_f(f"parts_{t}", pa.list_(pa.string()),
              f"part files (relative to the output folder) holding its {t} rows")
@@ -94,6 +97,7 @@ class Entry:
     interpret_digest: str = ""
     names_digest: str = ""
     missing_tool: str = ""  # failed for want of this program; retried once it is installed
+    dropped_rows: frozenset[str] = frozenset()  # row keys the review's decisions dropped
 
     def all_parts(self) -> set[str]:
         return {p for ps in self.parts.values() for p in ps}
@@ -150,6 +154,7 @@ def _entry_from_row(row: Mapping[str, Any]) -> Entry:
         interpret_digest=row.get("interpret_digest") or "",
         names_digest=row.get("names_digest") or "",
         missing_tool=row.get("missing_tool") or "",
+        dropped_rows=frozenset(row.get("dropped_rows") or ()),
     )
 
 
@@ -225,6 +230,7 @@ def save_manifest(out: Out, manifest: Manifest) -> None:
         "interpret_digest": [e.interpret_digest for e in entries],
         "names_digest": [e.names_digest for e in entries],
         "missing_tool": [e.missing_tool for e in entries],
+        "dropped_rows": [sorted(e.dropped_rows) for e in entries],
     }
     for t in TABLES:
         cols[f"rows_{t}"] = [e.rows.get(t, 0) for e in entries]
@@ -259,21 +265,25 @@ class Plan:
     touched: tuple[SourceFile, ...]
     deleted: tuple[str, ...]
     renormalise: tuple[str, ...] = ()  # unchanged files whose names are matched again
+    row_decisions: tuple[str, ...] = ()  # unchanged files with more rows to drop (no reading)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {"unchanged": len(self.unchanged), "deleted": len(self.deleted),
                                "touched": len(self.touched)}
         if self.renormalise:
             out["renormalise"] = len(self.renormalise)
+        if self.row_decisions:
+            out["row_decisions"] = len(self.row_decisions)
         for reason in self.reasons.values():
             out[reason] = out.get(reason, 0) + 1
         return out
 
     def listing(self) -> list[tuple[str, str]]:
-        """(reason, path) of every file the run would touch: processed, re-normalised, or
-        deleted (its rows removed), in that order."""
+        """(reason, path) of every file the run would touch: processed, re-normalised, rows
+        dropped by the review, or deleted (its rows removed), in that order."""
         return ([(self.reasons[s.rel_path], s.rel_path) for s in self.to_process]
                 + [(Reason.RENORMALISE.value, rel) for rel in self.renormalise]
+                + [(Reason.ROW_DECISIONS.value, rel) for rel in self.row_decisions]
                 + [(Reason.DELETED.value, rel) for rel in self.deleted])
 
     def groups(self) -> dict[str, int]:
@@ -296,14 +306,18 @@ class Reason(StrEnum):
     RETRY = "retry"
     SAME_CONTENT = "same_content"  # shares its content with a file processed for a reason
     RENORMALISE = "renormalise"  # unchanged, its stored names matched again (no reading)
+    ROW_DECISIONS = "row_decisions"  # unchanged, rows the review drops removed (no reading)
+    RESTORE = "restore"  # a row the review had dropped is kept now: read again to restore it
     DELETED = "deleted"
 
 
 ToolCheck = Callable[[str], bool]
+DropSets = Mapping[str, frozenset[str]]  # doc_id -> keys of the rows the review drops
 
 
 def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, stamp: Stamp,
-            full: bool, retry_failed: bool, tool_available: ToolCheck | None) -> Reason | None:
+            full: bool, retry_failed: bool, tool_available: ToolCheck | None,
+            drops: DropSets) -> Reason | None:
     if entry is None:
         return Reason.NEW
     if entry.doc_id != src.doc_id:
@@ -322,26 +336,32 @@ def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, stamp: Sta
         return Reason.TOOL_AVAILABLE
     if retry_failed and entry.status == "failed":
         return Reason.RETRY
+    if not entry.dropped_rows <= drops.get(entry.doc_id, frozenset()):
+        return Reason.RESTORE
     return None
 
 
 def plan(manifest: Manifest, files: Iterable[SourceFile], stamp: Stamp, *,
          full: bool = False, retry_failed: bool = False,
-         tool_available: ToolCheck | None = None) -> Plan:
+         tool_available: ToolCheck | None = None, drops: DropSets | None = None) -> Plan:
     """Compare the files found with the manifest: new, changed, outdated (another pipeline
     version), vocabulary (other interpretation vocabularies), tool_available (failed for want
-    of a program that ``tool_available`` says is installed now), unchanged, deleted;
-    unchanged files matched with other overrides are to be re-normalised.
+    of a program that ``tool_available`` says is installed now), restore (the review keeps a
+    row it had dropped: ``drops`` no longer holds a key the entry's ``dropped_rows`` does),
+    unchanged, deleted; unchanged files matched with other overrides are to be
+    re-normalised, and those whose ``drops`` hold more keys get those rows dropped.
 
     Files with the same content (one doc_id) share their indicator, activity and finance rows,
     so when one of them is processed every other one present is processed with it.
     """
     files = list(files)
+    drops = drops or {}
     reasons: dict[str, str] = {}
     touched: list[SourceFile] = []
     for src in files:
         entry = manifest.entries.get(src.rel_path)
-        reason = _reason(entry, src, manifest, stamp, full, retry_failed, tool_available)
+        reason = _reason(entry, src, manifest, stamp, full, retry_failed, tool_available,
+                         drops)
         if reason is not None:
             reasons[src.rel_path] = reason.value
         elif entry is not None and (entry.size, entry.mtime) != (src.size, src.mtime):
@@ -351,12 +371,15 @@ def plan(manifest: Manifest, files: Iterable[SourceFile], stamp: Stamp, *,
         if src.rel_path not in reasons and src.doc_id in redo_ids:
             reasons[src.rel_path] = Reason.SAME_CONTENT.value
     current = {src.rel_path for src in files}
+    kept = [s.rel_path for s in files if s.rel_path not in reasons]
     return Plan(
         to_process=tuple(src for src in files if src.rel_path in reasons),
         reasons=reasons,
         unchanged=tuple(s.rel_path for s in files if s.rel_path not in reasons),
         touched=tuple(s for s in touched if s.rel_path not in reasons),
         deleted=tuple(sorted(p for p in manifest.entries if p not in current)),
-        renormalise=tuple(s.rel_path for s in files if s.rel_path not in reasons
-                          and manifest.entries[s.rel_path].names_digest != stamp.names_digest),
+        renormalise=tuple(rel for rel in kept
+                          if manifest.entries[rel].names_digest != stamp.names_digest),
+        row_decisions=tuple(rel for rel in kept if manifest.entries[rel].dropped_rows
+                            != drops.get(manifest.entries[rel].doc_id, frozenset())),
     )

@@ -1,4 +1,5 @@
-"""The human review loop of indicator names: after a run, the distinct names whose best
+"""The human review loop of indicator names (and, on a second sheet, of uncertain rows:
+``pipeline.batch.row_review``): after a run, the distinct names whose best
 catalog match is weak or ambiguous are written to ``<out>/review/indicators.xlsx`` with the
 file, locator and page where each was first met and the candidates the workers found; the
 analyst fills the decision column and the next plain run applies it (``pipeline.batch.decisions``).
@@ -14,6 +15,7 @@ decisions leaves the workbook as it is.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterable
@@ -26,6 +28,9 @@ import pyarrow.compute as pc
 
 from pipeline import __version__
 from pipeline.batch.decisions import ReviewState
+from pipeline.batch.row_decisions import RowDecisions
+from pipeline.batch.row_review import row_review_rows
+from pipeline.batch.row_sheet import RowState, add_row_sheet
 from pipeline.batch.write import read_part
 from pipeline.grammar.lemma import override_key
 from pipeline.load import part_files
@@ -115,35 +120,45 @@ def review_rows(out: Path, state: ReviewState | None = None,
 
 @dataclass(frozen=True, slots=True)
 class ReviewSummary:
-    """The review workbook written (or kept) and its counts, for the run report."""
+    """The review workbook written (or kept) and its counts, for the run report: names and
+    (sheet «Проверка строк») uncertain rows."""
 
     path: Path
     to_check: int
     decided: int
+    rows_to_check: int = 0
+    rows_decided: int = 0
 
 
 def write_indicator_review(out: Path, data_version: str | None = None,
                            state: ReviewState | None = None,
-                           catalog_names: Iterable[str] = ()) -> ReviewSummary:
-    """Write the review workbook, unless it was written for this ``data_version`` and these
-    decisions already."""
-    state = state or ReviewState()
+                           catalog_names: Iterable[str] = (),
+                           row_state: RowDecisions | None = None) -> ReviewSummary:
+    """Write the review workbook (names, then uncertain rows), unless it was written for this
+    ``data_version`` and these decisions already."""
+    state, row_state = state or ReviewState(), row_state or RowDecisions()
     path, stamp_path = out / REVIEW_FILE, out / STAMP_FILE
     stamp: dict[str, Any] = {"data_version": data_version, "pipeline_version": __version__,
-                             "decisions": state.digest}
+                             "decisions": state.digest, "row_decisions": row_state.digest}
     if data_version is not None and path.is_file() and stamp_path.is_file():
         try:
             last = json.loads(stamp_path.read_text(encoding="utf-8"))
             if {k: last.get(k) for k in stamp} == stamp:
                 log.info("indicator names for review: %s (unchanged)", path)
-                return ReviewSummary(path, int(last["to_check"]), int(last["decided"]))
+                return ReviewSummary(path, int(last["to_check"]), int(last["decided"]),
+                                     int(last["rows_to_check"]), int(last["rows_decided"]))
         except (OSError, ValueError, KeyError, TypeError):
             pass  # unreadable stamp: write the review again
     rows = review_rows(out, state)
-    write_review_book(rows, path, catalog_names)
+    sheet = row_review_rows(out, row_state, functools.partial(_source_paths, out))
+    write_review_book(rows, path, catalog_names, functools.partial(add_row_sheet, rows=sheet))
     decided = sum(1 for r in rows if r["reason"] == ReviewReason.DECIDED)
-    summary = ReviewSummary(path, len(rows) - decided, decided)
-    stamp.update(to_check=summary.to_check, decided=summary.decided)
+    rows_decided = sum(1 for r in sheet if r["state"] == RowState.DECIDED)
+    summary = ReviewSummary(path, len(rows) - decided, decided, len(sheet) - rows_decided,
+                            rows_decided)
+    stamp.update(to_check=summary.to_check, decided=summary.decided,
+                 rows_to_check=summary.rows_to_check, rows_decided=summary.rows_decided)
     stamp_path.write_text(json.dumps(stamp), encoding="utf-8")
-    log.info("indicator names for review: %d to check in %s", summary.to_check, path)
+    log.info("review: %d indicator name(s) and %d uncertain row(s) to check in %s",
+             summary.to_check, summary.rows_to_check, path)
     return summary

@@ -37,7 +37,7 @@ from pipeline.batch.config import (
 from pipeline.batch.decisions import ReviewState, with_decisions
 from pipeline.batch.discover import SourceFile, discover, stored_name
 from pipeline.batch.engines import make_engine
-from pipeline.batch.finish import read_review, write_outputs
+from pipeline.batch.finish import read_review, read_row_review, write_outputs
 from pipeline.batch.layout import migrate_layout
 from pipeline.batch.lock import output_lock, storage_lock
 from pipeline.batch.manifest import (
@@ -53,6 +53,7 @@ from pipeline.batch.manifest import (
 from pipeline.batch.progress import NullProgress, Progress
 from pipeline.batch.remote_input import RemoteInput, discover_remote, fetch_all, opened_input
 from pipeline.batch.report import FileRecord
+from pipeline.batch.row_decisions import ROW_DECISIONS_FILE, RowDecisions, load_row_decisions
 from pipeline.batch.storage import Storage, StorageError
 from pipeline.batch.workers import Limits, Task
 from pipeline.batch.write import list_parts, remove_part
@@ -136,7 +137,8 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
     with storage_lock(out, run_id), _input(cfg) as remote:
         review = read_review(out)
         spec = with_decisions(spec, review)
-        return _run_locked(cfg, out, remote, run_id, progress or NullProgress(), spec, review,
+        return _run_locked(cfg, out, remote, run_id, progress or NullProgress(), spec,
+                           (review, read_row_review(out)),
                            task or FileProcessor(FileSettings(
                                names=spec, limits=ExtractLimits(cfg.timeout_s, cfg.memory_mb))))
 
@@ -172,8 +174,10 @@ def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
     with _input(cfg) as remote:
         files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
+    drops = (RowDecisions(load_row_decisions(out.local / ROW_DECISIONS_FILE)).drops()
+             if out.local is not None else {})
     return plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
-                tool_available=functools.cache(tool_available)), skipped
+                tool_available=functools.cache(tool_available), drops=drops), skipped
 
 
 def _discover(cfg: RunConfig, manifest: Manifest, remote: RemoteInput | None
@@ -260,9 +264,21 @@ def _renormalise(committer: Committer, todo: Plan, spec: NamesSpec) -> float:
     return time.perf_counter() - t0
 
 
+def _drop_rows(committer: Committer, todo: Plan) -> float:
+    """Remove the rows the review drops from the stored rows of unchanged files; its
+    seconds."""
+    if not todo.row_decisions:
+        return 0.0
+    t0 = time.perf_counter()
+    log.info("the row decisions changed: removing the dropped rows of %d unchanged file(s) "
+             "without reading them", len(todo.row_decisions))
+    committer.drop_rows(todo.row_decisions)
+    return time.perf_counter() - t0
+
+
 def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id: str,
-                progress: Progress, spec: NamesSpec, review: ReviewState, task: Task
-                ) -> RunSummary:
+                progress: Progress, spec: NamesSpec,
+                reviews: tuple[ReviewState, RowDecisions], task: Task) -> RunSummary:
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
     reap_stale_conversions()  # left by runs that were killed
@@ -274,8 +290,11 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
     run_seq = manifest.run_seq + 1
     files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
+    review, row_review = reviews
+    drops = row_review.drops()
     todo = plan(manifest, files, stamp, full=cfg.full, retry_failed=cfg.retry_failed,
-                tool_available=functools.cache(tool_available))  # asked once a tool a run
+                tool_available=functools.cache(tool_available),  # asked once a tool a run
+                drops=drops)
     log.info("%d file(s) found: %s", len(files), todo.counts())
     if todo.counts().get(Reason.VOCABULARY):
         log.info("the interpretation vocabularies changed since %d file(s) were read: "
@@ -284,10 +303,14 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
         log.info("%d file(s) that failed for want of a converter are read again: it is "
                  "installed now", todo.counts()[Reason.TOOL_AVAILABLE])
         forget_checks()  # before workers fork: a check cached by an earlier run is stale
+    if todo.counts().get(Reason.RESTORE):
+        log.info("%d file(s) with rows the review no longer drops are read again to restore "
+                 "them", todo.counts()[Reason.RESTORE])
     if remote is not None:
         fetch_all(remote, todo.to_process)  # the extractors read local files
 
-    committer = Committer(out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every)
+    committer = Committer(out, manifest, run_seq, stamp, todo.groups(), cfg.commit_every,
+                          drops=drops)
     in_name = input_name(cfg)
     committer.set_meta(run_seq=str(run_seq), run_id=run_id, input=in_name,
                        pipeline_version=__version__, state="running")
@@ -298,9 +321,12 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
     committer.commit()
     discover_s = time.perf_counter() - t0
     renormalise_s = _renormalise(committer, todo, spec)
+    drop_s = _drop_rows(committer, todo)
     records, timings = _process(cfg, todo, committer, progress, task)
     if renormalise_s:
         timings["renormalise"] = renormalise_s
+    if drop_s:
+        timings["row_decisions"] = drop_s
     committer.set_meta(rebuild_before=None, state="complete")
     committer.commit()
     if records or committer.batches or not was_complete:  # else the manifest says it all
@@ -329,5 +355,6 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
         "process_files_per_s": (round(len(records) / timings["process"], 3)
                                 if timings.get("process") else None),
     }
-    summary.report = write_outputs(out, facts, records, committer.manifest, review)
+    summary.report = write_outputs(out, facts, records, committer.manifest, review,
+                                   row_review)
     return summary

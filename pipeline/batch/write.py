@@ -203,6 +203,33 @@ def rewrite_parts(out: Out, name: str, parts: Sequence[str], edit: RowsEdit,
     return mapping, n_rows
 
 
+RowsMask = Callable[[pa.Table], pa.Array | None]
+
+
+def drop_from_parts(out: Out, name: str, parts: Sequence[str], drop: RowsMask
+                    ) -> tuple[dict[str, str | None], dict[str, int]]:
+    """Each of ``parts`` where ``drop`` marks rows (True: drop; None: none) rewritten as a new
+    part of the same partition without them (None when no row is left); a part without such
+    rows stays as it is. One part in memory at a time. Returns ({old part: new part},
+    {doc_id: rows dropped})."""
+    mapping: dict[str, str | None] = {}
+    dropped: dict[str, int] = defaultdict(int)
+    for rel in parts:
+        table = read_stored_part(out, rel, name)
+        mask = drop(table)
+        if mask is None:
+            continue
+        for doc_id in table["doc_id"].filter(mask).to_pylist():
+            dropped[doc_id] += 1
+        kept = table.filter(pc.invert(mask))
+        target = None
+        if kept.num_rows:
+            target = f"{partition_dir(name, partition_of_part(rel))}/{part_name()}"
+            put_table(out, target, kept)
+        mapping[rel] = target
+    return mapping, dict(dropped)
+
+
 def part_size(out: Out, rel: str) -> int:
     """The size in bytes of a part."""
     return open_storage(out).size(rel)

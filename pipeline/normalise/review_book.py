@@ -12,7 +12,7 @@ import logging
 import os
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,25 +57,29 @@ class Filled:
     note: str
 
 
-def _text(value: object) -> str:
+def cell_str(value: object) -> str:
+    """A cell's value as text without the characters a workbook cannot hold ("" for none)."""
     return ILLEGAL_CHARACTERS_RE.sub("", str(value)) if value is not None else ""
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object) -> None:
+def put_cell(ws: Worksheet, row: int, col: int, value: object) -> None:
+    """Write a number as a number and anything else as text, never as a formula."""
     if value is None or value == "":
         return
     cell = ws.cell(row, col)
     if isinstance(value, int | float) and not isinstance(value, bool):
         cell.value = value
     else:
-        cell.value = _text(value)
+        cell.value = cell_str(value)
         cell.data_type = "s"  # text, even when it starts with '='
 
 
 def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
-                      catalog_names: Iterable[str] = ()) -> Path:
+                      catalog_names: Iterable[str] = (),
+                      more_sheets: Callable[[Workbook], None] | None = None) -> Path:
     """Write the rows (keys of ``COLUMNS``) to ``path`` atomically; a ``reason`` of
-    ``decided`` marks a decided row (shaded green)."""
+    ``decided`` marks a decided row (shaded green). ``more_sheets`` adds sheets after the
+    names' one (the uncertain rows, ``pipeline.batch.row_sheet``)."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -89,12 +93,14 @@ def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
             value = row.get(col.key)
             if col.key == "reason" and isinstance(value, str):
                 value = REASON_TEXT.get(value, value)
-            _put(ws, i, j, value)
+            put_cell(ws, i, j, value)
             ws.cell(i, j).alignment = WRAP
         decided = row.get("reason") == ReviewReason.DECIDED
         ws.cell(i, decision_col).fill = DECIDED_FILL if decided else DECISION_FILL
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+    if more_sheets is not None:
+        more_sheets(wb)
     _catalog_list(wb, ws, sorted(set(catalog_names)), decision_col, len(rows))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.xlsx")
@@ -114,7 +120,7 @@ def _catalog_list(wb: Workbook, ws: Worksheet, names: list[str], col: int, n_row
     cat = wb.create_sheet(CATALOG_SHEET)
     cat.column_dimensions["A"].width = 90
     for i, name in enumerate(names, 1):
-        _put(cat, i, 1, name)
+        put_cell(cat, i, 1, name)
     letter = get_column_letter(col)
     dv = DataValidation(type="list", formula1=f"'{CATALOG_SHEET}'!$A$1:$A${len(names)}",
                         allow_blank=True, showErrorMessage=True, errorStyle="warning",
@@ -138,11 +144,11 @@ def read_review_rows(path: Path) -> list[dict[str, str]]:
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
-        keys = [TITLES.get(_text(h).strip()) for h in next(rows, ())]
+        keys = [TITLES.get(cell_str(h).strip()) for h in next(rows, ())]
         if "raw_name" not in keys or "canonical" not in keys:
             raise ReviewBookError(str(path), "no columns «Название в документе» and "
                                   "«Решение (каноническое название)» in the first row")
-        return [{k: _text(v).strip() for k, v in zip(keys, values, strict=False) if k}
+        return [{k: cell_str(v).strip() for k, v in zip(keys, values, strict=False) if k}
                 for values in rows]
     finally:
         wb.close()

@@ -182,7 +182,7 @@ def test_a_decision_in_the_review_workbook_is_applied_and_kept(
         (name, target, REASON_TEXT[ReviewReason.DECIDED])]  # the decided row stays visible
     assert rows[0]["file"] == "report.docx"
     assert summary.report["review"] == {"file": "review/indicators.xlsx", "to_check": 0,
-                                        "decided": 1}
+                                        "decided": 1, "rows_to_check": 0, "rows_decided": 0}
     again = run(cfg)
     assert again.report["plan"].get("renormalise") is None  # applied once
     assert _indicators(out)[name]["indicator_canonical"] == target

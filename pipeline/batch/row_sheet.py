@@ -1,0 +1,127 @@
+"""The sheet «Проверка строк» of the review workbook: the indicator and finance rows whose
+``confidence`` is under the review threshold, each with its file, page, locator, table, name
+(``indicator_raw``; for a finance figure its ``source``), values and confidence, and a
+decision column with the drop-down «оставить» / «удалить» (``pipeline.batch.row_decisions``).
+
+Written like the names' sheet (``pipeline.normalise.review_book``): Russian headers, header
+row frozen, autofilter, every text a string and never a formula; read back by header text,
+so an analyst may reorder or add columns.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline.batch.row_decisions import Verdict
+from pipeline.normalise.review_book import (
+    DECIDED_FILL,
+    DECISION_FILL,
+    HEADER_FILL,
+    WRAP,
+    ReviewBookError,
+    cell_str,
+    put_cell,
+)
+
+ROW_SHEET = "Проверка строк"
+
+
+class RowState(StrEnum):
+    """Where a row of the sheet stands (column «Состояние»)."""
+
+    TO_CHECK = "проверить"
+    DECIDED = "решено"
+
+
+@dataclass(frozen=True, slots=True)
+class RowColumn:
+    """A column of the sheet: its key, its Russian header and width in Excel."""
+
+    key: str
+    title: str
+    width: float
+
+
+ROW_COLUMNS: tuple[RowColumn, ...] = (
+    RowColumn("file", "Файл", 36),
+    RowColumn("page", "Страница", 9),
+    RowColumn("locator", "Место (locator)", 18),
+    RowColumn("table", "Таблица", 11),
+    RowColumn("name", "Название (для финансов — источник)", 50),
+    RowColumn("year", "Год", 7),
+    RowColumn("planned", "План", 14),
+    RowColumn("actual", "Факт", 14),
+    RowColumn("unit", "Единица", 10),
+    RowColumn("confidence", "Уверенность", 11),
+    RowColumn("decision", "Решение (оставить / удалить)", 16),
+    RowColumn("note", "Примечание", 24),
+    RowColumn("state", "Состояние", 11),
+    RowColumn("doc_id", "Документ (doc_id)", 18),
+)
+ROW_TITLES = {c.title: c.key for c in ROW_COLUMNS}
+KEY_FIELDS = ("doc_id", "table", "locator", "year", "name")  # what the row key is made of
+
+
+def add_row_sheet(wb: Workbook, rows: Sequence[Mapping[str, object]]) -> None:
+    """Add the sheet of ``rows`` (keys of ``ROW_COLUMNS``) to ``wb``; a ``state`` of
+    «решено» shades the decision green."""
+    ws = wb.create_sheet(ROW_SHEET)
+    for j, col in enumerate(ROW_COLUMNS, 1):
+        cell = ws.cell(1, j, col.title)
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    decision_col = next(j for j, c in enumerate(ROW_COLUMNS, 1) if c.key == "decision")
+    for i, row in enumerate(rows, 2):
+        for j, col in enumerate(ROW_COLUMNS, 1):
+            put_cell(ws, i, j, row.get(col.key))
+            ws.cell(i, j).alignment = WRAP
+        decided = row.get("state") == RowState.DECIDED
+        ws.cell(i, decision_col).fill = DECIDED_FILL if decided else DECISION_FILL
+    ws.freeze_panes = "A2"
+    last = max(len(rows) + 1, 2)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(ROW_COLUMNS))}{last}"
+    letter = get_column_letter(decision_col)
+    dv = DataValidation(type="list", formula1=f'"{Verdict.KEEP},{Verdict.DROP}"',
+                        allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                        errorTitle="Неизвестное решение",
+                        error="Решение — «оставить» или «удалить».")
+    dv.add(f"{letter}2:{letter}{last + 500}")
+    ws.add_data_validation(dv)
+
+
+def read_row_sheet(path: Path) -> list[dict[str, str]]:
+    """Every row of the sheet «Проверка строк» of the workbook at ``path`` as texts by column
+    key; none when the workbook has no such sheet (one written before it existed).
+
+    Raises:
+        ReviewBookError: the file is not a readable workbook, or the sheet lacks a column
+            that identifies a row or the decision column.
+    """
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise ReviewBookError(str(path), f"not a readable workbook ({exc})") from None
+    try:
+        if ROW_SHEET not in wb.sheetnames:
+            return []
+        rows = wb[ROW_SHEET].iter_rows(values_only=True)
+        keys = [ROW_TITLES.get(cell_str(h).strip()) for h in next(rows, ())]
+        missing = [c.title for c in ROW_COLUMNS if c.key in (*KEY_FIELDS, "decision")
+                   and c.key not in keys]
+        if missing:
+            raise ReviewBookError(str(path), f"the sheet «{ROW_SHEET}» lacks the column(s) "
+                                  + ", ".join(f"«{t}»" for t in missing))
+        return [{k: cell_str(v).strip() for k, v in zip(keys, values, strict=False) if k}
+                for values in rows]
+    finally:
+        wb.close()
