@@ -31,6 +31,7 @@ from pipeline.interpret.values import (
     Value,
     find_values,
     is_no_value,
+    is_relative_target,
     parse_percent,
     parse_value,
     status_of,
@@ -99,6 +100,8 @@ def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
 
 def _values(text: str, k: int) -> list[Value | None]:
     """``k`` values out of one cell: one parse, or ``k`` values found in order."""
+    if is_relative_target(text):
+        return [Value(None, None, None, text)] * k  # a change, not a level: kept as text
     if k == 1:
         return [parse_value(text) if text.strip() else None]
     found = find_values(text)

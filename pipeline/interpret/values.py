@@ -19,6 +19,7 @@ __all__ = [
     "find_values",
     "is_no_value",
     "is_null_token",
+    "is_relative_target",
     "money_scale",
     "parse_date",
     "parse_money",
@@ -96,6 +97,18 @@ def parse_period(text: str | None, year: int | None = None
 def _no_value_re() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r['pattern']})" for r in read_rows("no_value.csv")),
                       re.IGNORECASE)
+
+
+@cache
+def _relative_re() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{r['pattern']})" for r in read_rows("relative_targets.csv")),
+                      re.IGNORECASE)
+
+
+def is_relative_target(text: str | None) -> bool:
+    """A cell whose figure is a change against another year (``снижение не менее чем на 5
+    п.п. к предыдущему году``), not the indicator's level: no value, the text is kept."""
+    return bool(text) and bool(_relative_re().search(" ".join((text or "").split())))
 
 
 def is_no_value(text: str | None) -> bool:

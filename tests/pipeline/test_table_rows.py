@@ -1,0 +1,71 @@
+"""Rules of the table reader over built passport grids: a base carried across stacked year
+blocks, a target stated as a change against the year before, a cancelled indicator."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.model import Document, Paragraph
+from pipeline.interpret import interpret
+from pipeline.interpret.values import is_no_value, is_relative_target
+from schemas.enums import Format
+from tests.pipeline.grids import grid_table
+
+HEAD = ["Показатели цели муниципальной программы, единицы измерения",
+        "Год разработки программы", "2015 год", "2016 год"]
+HEAD2 = ["Показатели цели муниципальной программы, единицы измерения", "", "2017 год",
+         "2018 год"]
+
+
+def _read(rows: list[list[str]]) -> list:
+    doc = Document("p.xlsx", Format.XLSX, (Paragraph("Паспорт муниципальной программы",
+                                                     "line 1", None), grid_table(rows)))
+    return interpret(doc).indicators
+
+
+def test_a_base_stated_in_the_first_year_block_is_kept_by_the_later_blocks() -> None:
+    rows = [HEAD, ["Доля расходов, сформированных в рамках программ, %", "77,3", "89", "90"],
+            HEAD2, ["Доля расходов, сформированных в рамках программ, %", "", "91", "92"]]
+    got = {r.year: (r.base_value, r.planned_value) for r in _read(rows)}
+    assert got == {2015: (77.3, 89.0), 2016: (77.3, 90.0), 2017: (77.3, 91.0),
+                   2018: (77.3, 92.0)}
+
+
+def test_a_base_that_differs_between_blocks_is_not_carried() -> None:
+    rows = [HEAD, ["Доля расходов, %", "77", "89", "90"],
+            HEAD2, ["Доля расходов, %", "", "91", "92"],
+            HEAD, ["Доля расходов, %", "60", "61", "62"]]
+    got = {(r.year, r.base_value) for r in _read(rows)}
+    assert (2017, None) in got
+
+
+def test_a_target_stated_as_a_change_keeps_its_text_and_no_value() -> None:
+    rows = [HEAD, ["Доля инженерных сетей, нуждающихся в замене, %", "92,3",
+                   "снижение не менее чем на 5 п.п. к предыдущему году", "90,8"]]
+    got = {r.year: (r.planned_value, r.planned_text, r.flags) for r in _read(rows)}
+    assert got == {
+        2015: (None, "снижение не менее чем на 5 п.п. к предыдущему году", ["value_unparsed"]),
+        2016: (90.8, "90,8", []),
+    }
+
+
+@pytest.mark.parametrize(("text", "relative"), [
+    ("снижение не менее чем на 5 п.п. к предыдущему году", True),
+    ("увеличение на 10%", True),
+    ("105% к уровню 2019 года", True),
+    ("не менее 5", False),
+    ("Рост", False),
+    ("2,5", False),
+])
+def test_relative_targets(text: str, relative: bool) -> None:
+    assert is_relative_target(text) is relative
+
+
+@pytest.mark.parametrize(("text", "none"), [
+    ("Показатель отменен с 2020 года", True),
+    ("показатель не используется", True),
+    ("-", True),
+    ("45", False),
+])
+def test_cells_that_say_there_is_no_target(text: str, none: bool) -> None:
+    assert is_no_value(text) is none
