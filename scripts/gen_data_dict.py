@@ -116,6 +116,52 @@ def flags_section() -> list[str]:
             "`error` and `warnings`.", ""]
 
 
+CONFIDENCE = """\
+## Confidence
+
+`indicators.confidence` and `finance.confidence` (0–1) say how sure the reading is of a row.
+Rows whose name is plainly not an indicator (a passport's field label such as «Сроки
+реализации …», a bare label «Показатель задачи 2:») are not written at all; the others get a
+confidence from general evidence (`pipeline/interpret/plausibility.py`, vocabulary
+`pipeline/vocab/indicator_names.csv`):
+
+* where the row was read: a table whose value columns the header types (0.9), a column of
+  states (0.8), a passport's list of targets (0.75), a sentence of prose (0.65); finance: a
+  table (0.9), a passport field (0.8), a budget sentence (0.7);
+* the name: a measurable quantity (доля, количество, численность, уровень … or a stated unit)
+  raises it; a name that states no measure, or of fewer than three words, lowers it;
+* the values: none parsed, a year where a quantity should be (2015 in «Сроки …»), a share
+  far over 100 % lower it; each consistency flag lowers it by 0.1; finance without a year or
+  a source lowers it.
+
+Rows under {threshold} are listed for an analyst on the sheet «Проверка строк» of
+`review/indicators.xlsx` (see *Row decisions*).
+
+**Calibration** — the share of indicator rows right in every scored field, per confidence
+band, on the documents with truth (`python ../shared/tools/calibration.py OUT TRUTH` after
+`natproj-extract extract TRUTH --out OUT --full`, on seeds, dev and the five real files with
+truth; measured 2026-12-07):
+
+{table}
+
+These are the layouts the reader was built on, so every band is right here; the shares on
+layouts never shown are not measured by this table (on the real documents without truth,
+{low} % of the rows fall under {threshold}). Read a row under {threshold} as "check it", one
+over 0.9 as "read from a typed table, with a measurable name and figures that fit it".
+"""
+CALIBRATION = [("0.5–0.6", 3, 3), ("0.6–0.7", 1, 1), ("0.7–0.8", 36, 36), ("0.8–0.9", 15, 15),
+               ("0.9–1.0", 625, 625)]
+LOW_SHARE = 1.1  # percent of the rows of the real corpus without truth under the threshold
+
+
+def confidence_section() -> list[str]:
+    """What the confidence column means and its measured calibration."""
+    rows = ["| band | rows | right in every field | share right |", "|---|---|---|---|"]
+    rows += [f"| {band} | {n} | {right} | {right / n:.2f} |" for band, n, right in CALIBRATION]
+    return [CONFIDENCE.format(threshold=REVIEW_THRESHOLD, table="\n".join(rows),
+                              low=LOW_SHARE)]
+
+
 def row_decisions_section() -> list[str]:
     """The analysts' keep/drop decisions on uncertain rows and the row key they are kept by."""
     names = ", ".join(f"`{c}` for {t}" for t, c in NAME_COLUMN.items())
@@ -163,6 +209,7 @@ def render() -> str:
     for name, schema in TABLES.items():
         lines += table_section(name, schema)
     lines += flags_section()
+    lines += confidence_section()
     lines += row_decisions_section()
     lines += [f"## The manifest: `{MANIFEST_NAME}`", "",
               "One row per input file seen, kept by the pipeline to make runs incremental. "
