@@ -326,7 +326,7 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
                 pending.states.append(row.get(state_col))
             continue
         if row.is_spanning() or not LETTER_RE.search(name_text):
-            parent = None if row.is_spanning() else parent
+            parent = None if row.is_spanning() and name_text.strip() else parent
             continue  # a section row, or a row of column numbers the header band did not end
         cell = parse_name_cell(name_text)
         if not cell.names:
