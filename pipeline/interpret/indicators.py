@@ -22,6 +22,7 @@ from pipeline.interpret.plausibility import (
     Origin,
     RowEvidence,
     ends_as_parent,
+    helper_attributes,
     is_indicator_name,
     is_qualified_part,
     name_kind,
@@ -179,9 +180,11 @@ def _no_values(row: DataRow, g: YearGroup, h: Header) -> bool:
 
 def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | None,
                     groups: list[YearGroup], project: str | None,
-                    evidence: RowEvidence, state_text: str | None = None) -> list[IndicatorRow]:
+                    evidence: RowEvidence, state_text: str | None = None,
+                    hints: tuple[Unit | None, str | None] = (None, None)) -> list[IndicatorRow]:
     """The rows of one table row; ``state_text`` is a state table's value text gathered over
-    the rows its name spans (``405`` then ``42,6%``: a count and its percent)."""
+    the rows its name spans (``405`` then ``42,6%``: a count and its percent); ``hints`` the
+    unit and comparator of a helper row under the name."""
     k = len(names)
     base_col, status_col, note_col = h.first("base_value"), h.first("status"), h.first("note")
     unit_col, activity_col = h.first("unit"), h.first("activity")
@@ -190,6 +193,7 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
     unit_text = row.get(unit_col) if unit_col is not None else ""
     # a unit stated in its column but outside the enum (час, кв. м) is 'other', not unknown
     stated_unit = (unit_of(unit_text) or Unit.OTHER) if LETTER_RE.search(unit_text) else None
+    stated_unit = stated_unit or hints[0]
     base = parse_value(row.get(base_col)).value if base_col is not None else None
     note_texts = _split_texts(row.get(note_col), k)
     status_texts = _split_texts(row.get(status_col), k) if status_col is not None else note_texts
@@ -210,7 +214,7 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
         for i, name in enumerate(names):
             status = status_of(status_texts[i]) if status_texts[i] else None
             reading = Reading(
-                planned=planned[i], actual=actual[i], base=base, pct=pcts[i],
+                planned=planned[i], actual=actual[i], base=base, pct=pcts[i], comparator=hints[1],
                 planned_text=_planned_text(row, g, h),
                 actual_text=(norm(actual_cell) or None if g.actual is not None else None))
             out.append(indicator_row(
@@ -258,6 +262,8 @@ class _Pending:
     child: bool = False  # named parent + child
     joined: bool = False  # a label or a broken name joined with the row(s) below
     states: list[str] = field(default_factory=list)  # a state table's value texts, in order
+    unit: Unit | None = None  # from a helper row under the name («%», «не менее, чел.»)
+    comparator: str | None = None
 
     def is_label(self) -> bool:
         return any(name_kind(n) == NameKind.LABEL_ONLY for n in self.names)
@@ -304,7 +310,7 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
         evidence = RowEvidence(origin, joined=p.joined or p.child)
         state = " / ".join(t for t in p.states if t) if state_col is not None else None
         out.extend(_indicator_rows(p.row, h, p.names, p.activity, groups, p.project, evidence,
-                                   state))
+                                   state, (p.unit, p.comparator)))
 
     for row in data_rows(table, h.n_rows):
         project = _project(row, h, carried)  # carries project cells down
@@ -315,6 +321,9 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
             pending = parent = None
             continue
         bare = bool(pending and name_text.strip() and not number and not _has_values(row, groups))
+        if pending and bare and (attrs := helper_attributes(name_text)) is not None:
+            pending.unit, pending.comparator = attrs  # «%», «не менее»: the name's attributes
+            continue
         # a state table's name wraps over rows that hold the rest of its value (the percent)
         wraps = state_col is not None and starts_lower(name_text)
         if pending and (bare or wraps) and (starts_lower(name_text) or pending.is_label() or (

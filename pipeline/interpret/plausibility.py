@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
 
+from pipeline.grammar.comparators import comparator_matches
 from pipeline.grammar.units import unit_at_start
 from pipeline.grammar.years import YEAR_ONLY_RE
 from pipeline.vocab import read_rows
@@ -134,6 +135,30 @@ def is_qualified_part(text: str) -> bool:
 def ends_as_parent(text: str) -> bool:
     """A name whose sub-rows follow (``…, в том числе:``)."""
     return _matches("parent_end", text)
+
+
+HELPER_PUNCT_RE = re.compile(r"[\s,;:()\[\]]+")
+
+
+def helper_attributes(text: str) -> tuple[Unit | None, str | None] | None:
+    """``(unit, comparator)`` of a row that holds only a unit and / or a comparator word under
+    a name (``%``, ``(чел.)``, ``не менее, %``): attributes of the row above, not a name; None
+    for any other text."""
+    t = " ".join(text.split())
+    if not t or len(t) > 30:
+        return None
+    found = comparator_matches(t)
+    comparator = found[0].comparator if found else None
+    rest = t
+    for m in sorted(found, key=lambda m: -m.start):
+        rest = rest[:m.start] + " " + rest[m.end:]
+    rest = HELPER_PUNCT_RE.sub(" ", rest).strip()
+    if not rest:
+        return (None, comparator) if comparator else None
+    unit = unit_at_start(rest)
+    if unit is None or len(rest.split()) > 3 or stated_unit(f"x, {rest}") is None:
+        return None
+    return unit, comparator
 
 
 def is_indicator_name(name: str) -> bool:

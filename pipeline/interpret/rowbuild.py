@@ -77,6 +77,7 @@ class Reading:
     planned_text: str | None = None
     actual_text: str | None = None
     comparator_ok: bool = True  # False where a «до» ends a range rather than bounds a target
+    comparator: str | None = None  # stated apart from the value (a helper row «не менее»)
 
 
 def indicator_row(name: str, year: int | None, reading: Reading, *,
@@ -88,6 +89,8 @@ def indicator_row(name: str, year: int | None, reading: Reading, *,
     p, a = reading.planned, reading.actual
     unit = resolve_unit(name, stated_unit, p, a)
     comparator = rank_comparator(name) or (p.comparator if p and reading.comparator_ok else None)
+    if comparator is None and p is not None and p.value is not None:
+        comparator = reading.comparator
     row = IndicatorRow(
         indicator_raw=name, year=year, base_value=reading.base,
         planned_value=p.value if p else None, planned_text=reading.planned_text,

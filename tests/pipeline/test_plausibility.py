@@ -175,7 +175,7 @@ def test_a_heading_under_a_band_ends_it_and_a_name_row_stays_out_of_the_next_ban
     got = {(r.indicator_raw[:16], r.year): (r.base_value, r.planned_value) for r in _read(rows)}
     assert got == {("Доля расходов, с", 2015): (77.0, 89.0),
                    ("Доля расходов, с", 2016): (77.0, 90.0),
-                   ("Доля расходов, с", 2017): (None, 91.0),
+                   ("Доля расходов, с", 2017): (77.0, 91.0),  # the base carried
                    ("Отношение объема", 2015): (42.0, 67.0),
                    ("Отношение объема", 2016): (42.0, 70.0)}
 

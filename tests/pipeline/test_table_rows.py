@@ -69,3 +69,32 @@ def test_relative_targets(text: str, relative: bool) -> None:
 ])
 def test_cells_that_say_there_is_no_target(text: str, none: bool) -> None:
     assert is_no_value(text) is none
+
+
+def test_a_helper_row_under_a_name_gives_its_unit_and_comparator() -> None:
+    """A row holding only a unit and a comparator word under the name is no name of its own:
+    it gives the row above its unit and comparator."""
+    rows = [HEAD, ["Количество участников мероприятий", "120", "130", "140"],
+            ["не менее, чел.", "", "", ""],
+            ["Удовлетворенность качеством услуг", "80", "82", "85"],
+            ["(%)", "", "", ""]]
+    got = {(r.indicator_raw, r.year): (r.unit, r.comparator) for r in _read(rows)}
+    assert got == {("Количество участников мероприятий", 2015): ("persons", ">="),
+                   ("Количество участников мероприятий", 2016): ("persons", ">="),
+                   ("Удовлетворенность качеством услуг", 2015): ("percent", None),
+                   ("Удовлетворенность качеством услуг", 2016): ("percent", None)}
+
+
+@pytest.mark.parametrize(("text", "attrs"), [
+    ("%", ("percent", None)),
+    ("не менее, %", ("percent", ">=")),
+    ("(чел.)", ("persons", None)),
+    ("не менее", (None, ">=")),
+    ("водопровод", None),
+    ("в том числе", None),
+])
+def test_helper_attributes(text: str, attrs: tuple | None) -> None:
+    from pipeline.interpret.plausibility import helper_attributes
+
+    got = helper_attributes(text)
+    assert (None if got is None else (got[0].value if got[0] else None, got[1])) == attrs
