@@ -99,6 +99,22 @@ def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
     return [YearGroup(c.year, c.index, None, None) for c in h.year_cols()]
 
 
+def base_column(h: Header) -> int | None:
+    """The base value's column: one the header names so, else a bare year left of the target
+    years whose columns are split into measures (``2016 | 2017: потребность | утверждено |
+    …``): the year before the programme, its value the base."""
+    if (col := h.first("base_value")) is not None:
+        return col
+    measured = [c for c in h.columns if c.role in ("planned", "need", "actual") and c.year]
+    bare = [c for c in h.columns if c.role == "year" and c.year]
+    if not measured or not bare:
+        return None
+    first = min(c.index for c in measured)
+    earliest = min(c.year or 0 for c in measured)
+    before = [c for c in bare if c.index < first and (c.year or 0) < earliest]
+    return before[-1].index if len(before) == 1 else None
+
+
 def _values(text: str, k: int) -> list[Value | None]:
     """``k`` values out of one cell: one parse, or ``k`` values found in order."""
     if is_relative_target(text):
@@ -186,7 +202,7 @@ def _indicator_rows(row: DataRow, h: Header, names: list[str], activity: str | N
     the rows its name spans (``405`` then ``42,6%``: a count and its percent); ``hints`` the
     unit and comparator of a helper row under the name."""
     k = len(names)
-    base_col, status_col, note_col = h.first("base_value"), h.first("status"), h.first("note")
+    base_col, status_col, note_col = base_column(h), h.first("status"), h.first("note")
     unit_col, activity_col = h.first("unit"), h.first("activity")
     if activity_col is not None and activity_col != name_column(h) and row.get(activity_col):
         activity = norm(row.get(activity_col))

@@ -98,3 +98,25 @@ def test_helper_attributes(text: str, attrs: tuple | None) -> None:
 
     got = helper_attributes(text)
     assert (None if got is None else (got[0].value if got[0] else None, got[1])) == attrs
+
+
+def test_a_bare_year_left_of_the_measured_target_years_is_the_base() -> None:
+    rows = [["Показатели цели муниципальной программы, единицы измерения", "2016", "2017 год", "",
+             "2018 год", ""],
+            ["", "", "в соответствии с потребностью", "в соответствии с утвержденным "
+             "финансированием", "в соответствии с потребностью", "в соответствии с утвержденным "
+             "финансированием"],
+            ["Доля отремонтированных домов, %", "14,4", "20", "18", "25", "22"]]
+    spans = {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2), (0, 4): (1, 2)}
+    doc = Document("p.xlsx", Format.XLSX, (Paragraph("Паспорт муниципальной программы",
+                                                     "line 1", None), grid_table(rows, spans)))
+    got = {r.year: r.base_value for r in interpret(doc).indicators}
+    assert got == {2017: 14.4, 2018: 14.4}
+
+
+def test_the_value_when_the_programme_was_drawn_up_is_the_base() -> None:
+    rows = [["Показатели цели", "Фактическое значение показателей на момент разработки "
+             "муниципальной программы", "2015", "2016"],
+            ["Доля вакантных должностей, замещенных из резерва, %", "60", "62", "64"]]
+    got = {(r.year, r.base_value, r.planned_value) for r in _read(rows)}
+    assert got == {(2015, 60.0, 62.0), (2016, 60.0, 64.0)}
