@@ -42,9 +42,12 @@ def source_of(text: str) -> FinanceSource | None:
 
 
 def is_finance_table(h: Header) -> bool:
+    """Money by year across the columns, one column a year: two columns of one year are split
+    by something this reader does not read (sources, measures), so the table is not one."""
     words = h.text.lower()
     money = FINANCE_TABLE_WORDS.search(words)
-    return bool(money) and bool(h.year_cols())
+    years = [c.year for c in h.year_cols()]
+    return bool(money) and bool(years) and len(years) == len(set(years))
 
 
 def finance_from_table(table: Table, h: Header) -> list[FinanceRow]:

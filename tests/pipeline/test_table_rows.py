@@ -120,3 +120,13 @@ def test_the_value_when_the_programme_was_drawn_up_is_the_base() -> None:
             ["Доля вакантных должностей, замещенных из резерва, %", "60", "62", "64"]]
     got = {(r.year, r.base_value, r.planned_value) for r in _read(rows)}
     assert got == {(2015, 60.0, 62.0), (2016, 60.0, 64.0)}
+
+
+def test_money_by_year_columns_split_by_source_is_not_read_as_one_figure_a_year() -> None:
+    """Two columns of one year under a money header (split by sources this reader does not
+    read) give no row rather than two figures for one (year, source)."""
+    rows = [["№ п/п", "Наименование", "2022 год", "", ""],
+            ["", "", "Итого", "Местный бюджет", "Безвозмездные поступления"],
+            ["", "ВСЕГО по муниципальной программе", "11205700,7", "2679243,5", "8526457,2"]]
+    doc = Document("b.xlsx", Format.XLSX, (grid_table(rows, {(0, 2): (1, 3)}),))
+    assert interpret(doc).finance == []
