@@ -199,7 +199,8 @@ def band_rows(grid: Cells, start: int,
         if n and fill is not None and (_is_section_row(fill[r])
                                        or _is_name_heading(grid[r], grid[start])):
             break
-        if not _is_header_row(grid[r]) and not (n and _wraps_header(grid[r - 1], grid[r])):
+        above = fill[r - 1] if fill is not None else grid[r - 1]  # a merged cell covers it
+        if not _is_header_row(grid[r]) and not (n and _wraps_header(above, grid[r])):
             break
         n += 1
     # trailing empty rows are not header

@@ -130,3 +130,23 @@ def test_money_by_year_columns_split_by_source_is_not_read_as_one_figure_a_year(
             ["", "ВСЕГО по муниципальной программе", "11205700,7", "2679243,5", "8526457,2"]]
     doc = Document("b.xlsx", Format.XLSX, (grid_table(rows, {(0, 2): (1, 3)}),))
     assert interpret(doc).finance == []
+
+
+def test_a_finance_matrix_whose_sources_sit_under_a_merged_cell() -> None:
+    """«Объем финансирования (тыс. рублей) | В том числе, за счет средств» over the sources
+    (lower case, under a merged cell) over «потребность | утверждено»: one row per year and
+    source, the approved figure × 1000, the total from the «Объем финансирования» column."""
+    rows = [["Объемы и источники финансирования программы (тыс. рублей)", "годы",
+             "Объем финансирования (тыс. рублей)", "", "В том числе, за счет средств", "", "", ""],
+            ["", "", "", "", "местный бюджет", "", "областной бюджет", ""],
+            ["", "", "потребность", "утверждено", "потребность", "утверждено", "потребность",
+             "утверждено"],
+            ["", "2017", "39722,3", "39722,1", "39000", "38000", "722,3", "1722,1"],
+            ["", "Итого", "39722,3", "39722,1", "39000", "38000", "722,3", "1722,1"]]
+    spans = {(0, 0): (5, 1), (0, 1): (3, 1), (0, 2): (2, 2), (0, 4): (1, 4), (1, 4): (1, 2),
+             (1, 6): (1, 2)}
+    doc = Document("p.xlsx", Format.XLSX, (Paragraph("Паспорт муниципальной программы",
+                                                     "line 1", None), grid_table(rows, spans)))
+    got = {(f.year, f.source): f.planned_rub for f in interpret(doc).finance}
+    assert got == {(2017, "total"): 39722100.0, (2017, "municipal"): 38000000.0,
+                   (2017, "regional"): 1722100.0}
