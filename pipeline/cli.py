@@ -32,6 +32,7 @@ from pipeline.batch.storage import is_url, out_location, storage_option
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.compact_cli import add_compact_parser
 from pipeline.exitcodes import ExitCode
+from pipeline.export_cli import add_export_parser
 
 ENV_PREFIX = "NATPROJ_"
 ENV_CONFIG = "NATPROJ_CONFIG"
@@ -223,6 +224,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
             ex.add_argument(*flags, type=_ARG_TYPES[opt.kind], help=opt.help,
                             choices=opt.choices or None, metavar=opt.metavar)
     add_compact_parser(sub)
+    add_export_parser(sub)
     return parser
 
 

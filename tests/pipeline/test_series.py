@@ -8,62 +8,25 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from docx import Document as Docx
-from openpyxl import Workbook
 
 import pipeline
 from pipeline.batch.run import RunConfig, run
 from pipeline.batch.series import DocInfo, Reading, name_key, series_rows
 from pipeline.load import read_series
-
-SHARE = "Доля детей в возрасте от 5 до 18 лет, охваченных дополнительным образованием"
-LESSONS = "Число участников открытых онлайн-уроков"
-PLACE = "Сысертский городской округ"
-
-
-def _passport(path: Path, date: str, share: list[float]) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["ПАСПОРТ муниципального проекта «Успех каждого ребенка» Сысертского городского "
-               "округа"])
-    ws.append([f"Утвержден постановлением администрации от {date} № 12"])
-    ws.append(["Наименование показателя", "Единица измерения", "Базовое значение",
-               *(str(y) for y in range(2019, 2025))])
-    ws.append([SHARE, "процент", 60, *share])
-    ws.append([LESSONS, "человек", 100, 200, 300, 400, 500, 600, 700])
-    wb.save(path)
-
-
-def _report(path: Path, year: int, date: str, share: tuple[str, str, str, str],
-            lessons: tuple[str, str]) -> None:
-    d = Docx()
-    d.add_paragraph("Отчет об исполнении плана мероприятий реализации национального проекта "
-                    f"«Образование» за {year} год")
-    d.add_paragraph("в Сысертском городском округе")
-    d.add_paragraph(f"от {date}")
-    rows = [["№", "Наименование показателя", "Единица измерения", f"План на {year} год",
-             f"Факт за {year} год", "Процент исполнения", "Статус"],
-            ["1", SHARE, "%", *share],
-            ["2", LESSONS, "человек", *lessons, "", ""]]
-    t = d.add_table(rows=len(rows), cols=len(rows[0]))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            t.cell(r, c).text = text
-    d.save(str(path))
+from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, passport, report
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     inp = tmp_path / "in"
     inp.mkdir()
-    _passport(inp / "passport.xlsx", "15.01.2019", [65, 70, 75, 78, 80, 82])
-    _report(inp / "report_2020.docx", 2020, "20.01.2021", ("70", "71", "", ""), ("300", "310"))
+    passport(inp / "passport.xlsx", "15.01.2019", [65, 70, 75, 78, 80, 82])
+    report(inp / "report_2020.docx", 2020, "20.01.2021", ("70", "71", "", ""), ("300", "310"))
     # the plan of 2021 (74) is not the passport's target (75)
-    _report(inp / "report_2021.docx", 2021, "25.01.2022", ("74", "76", "", ""), ("400", "390"))
+    report(inp / "report_2021.docx", 2021, "25.01.2022", ("74", "76", "", ""), ("400", "390"))
     # a later report of the same year states another fact
-    _report(inp / "report_2021_corrected.docx", 2021, "10.02.2022", ("74", "77", "", ""),
-            ("400", "390"))
+    report(inp / "report_2021_corrected.docx", 2021, "10.02.2022", ("74", "77", "", ""),
+           ("400", "390"))
     return inp
 
 
@@ -123,8 +86,8 @@ def test_a_passport_and_reports_make_one_story(folder: Path, tmp_path: Path) -> 
     assert (row["target_value"], row["actual_value"], list(row["flags"])) == (78, None, [])
 
     # an incremental run: a later passport changes the 2023 target, a report of 2022 comes
-    _passport(folder / "passport_2022.xlsx", "15.03.2022", [65, 70, 75, 78, 81, 82])
-    _report(folder / "report_2022.docx", 2022, "20.01.2023", ("78", "79", "101,3", "выполнено"),
+    passport(folder / "passport_2022.xlsx", "15.03.2022", [65, 70, 75, 78, 81, 82])
+    report(folder / "report_2022.docx", 2022, "20.01.2023", ("78", "79", "101,3", "выполнено"),
             ("500", "520"))
     summary = run(RunConfig(input=folder, out=out, workers=0))
     assert summary.processed == 2
