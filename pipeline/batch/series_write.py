@@ -10,7 +10,10 @@ reader sees the old file or the new one, never a half.
 Memory: the documents' few columns (one row per file), then one year at a time: the
 indicators are partitioned by year and a series row is of one year, so the rows of one
 ``year_part`` folder (with only the columns the series needs) and their series rows are all
-that is held; each year is written as a row group as it is built.
+that is held; each year is written as a row group as it is built. A year of more than
+``BUCKET_ROWS`` rows is read in several passes, each over the municipalities of one hash
+bucket (a series row is of one municipality), so about ``BUCKET_ROWS`` rows are held
+whatever the size of the output.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import logging
 import os
 import tempfile
 import uuid
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline import __version__
@@ -54,6 +59,7 @@ log = logging.getLogger(__name__)
 
 SERIES_DIR = "series"
 STAMP_KEY = b"series_stamp"
+BUCKET_ROWS = 50_000  # indicator rows held at once, about (a municipality is never split)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,19 +125,49 @@ def year_parts(ind_parts: list[str]) -> dict[str, list[str]]:
     return dict(sorted(by_year.items()))
 
 
-def series_tables(out: Out, docs: Mapping[str, DocInfo], ind_parts: list[str]
-                  ) -> Iterator[pa.Table]:
-    """The series rows one year at a time, as tables of the series schema."""
+def _readings(table: pa.Table) -> Iterator[Reading]:
+    """The readings of a table of ``READING_COLUMNS``, column by column (no row dicts)."""
+    columns = [table.column(c).to_pylist() for c in READING_COLUMNS]
+    for values in zip(*columns, strict=True):
+        fields = dict(zip(READING_COLUMNS, values, strict=True))
+        if fields["year"] is not None:
+            yield Reading(**fields)
+
+
+def buckets(docs: Mapping[str, DocInfo], n_rows: int, bucket_rows: int
+            ) -> list[pa.Array | None]:
+    """The doc_ids of each pass over a year holding ``n_rows`` rows: one pass (None: every
+    document) up to ``bucket_rows``, else the municipalities split by a stable hash so a
+    pass holds about ``bucket_rows`` rows (all the rows of a municipality in one pass)."""
+    n = max(1, -(-n_rows // bucket_rows))
+    if n == 1:
+        return [None]
+    ids: list[list[str]] = [[] for _ in range(n)]
+    for doc_id, d in docs.items():
+        ids[zlib.crc32((d.place or "").encode()) % n].append(doc_id)
+    return [pa.array(b, pa.string()) for b in ids]
+
+
+def series_tables(out: Out, docs: Mapping[str, DocInfo], ind_parts: list[str],
+                  bucket_rows: int = BUCKET_ROWS) -> Iterator[pa.Table]:
+    """The series rows one year at a time (a year of many rows in several passes, by
+    municipality), as tables of the series schema."""
     latest = latest_report_years(docs.values())
     schema = series_schema()
     for rels in year_parts(ind_parts).values():
-        readings = [Reading.of(row) for rel in rels
-                    for row in read_stored_part(out, rel, "indicators",
-                                                READING_COLUMNS).to_pylist()
-                    if row["year"] is not None]
-        rows = series_rows(readings, docs, latest)
-        if rows:
-            yield pa.Table.from_pylist(rows, schema=schema)
+        n_rows = sum(read_stored_part(out, rel, "indicators", ["doc_id"]).num_rows
+                     for rel in rels)
+        for ids in buckets(docs, n_rows, bucket_rows):
+            readings: list[Reading] = []
+            for rel in rels:
+                table = read_stored_part(out, rel, "indicators", READING_COLUMNS)
+                if ids is not None:
+                    table = table.filter(pc.is_in(table["doc_id"], value_set=ids))
+                readings.extend(_readings(table))
+            rows = series_rows(readings, docs, latest)
+            del readings
+            if rows:
+                yield pa.Table.from_pylist(rows, schema=schema)
 
 
 def write_series(out: Out, force: bool = False) -> SeriesResult:

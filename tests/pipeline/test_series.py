@@ -12,7 +12,10 @@ import pytest
 import pipeline
 from pipeline.batch.run import RunConfig, run
 from pipeline.batch.series import DocInfo, Reading, name_key, series_rows
-from pipeline.load import read_series
+from pipeline.batch.series_write import buckets, read_docs, series_tables
+from pipeline.batch.storage import open_storage
+from pipeline.batch.write import partition_dir, rows_to_table, save_atomic
+from pipeline.load import part_rels, read_series
 from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, passport, report
 
 
@@ -147,3 +150,32 @@ def test_rows_of_the_builder() -> None:
     assert (a["target_comparator"], a["flags"]) == ("<=", [])
     b = rows[1]  # an order's target, no report of B: nothing is missing
     assert (b["target_value"], b["actual_value"], b["flags"]) == (5.0, None, [])
+
+
+def test_a_year_of_many_rows_is_built_in_passes_with_the_same_rows(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    docs = [{"doc_id": f"d{i}", "doc_type": "execution_report" if i % 2 else "order",
+             "municipality": f"Город {i % 5}", "report_year": 2021, "status": "ok"}
+            for i in range(20)]
+    save_atomic(rows_to_table("documents", docs), out / partition_dir("documents", "2021")
+                / "part-a.parquet")
+    rows = [{"doc_id": f"d{i}", "indicator_raw": f"Показатель {k}", "year": 2021,
+             "planned_value": float(k + i % 2), "actual_value": float(i) if i % 2 else None,
+             "unit": "units", "confidence": 0.9} for i in range(20) for k in range(3)]
+    for n, half in enumerate((rows[:30], rows[30:])):
+        save_atomic(rows_to_table("indicators", half), out / partition_dir("indicators", "2021")
+                    / f"part-{n}.parquet")
+    storage = open_storage(out)
+    doc_parts, ind_parts = part_rels(storage, "documents"), part_rels(storage, "indicators")
+    infos = read_docs(storage, doc_parts)
+    assert len(buckets(infos, 60, 7)) == 9
+
+    def built(bucket_rows: int) -> list[dict[str, Any]]:
+        tables = list(series_tables(storage, infos, ind_parts, bucket_rows))
+        return sorted((r for t in tables for r in t.to_pylist()),
+                      key=lambda r: (r["municipality"], r["indicator_key"]))
+
+    one_pass = built(1000)
+    assert len(one_pass) == 15  # five towns, three indicators
+    assert built(7) == one_pass
+    assert all(r["flags"] == ["plan_differs_from_target", "facts_disagree"] for r in one_pass)
