@@ -1,9 +1,10 @@
 """Extraction pipeline for Russian municipal reports on the national projects.
 
-``load`` and ``connect`` read an output folder back; ``run(RunConfig(input, out, ...))``
-brings an output folder up to date (the Python API behind the command line, for schedulers
-and orchestrators), returning a ``RunSummary``. ``run``, ``RunConfig``, ``RunSummary`` and
-``RunError`` are imported on first use, so ``import pipeline`` stays light.
+``load`` and ``connect`` read an output folder back, ``series`` its series table;
+``run(RunConfig(input, out, ...))`` brings an output folder up to date (the Python API
+behind the command line, for schedulers and orchestrators), returning a ``RunSummary``.
+``run``, ``RunConfig``, ``RunSummary`` and ``RunError`` are imported on first use, so
+``import pipeline`` stays light.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.1.0"
 
 # after __version__: pipeline.batch.write reads it
-from pipeline.load import connect, hive_partitioning, load
+from pipeline.load import connect, hive_partitioning, load, series
 
 if TYPE_CHECKING:
     from pipeline.batch.run import RunConfig, RunError, RunSummary, run
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 _RUN_API = ("RunConfig", "RunError", "RunSummary", "run")
 
 __all__ = ["RunConfig", "RunError", "RunSummary", "__version__", "connect", "hive_partitioning",
-           "load", "run"]
+           "load", "run", "series"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
-"""Command line: ``natproj-extract extract INPUT --out OUT`` and ``natproj-extract compact
-OUT`` (or ``python -m pipeline``).
+"""Command line: ``natproj-extract extract INPUT --out OUT``, ``natproj-extract compact OUT``
+and ``natproj-extract export OUT --xlsx FILE`` (or ``python -m pipeline``).
 
 The options and their layering (command line > ``NATPROJ_*`` > ``--config`` TOML > defaults)
 are in ``pipeline.cli``; exit codes in ``pipeline.exitcodes.ExitCode``.
@@ -24,6 +24,7 @@ from pipeline.batch.storage import location
 from pipeline.cli import PROGRAM, CliSettings, ConfigError, build_parser, settings
 from pipeline.compact_cli import compact_main
 from pipeline.exitcodes import ExitCode
+from pipeline.export_cli import export_main
 from pipeline.logs import printable, setup_logging
 
 log = logging.getLogger("pipeline")
@@ -121,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "compact":
         setup_logging(json_lines=args.log_format == "json", quiet=args.quiet, verbose=False)
         return _guarded(lambda: compact_main(args))
+    if args.command == "export":
+        setup_logging(json_lines=args.log_format == "json", quiet=args.quiet, verbose=False)
+        return _guarded(lambda: export_main(args))
     try:
         opts = settings(args, os.environ)
     except (ConfigError, ValueError) as exc:

@@ -32,6 +32,7 @@ from pipeline.batch.storage import is_url, out_location, storage_option
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.compact_cli import add_compact_parser
 from pipeline.exitcodes import ExitCode
+from pipeline.export_cli import add_export_parser
 
 ENV_PREFIX = "NATPROJ_"
 ENV_CONFIG = "NATPROJ_CONFIG"
@@ -157,6 +158,8 @@ incremental runs:
 outputs:
   OUT/<table>/year_part=<year>/*.parquet for documents, indicators, activities, finance
   (rows without a year under year_part=__HIVE_DEFAULT_PARTITION__, read as null);
+  OUT/series/series.parquet, each indicator's target, plan and fact by municipality
+  and year (rebuilt at the end of a run; `export OUT --xlsx FILE` for Excel);
   OUT/{REPORT_JSON} and OUT/{REPORT_HTML} describe the last run. OUT may be a folder or an
   fsspec URL (s3://bucket/prefix, with the [s3] extra); the review workbook
   OUT/review/indicators.xlsx is written for a local folder only. INPUT may be a URL too
@@ -223,6 +226,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
             ex.add_argument(*flags, type=_ARG_TYPES[opt.kind], help=opt.help,
                             choices=opt.choices or None, metavar=opt.metavar)
     add_compact_parser(sub)
+    add_export_parser(sub)
     return parser
 
 

@@ -1,5 +1,5 @@
-"""The command line's exit codes (``extract`` and ``compact``), documented in the help's
-epilog and the README."""
+"""The command line's exit codes (``extract``, ``compact`` and ``export``), documented in the
+help's epilog and the README."""
 
 from __future__ import annotations
 

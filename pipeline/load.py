@@ -1,4 +1,5 @@
-"""Read an output folder: ``load(out)`` gives pandas DataFrames, ``connect(out)`` DuckDB views.
+"""Read an output folder: ``load(out)`` gives pandas DataFrames, ``connect(out)`` DuckDB views,
+``series(out)`` the series table (one indicator's story across documents).
 
 Both read the parts the manifest names, so they see the last committed state even while a
 run is writing; a folder without a manifest is read by listing its parts. To read a table's
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from pipeline.batch.manifest import load_manifest
-from pipeline.batch.storage import Storage, open_storage
+from pipeline.batch.storage import Storage, open_storage, read_parquet
 from pipeline.batch.write import PARTITION_KEY, SCHEMA_PART, list_parts, read_stored_part
 from schemas import TABLES
 
@@ -104,8 +105,31 @@ def load(out: Path | str | Storage, tables: Iterable[str] | None = None) -> dict
             for name in tables or TABLES}
 
 
+SERIES_FILE = "series/series.parquet"  # written by pipeline.batch.series_write
+
+
+def read_series(out: Path | str | Storage, columns: list[str] | None = None) -> pa.Table:
+    """The series table of ``out`` (``OUT/series/series.parquet``) as a pyarrow Table.
+
+    Raises:
+        FileNotFoundError: no run has written the series there.
+    """
+    storage = open_storage(out)
+    if not storage.exists(SERIES_FILE):
+        raise FileNotFoundError(f"{storage.url}/{SERIES_FILE}: no series (run the pipeline)")
+    return read_parquet(storage, SERIES_FILE, columns)
+
+
+def series(out: Path | str | Storage, columns: list[str] | None = None) -> pd.DataFrame:
+    """The series table of ``out`` as a pandas DataFrame (integer columns as nullable
+    ``Int32``): one row per municipality, indicator, unit and year with the target, plan,
+    fact, their sources and the check flags."""
+    return read_series(out, columns).to_pandas(types_mapper=_nullable_ints().get)
+
+
 def connect(out: Path | str, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with one view per table over the committed parts of ``out``.
+    """A DuckDB connection with one view per table over the committed parts of ``out``, and
+    a view ``series`` when the series is written.
 
     The views are a snapshot: after a later run, call ``connect`` again.
     """
@@ -119,4 +143,8 @@ def connect(out: Path | str, database: str = ":memory:") -> duckdb.DuckDBPyConne
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{listing}], "
                     "hive_partitioning = false, union_by_name = true)")
+    path = Path(out) / SERIES_FILE
+    if path.is_file():
+        quoted = "'" + str(path).replace("'", "''") + "'"
+        con.execute(f"CREATE OR REPLACE VIEW series AS SELECT * FROM read_parquet({quoted})")
     return con

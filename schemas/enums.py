@@ -81,3 +81,31 @@ FLAG_MEANINGS: dict[IndicatorFlag, str] = {
     IndicatorFlag.STATUS_CONFLICT: "the status says done, but the actual value misses the "
     "planned one (below it; above it when the comparator is <=)",
 }
+
+
+class ValueSource(StrEnum):
+    """Where a series value comes from: the document states it, or it is computed."""
+
+    STATED = "stated"
+    DERIVED = "derived"
+
+
+class SeriesFlag(StrEnum):
+    """Check flags of a row of the series (``series.flags``)."""
+
+    TARGET_CHANGED = "target_changed"
+    PLAN_DIFFERS_FROM_TARGET = "plan_differs_from_target"
+    FACTS_DISAGREE = "facts_disagree"
+    MISSING_FACT = "missing_fact"
+
+
+SERIES_FLAG_MEANINGS: dict[SeriesFlag, str] = {
+    SeriesFlag.TARGET_CHANGED: "passports or orders of different dates (or two such documents) "
+    "state different targets for the year; target_value is the latest one's",
+    SeriesFlag.PLAN_DIFFERS_FROM_TARGET: "the plan of the execution report differs from the "
+    "target of the passport",
+    SeriesFlag.FACTS_DISAGREE: "two execution reports state different actual values for the "
+    "year; actual_value is the latest report's",
+    SeriesFlag.MISSING_FACT: "the year has a target and lies before the latest report year of "
+    "the municipality, but no report states its actual value",
+}

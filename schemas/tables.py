@@ -125,3 +125,60 @@ TABLES: dict[str, pa.Schema] = {
     "activities": ACTIVITIES,
     "finance": FINANCE,
 }
+
+# The series is derived from the tables above at the end of a run (not from the input files):
+# it is not in TABLES (the manifest's tables), and it carries a version of its own.
+SERIES_VERSION = "1.0"
+
+SERIES = pa.schema(
+    [
+        _f("region", pa.string(), "subject of the Russian Federation (of the latest document)"),
+        _f("oktmo", pa.string(), "8-digit OKTMO code of the municipality when known"),
+        _f("municipality", pa.string(), "normalised municipality name (the row's key is the "
+           "oktmo where known, else this name)"),
+        _f("national_project", pa.string(), "canonical national project name"),
+        _f("federal_project", pa.string(), "canonical federal/regional project name"),
+        _f("indicator", pa.string(),
+           "display name: the canonical name when matched, else the latest name as written"),
+        _f("indicator_key", pa.string(),
+           "indicator_canonical when matched, else indicator_raw lower-cased, ё as е, "
+           "punctuation, footnote marks, territory and unit words removed, words lemmatised"),
+        _f("unit", pa.string(), "percent, persons, units, rub, rank, score, other"),
+        _f("year", pa.int32(), "the year of the values"),
+        _f("target_value", pa.float64(),
+           "target of the latest passport or order (by doc_date, then report_year)"),
+        _f("target_comparator", pa.string(), ">=, <=, = or null, of that target"),
+        _f("target_doc_id", pa.string(), "documents.doc_id of the target"),
+        _f("target_locator", pa.string(), "where in that document"),
+        _f("target_page", pa.int32(), "1-based page (PDF) of the target, or null"),
+        _f("planned_value", pa.float64(),
+           "plan stated by the report of the actual value, else by the latest report stating "
+           "one"),
+        _f("actual_value", pa.float64(),
+           "actual value of the latest execution report for the year that states one"),
+        _f("fact_doc_id", pa.string(),
+           "documents.doc_id of the actual value (the latest report when none states one)"),
+        _f("fact_locator", pa.string(), "where in that document"),
+        _f("fact_page", pa.int32(), "1-based page (PDF) of the fact, or null"),
+        _f("completion_pct", pa.float64(),
+           "percent of execution: as stated, else actual / planned * 100 (planned / actual "
+           "for a target to stay below)"),
+        _f("completion_source", pa.string(), "stated, derived; null without a percent"),
+        _f("status", pa.string(),
+           "done, in_progress, not_done, partially_done, postponed, cancelled, unknown: as "
+           "stated, else derived from the actual value against the plan (else the target) "
+           "and the comparator"),
+        _f("status_source", pa.string(), "stated, derived; null without a status"),
+        _f("n_documents", pa.int32(), "documents with an indicator row of the key"),
+        _f("doc_ids", pa.list_(pa.string()),
+           "those documents' doc_id, oldest first (by doc_date, then report_year)"),
+        _f("confidence", pa.float64(),
+           "the least confidence of the indicator rows the values come from"),
+        _f("flags", pa.list_(pa.string()),
+           "check flags: target_changed, plan_differs_from_target, facts_disagree, "
+           "missing_fact (see the series' check flags)"),
+    ],
+    metadata={"table": "series"},
+)
+
+DERIVED: dict[str, pa.Schema] = {"series": SERIES}

@@ -14,7 +14,16 @@ from typing import Any, TypeVar, cast
 
 import pyarrow as pa
 
-from schemas.enums import Comparator, DocStatus, DocType, FinanceSource, Format, Status, Unit
+from schemas.enums import (
+    Comparator,
+    DocStatus,
+    DocType,
+    FinanceSource,
+    Format,
+    Status,
+    Unit,
+    ValueSource,
+)
 from schemas.rows import AnyRow
 from schemas.tables import TABLES
 
@@ -27,6 +36,11 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("indicators", "comparator"): Comparator,
     ("activities", "status"): Status,
     ("finance", "source"): FinanceSource,
+    ("series", "unit"): Unit,
+    ("series", "target_comparator"): Comparator,
+    ("series", "completion_source"): ValueSource,
+    ("series", "status"): Status,
+    ("series", "status_source"): ValueSource,
 }
 
 

@@ -33,8 +33,14 @@ from pipeline.batch.write import (  # noqa: E402
     SCHEMA_PARTITION,
 )
 from pipeline.interpret.plausibility import REVIEW_THRESHOLD  # noqa: E402
-from schemas import SCHEMA_VERSION, TABLES  # noqa: E402
-from schemas.enums import FLAG_MEANINGS, FinanceSource, IndicatorFlag  # noqa: E402
+from schemas import SCHEMA_VERSION, SERIES, SERIES_VERSION, TABLES  # noqa: E402
+from schemas.enums import (  # noqa: E402
+    FLAG_MEANINGS,
+    SERIES_FLAG_MEANINGS,
+    FinanceSource,
+    IndicatorFlag,
+    SeriesFlag,
+)
 from schemas.validate import ENUM_COLUMNS  # noqa: E402
 
 log = logging.getLogger("gen_data_dict")
@@ -197,6 +203,42 @@ def table_section(name: str, schema: pa.Schema) -> list[str]:
     return [*lines, ""]
 
 
+SERIES_TEXT = f"""\
+## series
+
+One row per municipality, indicator, unit and year: the indicator's story across documents
+(series version {SERIES_VERSION}). Not read from the files but built from `documents` and
+`indicators` at the end of every run that changed them, whole, into one file
+`series/series.parquet` (no partitions: `pd.read_parquet("data/out/series")`, polars and
+DuckDB read it with no options; `pipeline.series("data/out")` gives it as a DataFrame and
+`pipeline.connect` as the view `series`).
+
+* **Key**: the municipality (its `oktmo` where known, else its name), `indicator_key`,
+  `unit` and `year`. `indicator_key` is the catalog name where the row was matched, else the
+  name as written, normalised (`pipeline.batch.series.name_key`).
+* **Target**: from passports and orders (`doc_type` `project_passport`, `order`), the latest
+  document stating one (by `doc_date`, then `report_year`).
+* **Plan and fact**: from the other documents (execution reports, notes, road maps), the
+  latest one stating an actual value for the year (by `report_year`, then `doc_date`), else
+  the latest stating anything; the plan is that report's, else the latest report's stating
+  one.
+* `completion_pct` and `status` are the report's where it states them (`stated`), else
+  computed from the actual value and the plan, or the target without a plan (`derived`).
+"""
+
+
+def series_section() -> list[str]:
+    """The series table: how it is built, its columns and its check flags."""
+    lines = [SERIES_TEXT, "| column | type | description | values |", "|---|---|---|---|"]
+    for f in SERIES:
+        lines.append(f"| `{f.name}` | {_type(f.type)} | {_description(f)} "
+                     f"| {_values('series', f.name)} |")
+    lines += ["", "Check flags (`series.flags`; an empty list means none):", "",
+              "| flag | meaning |", "|---|---|"]
+    lines += [f"| `{f.value}` | {SERIES_FLAG_MEANINGS[f]} |" for f in SeriesFlag]
+    return [*lines, ""]
+
+
 def render() -> str:
     """The whole of docs/DATA.md."""
     lines = [
@@ -208,6 +250,7 @@ def render() -> str:
     ]
     for name, schema in TABLES.items():
         lines += table_section(name, schema)
+    lines += series_section()
     lines += flags_section()
     lines += confidence_section()
     lines += row_decisions_section()

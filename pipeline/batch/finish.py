@@ -1,6 +1,7 @@
 """What a run writes besides the data, at its start and its end: the analysts' decisions read
 from the review workbook (on names, and on uncertain rows: ``review/row_decisions.csv``),
-then the review workbook, the run report and the run history.
+then the series (``series/series.parquet``, rebuilt when the data changed), the review
+workbook, the run report and the run history.
 
 The run report and history go through the output's storage, so they are written to a local
 folder and to an object store alike. The review workbook (``review/indicators.xlsx``) and its
@@ -37,6 +38,7 @@ from pipeline.batch.row_decisions import (
     save_row_decisions,
 )
 from pipeline.batch.row_sheet import read_row_sheet
+from pipeline.batch.series_write import write_series
 from pipeline.batch.storage import Storage, inside
 from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.review import DECISIONS_FILE, REVIEW_FILE
@@ -120,12 +122,14 @@ def _write_review(out: Storage, data_version: str | None, review: ReviewState,
 def write_outputs(out: Storage, facts: Mapping[str, Any], records: Sequence[FileRecord],
                   manifest: Manifest, review: ReviewState,
                   row_review: RowDecisions | None = None) -> dict[str, Any]:
-    """Write the review workbook (local outputs), the run report and the history; the
-    report."""
+    """Write the series, the review workbook (local outputs), the run report and the history;
+    the report."""
     data_version = manifest.meta.get("data_version")
+    series_section = write_series(out).section()
     review_section = _write_review(out, data_version, review, row_review or RowDecisions())
     report = build_report(facts, records, manifest, _output_data(out, data_version),
                           review_section)
+    report["series"] = series_section
     report["history"] = record_history(out, history_entry(report))
     write_report(out, report)
     return report

@@ -1,0 +1,64 @@
+"""Command line of ``natproj-extract export OUT --xlsx FILE | --csv DIR`` (its own subparser,
+like ``compact``; exit codes, logging and signals are those of ``pipeline.__main__``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline.batch.lock import RunError
+from pipeline.batch.storage import StorageError, open_storage, out_location, storage_option
+from pipeline.exitcodes import ExitCode
+from pipeline.export import export_csv, export_xlsx
+from pipeline.load import part_rels
+
+
+def add_export_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add the ``export`` subcommand to ``sub`` (an ``add_subparsers`` result)."""
+    ep = sub.add_parser(
+        "export", help="write an output's tables as an Excel workbook or CSV files",
+        description="Write the tables of OUT (documents, indicators, series, activities, "
+        "finance) for analysts: --xlsx one workbook with a sheet per table (Russian "
+        "headers, frozen header row, autofilter), --csv one CSV file per table (UTF-8 with "
+        "BOM, ';' separated, decimal commas) that a Russian Excel opens as it is. Reads the "
+        "last committed state; safe while a run writes.")
+    ep.add_argument("out", type=out_location, help="output of extract runs: a folder or an "
+                    "fsspec URL such as s3://bucket/prefix")
+    ep.add_argument("--xlsx", type=Path, metavar="FILE", help="the workbook to write")
+    ep.add_argument("--csv", type=Path, metavar="DIR", help="the folder of CSV files to write")
+    ep.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE",
+                    type=storage_option, help="option of the output's filesystem (repeatable)")
+    ep.add_argument("--log-format", choices=("text", "json"), default="text",
+                    help="text: plain lines; json: one JSON object a line (default: text)")
+    ep.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    return ep
+
+
+def export_main(args: argparse.Namespace) -> int:
+    """Run ``export`` from parsed arguments; the exit code.
+
+    Raises:
+        RunError: no output there.
+        ValueError: neither --xlsx nor --csv.
+    """
+    if args.xlsx is None and args.csv is None:
+        raise ValueError("export: pass --xlsx FILE, --csv DIR or both")
+    try:
+        out = open_storage(args.out, dict(args.storage_option))
+    except StorageError as exc:
+        raise RunError(str(exc)) from None
+    if not part_rels(out, "documents"):
+        raise RunError(f"{out.url} holds no output (run extract first)")
+    if args.xlsx is not None:
+        done = export_xlsx(out, args.xlsx)
+        sys.stdout.write(f"{args.xlsx}: {_counts(done.rows)}\n")
+    if args.csv is not None:
+        done = export_csv(out, args.csv)
+        sys.stdout.write(f"{args.csv}: {_counts(done.rows)}\n")
+    return ExitCode.OK
+
+
+def _counts(rows: dict[str, int]) -> str:
+    return ", ".join(f"{table} {n}" for table, n in rows.items())

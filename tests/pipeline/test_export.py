@@ -1,0 +1,120 @@
+"""``natproj-extract export OUT --xlsx FILE --csv DIR``: the workbook for analysts (sheets,
+Russian headers, typed cells, frozen header, autofilter, no formulas) and the CSV files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import export
+from pipeline.__main__ import main
+from pipeline.batch.run import RunConfig, run
+from pipeline.exitcodes import ExitCode
+from pipeline.export_headers import HEADERS, SHEETS, header
+from schemas import SERIES, TABLES
+from tests.pipeline.series_docs import SHARE, passport, report
+
+NAMES = ["Документы", "Показатели", "Ряды", "Мероприятия", "Финансы"]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("export")
+    inp = root / "in"
+    inp.mkdir()
+    passport(inp / "passport.xlsx", "15.01.2019", [65, 70, 75, 78, 80, 82])
+    # a file name that a spreadsheet would run as a formula
+    report(inp / "=HYPERLINK(1).docx", 2020, "20.01.2021", ("70", "71,5", "", ""),
+           ("300", "310"))
+    run(RunConfig(input=inp, out=root / "out", workers=0))
+    return root / "out"
+
+
+def test_every_column_has_a_russian_header() -> None:
+    assert [t for t, _ in SHEETS] == ["documents", "indicators", "series", "activities",
+                                      "finance"]
+    for table, schema in [*TABLES.items(), ("series", SERIES)]:
+        missing = [c for c in schema.names if header(table, c) == c]
+        assert not missing, (table, missing)
+    assert set(HEADERS) <= {t for t, _ in SHEETS}
+
+
+def test_the_workbook(out: Path, tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    assert main(["export", str(out), "--xlsx", str(path), "-q"]) == ExitCode.OK
+    wb = load_workbook(path)
+    assert wb.sheetnames == NAMES
+    for ws in wb:
+        assert ws.freeze_panes == "A2"
+        assert str(ws.auto_filter.ref).startswith("A1:")
+    docs = wb["Документы"]
+    head = [c.value for c in docs[1]]
+    assert head[:4] == ["ID документа", "Файл", "Формат", "Тип документа"]
+    assert docs.column_dimensions["E"].width == 60  # the title
+    by_file = {row[1]: row for row in docs.iter_rows(min_row=2, values_only=True)}
+    assert set(by_file) == {"passport.xlsx", "'=HYPERLINK(1).docx"}
+    assert docs.cell(2, 2).data_type == "s"
+    date_col = head.index("Дата документа") + 1
+    dates = [docs.cell(r, date_col) for r in (2, 3)]
+    assert all(c.is_date and c.number_format == export.DATE_FORMAT for c in dates)
+    assert {c.value for c in dates} == {dt.datetime(2019, 1, 15), dt.datetime(2021, 1, 20)}
+
+    series = wb["Ряды"]
+    head = [c.value for c in series[1]]
+    assert head[:3] == ["Субъект РФ", "ОКТМО", "Муниципальное образование"]
+    rows = [dict(zip(head, r, strict=True))
+            for r in series.iter_rows(min_row=2, values_only=True)]
+    row = next(r for r in rows if r["Показатель"] == SHARE and r["Год"] == 2020)
+    assert (row["Целевое значение"], row["План"], row["Факт"]) == (70, 70, 71.5)
+    fact_col = head.index("Факт") + 1
+    cell = next(c for c in series[f"{chr(64 + fact_col)}"] if c.value == 71.5)
+    assert cell.data_type == "n"
+    assert series.max_row == 13  # 12 rows: two indicators of six years
+
+
+def test_a_table_longer_than_a_sheet_goes_on(out: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export, "SHEET_ROWS", 5)
+    done = export.export_xlsx(out, tmp_path / "x.xlsx")
+    wb = load_workbook(tmp_path / "x.xlsx", read_only=True)
+    assert "Показатели (2)" in wb.sheetnames
+    assert "Ряды (3)" in wb.sheetnames  # 12 rows: 5, 5, 2
+    assert done.rows["series"] == 12
+
+
+def test_the_csv_files(out: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    assert main(["export", str(out), "--csv", str(folder), "-q"]) == ExitCode.OK
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{t}.csv" for t, _ in SHEETS)
+    raw = (folder / "series.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM tells Excel it is UTF-8
+    with (folder / "series.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0][:3] == ["Субъект РФ", "ОКТМО", "Муниципальное образование"]
+    head = rows[0]
+    row = next(dict(zip(head, r, strict=True)) for r in rows[1:]
+               if r[head.index("Показатель")] == SHARE and r[head.index("Год")] == "2020")
+    assert row["Факт"] == "71,5"  # a decimal comma
+    with (folder / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        docs = list(csv.DictReader(fh, delimiter=";"))
+    assert {d["Файл"] for d in docs} == {"passport.xlsx", "'=HYPERLINK(1).docx"}
+    assert {d["Дата документа"] for d in docs} == {"15.01.2019", "20.01.2021"}
+
+
+def test_export_needs_a_target_and_an_output(tmp_path: Path) -> None:
+    assert main(["export", str(tmp_path), "-q"]) == ExitCode.CANNOT_RUN
+    assert main(["export", str(tmp_path / "none"), "--xlsx", str(tmp_path / "x.xlsx"),
+                 "-q"]) == ExitCode.CANNOT_RUN
+
+
+@pytest.mark.parametrize(("text", "safe"), [
+    ("=1+1", "'=1+1"), ("+7 999", "'+7 999"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("Доля", "Доля"), ("", ""),
+])
+def test_safe_text(text: str, safe: str) -> None:
+    assert export.safe_text(text) == safe
