@@ -10,26 +10,14 @@ from typing import Any
 
 from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import metadata as md
-from pipeline.interpret.activities import activities_from_table, is_activity_table
 from pipeline.interpret.blocks import analysed_blocks
-from pipeline.interpret.budget import budget_from_table, is_budget_table
-from pipeline.interpret.finance import (
-    finance_from_sentences,
-    finance_from_table,
-    finance_from_year_rows,
-    is_finance_table,
-    is_year_rows_finance,
-)
+from pipeline.interpret.finance import finance_from_sentences
 from pipeline.interpret.headers import Header
-from pipeline.interpret.indicators import (
-    TableContext,
-    indicators_from_table,
-    is_indicator_table,
-    table_projects,
-)
+from pipeline.interpret.indicators import TableContext, table_projects
 from pipeline.interpret.passport_fields import line_fields, table_fields
 from pipeline.interpret.passport_finance import finance_from_fields, is_finance_key
 from pipeline.interpret.passport_targets import is_targets_key, targets_from_fields
+from pipeline.interpret.plan import Context, Gives, plan_table, table_rows
 from pipeline.interpret.plausibility import Origin
 from pipeline.interpret.prose import indicators_from_prose
 from pipeline.interpret.rowbuild import carry_bases, finance_row
@@ -70,30 +58,28 @@ def _sentences(paragraphs: list[tuple[str, str, int | None]]) -> list[tuple[str,
 
 
 def _read_tables(tables: list[tuple[Table, Header]], result: Reading,
-                 ctx: TableContext, year: int | None) -> bool:
-    """Rows of every table block by what its columns mean; True when a table states money
-    (then budget sentences in the prose are not read again)."""
-    has_finance_table = False
+                 ctx: Context) -> bool:
+    """Rows of every table block by what its value columns measure (``plan.py``); True when a
+    table states money (then budget sentences in the prose are not read again)."""
+    states_money = False
     for block, h in tables:
-        has_finance_table |= is_finance_table(h)
+        plan = plan_table(h)
         if block.n_rows < 2 and not (h.roles and not h.n_rows):  # one row continuing a table
+            states_money |= plan.money_header
             continue
-        if is_budget_table(h):  # money per item: before plan / fact tables of values
-            has_finance_table = True
-            result.finance.extend(budget_from_table(block, h, year))
-        elif is_indicator_table(h):
-            result.indicators.extend(indicators_from_table(block, h, ctx))
+        states_money |= plan.states_money
+        for row in table_rows(block, plan, ctx):
+            if isinstance(row, IndicatorRow):
+                result.indicators.append(row)
+            elif isinstance(row, ActivityRow):
+                result.activities.append(row)
+            else:
+                result.finance.append(row)
+        if plan.gives == Gives.QUANTITIES:
             for role, name in table_projects(block, h).items():
                 result.stated.setdefault(role, name)
-        elif is_activity_table(h):
-            result.activities.extend(activities_from_table(block, h))
-        elif is_finance_table(h):
-            result.finance.extend(finance_from_table(block, h))
-        elif is_year_rows_finance(h):
-            has_finance_table = True
-            result.finance.extend(finance_from_year_rows(block, h))
         block.forget_views()
-    return has_finance_table
+    return states_money
 
 
 def interpret(doc: Document) -> Reading:
@@ -115,8 +101,9 @@ def interpret(doc: Document) -> Reading:
         lead_text="\n".join(lead.lines + list(lead.kv.values())),
         wider_text="\n".join(lead.all_lines[:60]), full_text=lead.full_text,
     )
-    ctx = TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None)
-    has_finance_table = _read_tables(tables, result, ctx, year)
+    ctx = Context(TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None),
+                  report_year=year)
+    has_finance_table = _read_tables(tables, result, ctx)
     result.indicators[:] = carry_bases(result.indicators)
     result.finance[:] = [finance_row(r, Origin.TABLE) for r in result.finance]
     paragraphs = _paragraphs(doc)
