@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.batch.row_decisions import Verdict
+from pipeline.normalise.review import Column
 from pipeline.normalise.review_book import (
     DECIDED_FILL,
     DECISION_FILL,
@@ -43,30 +43,21 @@ class RowState(StrEnum):
     DECIDED = "решено"
 
 
-@dataclass(frozen=True, slots=True)
-class RowColumn:
-    """A column of the sheet: its key, its Russian header and width in Excel."""
-
-    key: str
-    title: str
-    width: float
-
-
-ROW_COLUMNS: tuple[RowColumn, ...] = (
-    RowColumn("file", "Файл", 36),
-    RowColumn("page", "Страница", 9),
-    RowColumn("locator", "Место (locator)", 18),
-    RowColumn("table", "Таблица", 11),
-    RowColumn("name", "Название (для финансов — источник)", 50),
-    RowColumn("year", "Год", 7),
-    RowColumn("planned", "План", 14),
-    RowColumn("actual", "Факт", 14),
-    RowColumn("unit", "Единица", 10),
-    RowColumn("confidence", "Уверенность", 11),
-    RowColumn("decision", "Решение (оставить / удалить)", 16),
-    RowColumn("note", "Примечание", 24),
-    RowColumn("state", "Состояние", 11),
-    RowColumn("doc_id", "Документ (doc_id)", 18),
+ROW_COLUMNS: tuple[Column, ...] = (
+    Column("file", "Файл", 36),
+    Column("page", "Страница", 9),
+    Column("locator", "Место (locator)", 18),
+    Column("table", "Таблица", 11),
+    Column("name", "Название (для финансов — источник)", 50),
+    Column("year", "Год", 7),
+    Column("planned", "План", 14),
+    Column("actual", "Факт", 14),
+    Column("unit", "Единица", 10),
+    Column("confidence", "Уверенность", 11),
+    Column("decision", "Решение (оставить / удалить)", 16),
+    Column("note", "Примечание", 24),
+    Column("state", "Состояние", 11),
+    Column("doc_id", "Документ (doc_id)", 18),
 )
 ROW_TITLES = {c.title: c.key for c in ROW_COLUMNS}
 KEY_FIELDS = ("doc_id", "table", "locator", "year", "name")  # what the row key is made of
