@@ -24,7 +24,6 @@ from pipeline.interpret.unwrap import unwrap
 RowCells = Sequence[str | None]  # one row of a grid (``Table.grid``)
 Cells = Sequence[RowCells]
 MAX_HEADER_ROWS = 5
-DATED = {"planned": "end", "actual": "actual_date"}  # plan / fact under a deadline header
 MAX_SUBHEADER_ROWS = 2  # word-only rows between a header band and its row of column numbers
 MAX_CAPTION_ROWS = 10  # title rows a sheet may put above its header (Сведения / за 2017 год)
 NAME_ROLES = ("indicator", "activity", "task_result", "result_name")  # names, in priority
@@ -69,6 +68,12 @@ class HeaderRole(StrEnum):
     YEAR = "year"  # a bare year over a column (not in the vocabulary: read by YEAR_ONLY_RE)
 
 
+# plan / fact under a deadline header are dates: the deadline and the date it was met
+DATED = {HeaderRole.PLANNED: HeaderRole.END, HeaderRole.ACTUAL: HeaderRole.ACTUAL_DATE}
+DATE_ROLES = frozenset({HeaderRole.PERIOD, HeaderRole.START, HeaderRole.END})
+PLAN_FACT = frozenset({HeaderRole.PLANNED, HeaderRole.ACTUAL})
+
+
 @dataclass(frozen=True, slots=True)
 class Role:
     role: HeaderRole
@@ -96,7 +101,7 @@ def norm(text: str | None) -> str:
 
 
 @lru_cache(maxsize=TEXT_CACHE)
-def role_of(text: str | None) -> str | None:
+def role_of(text: str | None) -> HeaderRole | None:
     """The role a header text names, or None."""
     t = norm(text).lower()
     if not t:
@@ -110,7 +115,7 @@ def role_of(text: str | None) -> str | None:
 @dataclass(frozen=True, slots=True)
 class Column:
     index: int
-    role: str | None
+    role: HeaderRole | None
     year: int | None
     texts: tuple[str, ...]
 
@@ -264,24 +269,24 @@ def _numbered_end(grid: Cells, end: int) -> tuple[int, int]:
 
 
 def column_of(texts: list[str], index: int) -> Column:
-    role: str | None = None
+    role: HeaderRole | None = None
     year: int | None = None
     for t in reversed(texts):
-        if YEAR_ONLY_RE.match(t):
-            year = year or int(YEAR_ONLY_RE.match(t).group(1))  # type: ignore[union-attr]
-            role = role or "year"
+        if m := YEAR_ONLY_RE.match(t):
+            year = year or int(m.group(1))
+            role = role or HeaderRole.YEAR
             continue
         r = role_of(t)
-        if role is None or (role == "year" and r in {"planned", "actual"}):
+        if role is None or (role == HeaderRole.YEAR and r in PLAN_FACT):
             role = r if r else role
-        if year is None and (m := YEAR_RE.search(t)) and r not in {"period", "start", "end"}:
+        if year is None and (m := YEAR_RE.search(t)) and r not in DATE_ROLES:
             year = int(m.group(1))
     if role == HeaderRole.STATE and (upper := [r for t in texts if (r := role_of(t))
                                                and r != HeaderRole.STATE]):
         role = upper[-1]  # «Значение» under «Базовое значение»: a weak word, the upper names it
-    if role == "year" and any(role_of(t) == "base_value" for t in texts):
-        role = "base_value"
-    if role in DATED and any(role_of(t) in {"period", "start", "end"} for t in texts):
+    if role == HeaderRole.YEAR and any(role_of(t) == HeaderRole.BASE_VALUE for t in texts):
+        role = HeaderRole.BASE_VALUE
+    if role in DATED and any(role_of(t) in DATE_ROLES for t in texts):
         role = DATED[role]  # 'Срок реализации' over 'план | факт': dates, not values
     return Column(index, role, year, tuple(texts))
 
