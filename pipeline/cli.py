@@ -32,6 +32,7 @@ from pipeline.batch.storage import is_url, out_location, storage_option
 from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.compact_cli import add_compact_parser
 from pipeline.exitcodes import ExitCode
+from pipeline.verify_cli import add_verify_parser
 
 ENV_PREFIX = "NATPROJ_"
 ENV_CONFIG = "NATPROJ_CONFIG"
@@ -131,8 +132,8 @@ OPTIONS = (
     Option("verbose", Kind.FLAG, False, "log debug detail, other libraries' included",
            short="-v"),
     Option("dry-run", Kind.FLAG, False, "list what a run would process and why (new, changed, "
-           "outdated, vocabulary, tool_available, retry, full, same_content, restore, renormalise, "
-           "row_decisions, deleted) and write nothing", layered=False),
+           "outdated, damaged, vocabulary, tool_available, retry, full, same_content, restore, "
+           "renormalise, row_decisions, deleted) and write nothing", layered=False),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 
@@ -162,7 +163,8 @@ outputs:
   OUT/review/indicators.xlsx is written for a local folder only. INPUT may be a URL too
   (the same --storage-option apply); its objects are downloaded to a temporary folder.
   Small parts are merged at the end of a run (--compact-threshold) or by
-  `compact OUT`.
+  `compact OUT`; `verify OUT` checks every part (exit 1: damaged parts, listed). A damaged
+  part is moved to OUT/_damaged/ and its files are read again (plan reason damaged).
 
 exit codes:
   {ExitCode.OK:<4} the run finished and every file it processed is ok or partial
@@ -223,6 +225,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
             ex.add_argument(*flags, type=_ARG_TYPES[opt.kind], help=opt.help,
                             choices=opt.choices or None, metavar=opt.metavar)
     add_compact_parser(sub)
+    add_verify_parser(sub)
     return parser
 
 

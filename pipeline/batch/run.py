@@ -34,6 +34,7 @@ from pipeline.batch.config import (
     names_spec,
     open_output,
 )
+from pipeline.batch.damage import find_damaged, marked, set_aside_damaged
 from pipeline.batch.decisions import ReviewState, with_decisions
 from pipeline.batch.discover import SourceFile, discover, stored_name
 from pipeline.batch.engines import make_engine
@@ -171,6 +172,7 @@ def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
                 raise RunError(str(exc)) from None
         if manifest.exists and manifest.meta.get("schema_version") != SCHEMA_VERSION:
             manifest = Manifest()  # rebuilt from scratch: every file is new
+        manifest.entries = marked(manifest, find_damaged(out, manifest))
     with _input(cfg) as remote:
         files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
@@ -286,6 +288,7 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
     was_complete = (manifest.meta.get("state") == "complete"
                     and "rebuild_before" not in manifest.meta and not cfg.full)
     recover(out, manifest)
+    manifest, damaged = set_aside_damaged(out, manifest)
     manifest = migrate_layout(out, manifest)
     run_seq = manifest.run_seq + 1
     files, skipped = _discover(cfg, manifest, remote)
@@ -351,6 +354,8 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
         "input": in_name, "out": stored_name(str(out.local.resolve()) if out.local else out.url),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
         "batches": committer.batches, "data_version": data_version,
+        "damaged_parts": [{"part": d.rel, "reason": d.reason, "files": len(d.files)}
+                          for d in damaged],
         "timings": {k: round(v, 3) for k, v in {"discover": discover_s, **timings}.items()},
         "process_files_per_s": (round(len(records) / timings["process"], 3)
                                 if timings.get("process") else None),

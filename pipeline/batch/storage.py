@@ -104,12 +104,31 @@ class Storage(Protocol):
     def delete(self, rel: str) -> None:
         """Remove ``rel`` (missing is fine)."""
 
+    def move(self, rel: str, target: str) -> None:
+        """Rename ``rel`` to ``target`` (both inside the output; folders created)."""
+
 
 def read_parquet(storage: Storage, rel: str, columns: list[str] | None = None) -> pa.Table:
     """A Parquet object read whole (``ParquetFile``: see ``pipeline.batch.write.read_part``)."""
     if isinstance(storage, LocalStorage):
         return pq.ParquetFile(storage.path(rel)).read(columns=columns)
     return pq.ParquetFile(pa.BufferReader(storage.read_bytes(rel))).read(columns=columns)
+
+
+def parquet_rows(storage: Storage, rel: str) -> int:
+    """The row count a Parquet object's footer records, reading the footer only (a range
+    read on an object store), not the data.
+
+    Raises:
+        FileNotFoundError: there is no such object.
+        OSError, pyarrow.ArrowException: the footer is unreadable (not Parquet, truncated).
+    """
+    if isinstance(storage, LocalStorage):
+        return int(pq.read_metadata(storage.path(rel)).num_rows)
+    if isinstance(storage, FsspecStorage):
+        with storage.fs.open(storage.key(rel), "rb") as fh:
+            return int(pq.read_metadata(fh).num_rows)
+    return int(pq.read_metadata(pa.BufferReader(storage.read_bytes(rel))).num_rows)
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -183,6 +202,11 @@ class LocalStorage:
     def delete(self, rel: str) -> None:
         self.path(rel).unlink(missing_ok=True)
 
+    def move(self, rel: str, target: str) -> None:
+        dest = self.path(target)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.path(rel), dest)
+
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -213,6 +237,10 @@ class FsspecStorage:
     def _path(self, rel: str) -> str:
         return f"{self.root}/{rel}" if rel else self.root
 
+    def key(self, rel: str) -> str:
+        """The filesystem path of ``rel`` (``bucket/prefix/rel``)."""
+        return self._path(rel)
+
     def list(self, prefix: str) -> list[str]:
         self.fs.invalidate_cache()  # another process may have written since
         base = self._path(prefix).rstrip("/")
@@ -240,6 +268,10 @@ class FsspecStorage:
     def delete(self, rel: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm_file(self._path(rel))
+
+    def move(self, rel: str, target: str) -> None:
+        self.fs.copy(self._path(rel), self._path(target))  # a server-side copy, then
+        self.delete(rel)
 
     def create_exclusive(self, rel: str, data: bytes) -> bool | None:
         """Create ``rel`` only if it does not exist: True when created, False when it
