@@ -242,10 +242,14 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
             engine.run(readable, on_result)
             timings.update(warm_up=t2 - t1, process=time.perf_counter() - t2)
     except BaseException:
-        dropped = committer.abandon_incomplete()
-        committer.commit()
-        log.warning("run interrupted: %d processed file(s) committed, %d left for the next "
-                    "run", len(records) - dropped, len(todo.to_process) - len(records) + dropped)
+        committer.abandon_incomplete()
+        try:
+            committer.commit()
+        except OSError as exc:  # the disk or store that stopped the run, most likely
+            log.warning("the last results could not be committed: %s", exc)
+        done = committer.committed_files()  # what the manifest holds, not what was sent
+        log.warning("run interrupted: %d file(s) of this run committed, %d left for the next "
+                    "run", done, len(todo.to_process) - done)
         raise
     finally:
         progress.close()
