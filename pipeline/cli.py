@@ -170,11 +170,13 @@ exit codes:
   {ExitCode.OK:<4} the run finished and every file it processed is ok or partial
   {ExitCode.FILES_FAILED:<4} the run finished but some file of this run failed (see the
        summary, the WARNING lines and the documents table's status and error columns);
-       files that failed in earlier runs and were not processed again do not count
+       files that failed in earlier runs and were not processed again do not count;
+       for `verify OUT`: damaged parts were found (each listed)
   {ExitCode.CANNOT_RUN:<4} the run could not proceed: bad options or config file, input missing
        or empty while the output holds files, output folder inside the input folder, not
-       writable, full or used by another run, unreadable manifest (use --full), Dask
-       scheduler unreachable or its workers on another pipeline version
+       writable, full or used by another run, unreadable manifest (use --full), the object
+       store failing after its retries, overrides file over 20 MiB, Dask scheduler
+       unreachable (5 s) or its workers on another pipeline version
   {ExitCode.INTERRUPTED:<4} interrupted (Ctrl-C): committed batches are kept; run again to finish
   {ExitCode.TERMINATED:<4} terminated (SIGTERM): the same; workers and converters are stopped first
 """

@@ -37,7 +37,7 @@ from pipeline.batch.config import (
 from pipeline.batch.damage import find_damaged, marked, set_aside_damaged
 from pipeline.batch.decisions import ReviewState, with_decisions
 from pipeline.batch.discover import SourceFile, discover, stored_name
-from pipeline.batch.engines import make_engine
+from pipeline.batch.engines import check_scheduler, make_engine
 from pipeline.batch.finish import read_review, read_row_review, write_outputs
 from pipeline.batch.layout import migrate_layout
 from pipeline.batch.lock import output_lock, storage_lock
@@ -132,8 +132,10 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
         EngineError: the Dask scheduler is unreachable or its workers differ.
     """
     out = open_output(cfg)
+    spec = names_spec(cfg)  # what can stop the run is checked before OUT is created
+    if cfg.engine == "dask" and cfg.scheduler:
+        check_scheduler(cfg.scheduler)
     check_paths(cfg, out)
-    spec = names_spec(cfg)
     run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     with storage_lock(out, run_id), _input(cfg) as remote:
         review = read_review(out)
