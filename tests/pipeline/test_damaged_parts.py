@@ -5,7 +5,9 @@ again and goes on; ``compact`` skips it; ``verify`` lists it. Real outputs of re
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,6 +16,7 @@ import pipeline
 from pipeline.__main__ import main
 from pipeline.batch.manifest import load_manifest
 from pipeline.batch.run import RunConfig, preview, run
+from pipeline.batch.storage import FsspecStorage, open_storage
 from tests.pipeline.batch_corpus import snapshot, write_corpus
 
 QUIET = ["--workers", "0", "--progress", "none", "-q", "--compact-threshold", "0"]
@@ -36,7 +39,7 @@ def copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "in", tmp_path / "out"
 
 
-def a_part(out: Path, table: str) -> str:
+def a_part(out: Path | FsspecStorage, table: str) -> str:
     """A part of ``table`` the manifest names, holding rows of some files."""
     parts = sorted({p for e in load_manifest(out).entries.values()
                     for p in e.parts.get(table, ())})
@@ -110,3 +113,37 @@ def test_verify_lists_damaged_parts(copy: tuple[Path, Path], tmp_path: Path,
     assert "row(s) where the manifest records" in listing
     assert "missing" in listing
     assert main(["verify", str(tmp_path / "nothing")]) == 2
+
+
+def test_a_damaged_part_on_an_object_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]):
+    moto_server: Any = pytest.importorskip("moto.server")
+    pytest.importorskip("s3fs")
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(key, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    srv = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    srv.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        opts = ["--storage-option", f"endpoint_url={endpoint}"]
+        storage = open_storage("s3://damaged/out", {"endpoint_url": endpoint})
+        assert isinstance(storage, FsspecStorage)
+        storage.fs.mkdir("damaged")
+        folder = tmp_path / "in"
+        write_corpus(folder, 3)
+        assert main(["extract", str(folder), "--out", "s3://damaged/out", *QUIET, *opts]) == 0
+        rel = a_part(storage, "indicators")
+        storage.put(rel, b"garbage" * 20)
+        assert main(["verify", "s3://damaged/out", *opts]) == 1
+        assert rel in capsys.readouterr().out
+        assert main(["extract", str(folder), "--out", "s3://damaged/out", *QUIET, *opts]) == 0
+        assert main(["verify", "s3://damaged/out", *opts]) == 0
+        assert [p for p in storage.list("_damaged") if p.endswith(rel)]
+        assert not storage.exists(rel)
+        assert len(pipeline.load(storage)["indicators"]) == 9
+    finally:
+        srv.stop()
