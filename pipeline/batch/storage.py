@@ -328,8 +328,7 @@ def driver_errors() -> tuple[type[Exception], ...]:
 
 
 # Transient errors (the store unreachable, throttled, a 5xx) are retried by botocore with
-# exponential back-off (its "standard" mode: up to 20 s between attempts), not by our code;
-# a storage option config_kwargs given as a dict (the Python API) replaces this.
+# exponential back-off (its "standard" mode), not by our code, for the output and an input URL.
 S3_CONFIG = {"retries": {"max_attempts": 5, "mode": "standard"}, "connect_timeout": 5}
 
 
