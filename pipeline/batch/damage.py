@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -31,6 +32,7 @@ from pipeline.batch.write import Out
 log = logging.getLogger(__name__)
 
 DAMAGED_DIR = "_damaged"
+REMOTE_CHECKS = 16  # footers read at once on an object store
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +74,18 @@ def find_damaged(out: Out, manifest: Manifest) -> list[DamagedPart]:
             for rel in rels:
                 holders[(table, rel)].append(entry.rel_path)
     expected = expected_rows(manifest)
-    found = []
-    for (table, rel), files in sorted(holders.items()):
-        reason = _problem(storage, rel, expected.get(rel))
-        if reason is not None:
-            found.append(DamagedPart(rel, table, reason, tuple(sorted(files))))
-    return found
+    keys = sorted(holders)
+
+    def check(key: tuple[str, str]) -> str | None:
+        return _problem(storage, key[1], expected.get(key[1]))
+
+    if storage.local is not None:
+        reasons = [check(key) for key in keys]
+    else:  # a round trip or two per footer: overlapped
+        with ThreadPoolExecutor(max_workers=REMOTE_CHECKS) as pool:
+            reasons = list(pool.map(check, keys))
+    return [DamagedPart(rel, table, reason, tuple(sorted(holders[(table, rel)])))
+            for (table, rel), reason in zip(keys, reasons, strict=True) if reason is not None]
 
 
 def _problem(storage: Storage, rel: str, expected: int | None) -> str | None:
