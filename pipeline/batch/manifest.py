@@ -46,7 +46,8 @@ MANIFEST_SCHEMA = pa.schema(
         _f("format", pa.string(), "format found by content sniffing, null if unknown"),
         _f("status", pa.string(), "ok, partial or failed (as in documents.status)"),
         _f("error", pa.string(), "reason when status is not ok"),
-        _f("pipeline_version", pa.string(), "pipeline version that processed the file"),
+        _f("pipeline_version", pa.string(), "pipeline version that processed the file "
+           "(damaged: a part holding its rows was set aside, the file is read again)"),
         _f("run_seq", pa.int64(), "number of the run that processed the file"),
         _f("processed_at", pa.timestamp("us", tz="UTC"), "when the file was committed"),
         _f("seconds", pa.float64(), "processing time of the file"),
