@@ -42,6 +42,14 @@ class Bounds(NamedTuple):
     memory_mb: int | None = None
 
 
+def seconds_text(seconds: float) -> str:
+    """A duration for people: whole seconds from 10 s on, else two significant digits
+    ("8 s", not the "7.99998 s" left of a deadline)."""
+    if seconds >= 10:
+        return f"{round(seconds)} s"
+    return f"{float(f'{seconds:.2g}'):g} s"
+
+
 def address_space_mb(memory_mb: int) -> int:
     """The ``RLIMIT_AS`` cap, in MiB, of a converter started by a worker allowed
     ``memory_mb``."""
@@ -136,7 +144,7 @@ def run_bounded(
     except subprocess.TimeoutExpired:
         kill_group(proc)
         raise ResourceLimit(
-            str(path), f"{what} took longer than {timeout_s:g} s and was stopped"
+            str(path), f"{what} took longer than {seconds_text(timeout_s)} and was stopped"
         ) from None
     except BaseException:
         kill_group(proc)

@@ -3,7 +3,10 @@ directory, then the DOCX extractor reads it; the Document keeps the original for
 
 Every conversion gets its own LibreOffice profile (``-env:UserInstallation``), so parallel
 workers never share the profile lock, and runs in its own process group, so a timeout kills
-``soffice.bin`` and not just the ``soffice`` wrapper script.
+``soffice.bin`` and not just the ``soffice`` wrapper script. Its ``TMPDIR`` is a folder inside
+the conversion's, so the temporary files LibreOffice leaves when it is stopped (``lu*.tmp``)
+go with that folder, which a stopped worker's successor reaps
+(``reap_stale_conversions``).
 """
 
 from __future__ import annotations
@@ -123,6 +126,9 @@ def convert_to_docx(
     shutil.copyfile(path, src)
     profile = f"-env:UserInstallation={(out_dir / 'profile').resolve().as_uri()}"
     target = out_dir / "converted" / "source.docx"
+    scratch = out_dir / "tmp"  # LibreOffice's lu*.tmp files: removed with the folder
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
     output = ""
     deadline = time.monotonic() + timeout_s
     for infilter in IMPORT_FILTERS[fmt]:
@@ -130,7 +136,7 @@ def convert_to_docx(
                f"--infilter={infilter}", "--convert-to", "docx",
                "--outdir", str(target.parent), str(src)]
         remaining = max(deadline - time.monotonic(), 0.01)
-        _, out, err = run_bounded(cmd, path, remaining, "LibreOffice conversion",
+        _, out, err = run_bounded(cmd, path, remaining, "LibreOffice conversion", env=env,
                                   pgid_file=out_dir / PGID_FILE, memory_mb=memory_mb)
         output = (out + err).decode("utf-8", "replace")
         if target.is_file() and target.stat().st_size > 0:

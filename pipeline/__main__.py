@@ -1,5 +1,6 @@
 """Command line: ``natproj-extract extract INPUT --out OUT``, ``natproj-extract compact OUT``
-and ``natproj-extract export OUT --xlsx FILE`` (or ``python -m pipeline``).
+and ``natproj-extract verify OUT``, ``natproj-extract export OUT --xlsx FILE`` (or
+``python -m pipeline``).
 
 The options and their layering (command line > ``NATPROJ_*`` > ``--config`` TOML > defaults)
 are in ``pipeline.cli``; exit codes in ``pipeline.exitcodes.ExitCode``.
@@ -26,6 +27,7 @@ from pipeline.compact_cli import compact_main
 from pipeline.exitcodes import ExitCode
 from pipeline.export_cli import export_main
 from pipeline.logs import printable, setup_logging
+from pipeline.verify_cli import verify_main
 
 log = logging.getLogger("pipeline")
 
@@ -119,9 +121,10 @@ def _guarded(work: Callable[[], int]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser(_prog()).parse_args(argv)
-    if args.command == "compact":
+    if args.command in ("compact", "verify"):
         setup_logging(json_lines=args.log_format == "json", quiet=args.quiet, verbose=False)
-        return _guarded(lambda: compact_main(args))
+        sub = compact_main if args.command == "compact" else verify_main
+        return _guarded(lambda: sub(args))
     if args.command == "export":
         setup_logging(json_lines=args.log_format == "json", quiet=args.quiet, verbose=False)
         return _guarded(lambda: export_main(args))

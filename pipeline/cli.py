@@ -33,6 +33,7 @@ from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.compact_cli import add_compact_parser
 from pipeline.exitcodes import ExitCode
 from pipeline.export_cli import add_export_parser
+from pipeline.verify_cli import add_verify_parser
 
 ENV_PREFIX = "NATPROJ_"
 ENV_CONFIG = "NATPROJ_CONFIG"
@@ -132,8 +133,8 @@ OPTIONS = (
     Option("verbose", Kind.FLAG, False, "log debug detail, other libraries' included",
            short="-v"),
     Option("dry-run", Kind.FLAG, False, "list what a run would process and why (new, changed, "
-           "outdated, vocabulary, tool_available, retry, full, same_content, restore, renormalise, "
-           "row_decisions, deleted) and write nothing", layered=False),
+           "outdated, damaged, vocabulary, tool_available, retry, full, same_content, restore, "
+           "renormalise, row_decisions, deleted) and write nothing", layered=False),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 
@@ -165,17 +166,20 @@ outputs:
   OUT/review/indicators.xlsx is written for a local folder only. INPUT may be a URL too
   (the same --storage-option apply); its objects are downloaded to a temporary folder.
   Small parts are merged at the end of a run (--compact-threshold) or by
-  `compact OUT`.
+  `compact OUT`; `verify OUT` checks every part (exit 1: damaged parts, listed). A damaged
+  part is moved to OUT/_damaged/ and its files are read again (plan reason damaged).
 
 exit codes:
   {ExitCode.OK:<4} the run finished and every file it processed is ok or partial
   {ExitCode.FILES_FAILED:<4} the run finished but some file of this run failed (see the
        summary, the WARNING lines and the documents table's status and error columns);
-       files that failed in earlier runs and were not processed again do not count
+       files that failed in earlier runs and were not processed again do not count;
+       for `verify OUT`: damaged parts were found (each listed)
   {ExitCode.CANNOT_RUN:<4} the run could not proceed: bad options or config file, input missing
        or empty while the output holds files, output folder inside the input folder, not
-       writable, full or used by another run, unreadable manifest (use --full), Dask
-       scheduler unreachable or its workers on another pipeline version
+       writable, full or used by another run, unreadable manifest (use --full), the object
+       store failing after its retries, overrides file over 20 MiB, Dask scheduler
+       unreachable (5 s) or its workers on another pipeline version
   {ExitCode.INTERRUPTED:<4} interrupted (Ctrl-C): committed batches are kept; run again to finish
   {ExitCode.TERMINATED:<4} terminated (SIGTERM): the same; workers and converters are stopped first
 """
@@ -227,6 +231,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
                             choices=opt.choices or None, metavar=opt.metavar)
     add_compact_parser(sub)
     add_export_parser(sub)
+    add_verify_parser(sub)
     return parser
 
 

@@ -14,9 +14,11 @@ from pipeline.batch.compact import (
     CompactSettings,
     compact_output,
 )
+from pipeline.batch.damage import DAMAGED_DIR, describe
 from pipeline.batch.lock import RunError
 from pipeline.batch.storage import StorageError, open_storage, out_location, storage_option
 from pipeline.exitcodes import ExitCode
+from pipeline.logs import printable
 
 
 def add_compact_parser(sub: Any) -> argparse.ArgumentParser:
@@ -59,4 +61,7 @@ def compact_main(args: argparse.Namespace) -> int:
     result = compact_output(out, settings)
     sys.stdout.write(f"compacted {result.partitions} partition(s): {result.parts_merged} "
                      f"part(s) merged into {result.parts_written}\n")
+    for part in result.damaged:
+        sys.stdout.write(f"skipped damaged part {printable(describe(out, part))}: set aside "
+                         f"under {DAMAGED_DIR}/, the next extract run reads its files again\n")
     return ExitCode.OK

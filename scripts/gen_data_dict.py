@@ -152,8 +152,9 @@ truth; measured 2026-12-07):
 
 These are the layouts the reader was built on, so every band is right here; the shares on
 layouts never shown are not measured by this table (on the whole real corpus, 2,627 rows
-mostly from files without truth, {low} % of the rows fall under {threshold}). Read a row under {threshold} as "check it", one
-over 0.9 as "read from a typed table, with a measurable name and figures that fit it".
+mostly from files without truth, {low} % of the rows fall under {threshold}). Read a row
+under {threshold} as "check it", one over 0.9 as "read from a typed table, with a measurable
+name and figures that fit it".
 """
 CALIBRATION = [("0.5–0.6", 3, 3), ("0.6–0.7", 1, 1), ("0.7–0.8", 36, 36), ("0.8–0.9", 15, 15),
                ("0.9–1.0", 625, 625)]

@@ -199,6 +199,11 @@ class Committer:
         self._waiting.clear()
         return n
 
+    def committed_files(self) -> int:
+        """Files of this run the committed manifest holds (a batch whose commit failed is
+        not among them)."""
+        return sum(1 for e in self.manifest.entries.values() if e.run_seq == self.run_seq)
+
     def set_meta(self, **meta: str | None) -> None:
         """Change manifest metadata (written with the next commit)."""
         for key, value in meta.items():

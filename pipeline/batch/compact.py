@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.batch.commit import install, key_column, recover
+from pipeline.batch.damage import DamagedPart, set_aside_damaged
 from pipeline.batch.layout import migrate_layout
 from pipeline.batch.lock import RunError, storage_lock
 from pipeline.batch.manifest import MANIFEST_NAME, Entry, Manifest, ManifestError, load_manifest
@@ -71,6 +72,7 @@ class CompactResult:
     partitions: int = 0  # partitions compacted
     parts_merged: int = 0
     parts_written: int = 0
+    damaged: tuple[DamagedPart, ...] = ()  # set aside, not merged (pipeline.batch.damage)
 
 
 def small_parts(out: Out, manifest: Manifest, settings: CompactSettings
@@ -162,7 +164,8 @@ def compact(out: Out, manifest: Manifest, settings: CompactSettings | None = Non
 
 def compact_output(out: Out, settings: CompactSettings | None = None) -> CompactResult:
     """``python -m pipeline compact OUT``: under the output lock, finish what a killed run
-    left (``recover``, layout migration), then compact.
+    left (``recover``, layout migration), set the damaged parts aside (their files are read
+    again by the next run), then compact the rest.
 
     Raises:
         RunError: ``out`` holds no manifest, an unreadable one, or another run holds it.
@@ -176,4 +179,6 @@ def compact_output(out: Out, settings: CompactSettings | None = None) -> Compact
         except ManifestError as exc:
             raise RunError(str(exc)) from None
         recover(out, manifest)
-        return compact(out, migrate_layout(out, manifest), settings)
+        manifest, damaged = set_aside_damaged(out, manifest)
+        result = compact(out, migrate_layout(out, manifest), settings)
+        return dataclasses.replace(result, damaged=tuple(damaged))

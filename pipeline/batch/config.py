@@ -22,6 +22,7 @@ from pipeline.normalise.names import PACKAGED_OVERRIDES, NamesSpec
 log = logging.getLogger(__name__)
 
 DEFAULT_OVERRIDES = Path("data") / "reference" / "overrides.csv"  # relative to the working folder
+MAX_OVERRIDES_MB = 20  # analysts' decisions: thousands of rows, not millions
 
 
 __all__ = ["RunConfig", "RunError", "check_input", "check_paths", "input_name", "names_spec",
@@ -67,16 +68,25 @@ def names_spec(cfg: RunConfig) -> NamesSpec:
     """The overrides the run matches names with: ``cfg.overrides`` (which must exist), else
     ``data/reference/overrides.csv`` of the working folder when there is one, else the
     (empty) file shipped with the package. Checked against the catalog here, so a bad row
-    stops the run before any file is read.
+    stops the run before any file is read; a file over ``MAX_OVERRIDES_MB`` is refused
+    unread.
 
     Raises:
-        RunError: the named file is missing or unreadable, or a row is wrong.
+        RunError: the named file is missing, unreadable or too large, or a row is wrong.
     """
     path = cfg.overrides
     if path is None:
         path = DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else PACKAGED_OVERRIDES
     elif not path.is_file():
         raise RunError(f"overrides file {path} does not exist")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RunError(f"cannot read the overrides file {path}: {exc}") from None
+    if size > MAX_OVERRIDES_MB << 20:
+        raise RunError(f"overrides file {path} is {size / (1 << 20):.0f} MiB, over the limit of "
+                       f"{MAX_OVERRIDES_MB} MiB (it is held in memory by every worker): keep "
+                       "only the analysts' decisions in it")
     try:
         spec = NamesSpec.from_file(path)
         parse_overrides(spec.overrides_csv, default_catalog(), str(path))

@@ -11,8 +11,10 @@ import gc
 import importlib
 import logging
 import os
+import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -243,6 +245,32 @@ class DaskEngine:
                     pending.pop(fut)
                     fut.cancel()
                     on_result(timed_out(src, self.limits.timeout_s, now - started))
+
+
+SCHEDULER_CONNECT_S = 5.0
+
+
+def check_scheduler(address: str, timeout_s: float = SCHEDULER_CONNECT_S) -> None:
+    """Fail fast when nothing answers at a Dask scheduler's address (a TCP connection within
+    ``timeout_s``), before a run creates anything; an address without host and port
+    (``inproc://``) is left to the client.
+
+    Raises:
+        EngineError: the scheduler cannot be reached.
+    """
+    parts = urllib.parse.urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        return
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        raise EngineError("dask", f"cannot reach the scheduler at {address} within "
+                          f"{timeout_s:g} s: {exc}") from None
 
 
 def make_engine(engine: str, workers: int, limits: Limits, scheduler: str | None = None,

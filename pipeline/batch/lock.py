@@ -84,9 +84,12 @@ def storage_lock(storage: Storage, run_id: str) -> Iterator[None]:
     try:
         yield
     finally:
-        with contextlib.suppress(OSError):
+        try:
             if _owner(storage) == mine:
                 storage.delete(LOCK_OBJECT)
+        except OSError as exc:  # the store is gone: the next run here takes the lock over
+            log.warning("could not release the lock %s/%s (%s); the next run on this host "
+                        "takes it over", storage.url, LOCK_OBJECT, exc)
 
 
 def _owner(storage: FsspecStorage) -> dict[str, Any] | None:

@@ -46,7 +46,8 @@ MANIFEST_SCHEMA = pa.schema(
         _f("format", pa.string(), "format found by content sniffing, null if unknown"),
         _f("status", pa.string(), "ok, partial or failed (as in documents.status)"),
         _f("error", pa.string(), "reason when status is not ok"),
-        _f("pipeline_version", pa.string(), "pipeline version that processed the file"),
+        _f("pipeline_version", pa.string(), "pipeline version that processed the file "
+           "(damaged: a part holding its rows was set aside, the file is read again)"),
         _f("run_seq", pa.int64(), "number of the run that processed the file"),
         _f("processed_at", pa.timestamp("us", tz="UTC"), "when the file was committed"),
         _f("seconds", pa.float64(), "processing time of the file"),
@@ -308,9 +309,13 @@ class Reason(StrEnum):
     RENORMALISE = "renormalise"  # unchanged, its stored names matched again (no reading)
     ROW_DECISIONS = "row_decisions"  # unchanged, rows the review drops removed (no reading)
     RESTORE = "restore"  # a row the review had dropped is kept now: read again to restore it
+    DAMAGED = "damaged"  # a part holding its rows was damaged and set aside (batch.damage)
     DELETED = "deleted"
 
 
+# The pipeline_version of an entry whose rows lost a damaged part (pipeline.batch.damage):
+# the file is read again.
+DAMAGED_MARK = "damaged"
 ToolCheck = Callable[[str], bool]
 DropSets = Mapping[str, frozenset[str]]  # doc_id -> keys of the rows the review drops
 
@@ -322,6 +327,8 @@ def _reason(entry: Entry | None, src: SourceFile, manifest: Manifest, stamp: Sta
         return Reason.NEW
     if entry.doc_id != src.doc_id:
         return Reason.CHANGED
+    if entry.pipeline_version == DAMAGED_MARK:
+        return Reason.DAMAGED
     if full:
         return Reason.FULL
     rebuild = manifest.rebuild_before
@@ -345,7 +352,8 @@ def plan(manifest: Manifest, files: Iterable[SourceFile], stamp: Stamp, *,
          full: bool = False, retry_failed: bool = False,
          tool_available: ToolCheck | None = None, drops: DropSets | None = None) -> Plan:
     """Compare the files found with the manifest: new, changed, outdated (another pipeline
-    version), vocabulary (other interpretation vocabularies), tool_available (failed for want
+    version), damaged (a part holding its rows was set aside), vocabulary (other
+    interpretation vocabularies), tool_available (failed for want
     of a program that ``tool_available`` says is installed now), restore (the review keeps a
     row it had dropped: ``drops`` no longer holds a key the entry's ``dropped_rows`` does),
     unchanged, deleted; unchanged files matched with other overrides are to be

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.batch.discover import INPUT_SUFFIXES, Known, SourceFile, refused_id, stored_name
-from pipeline.batch.storage import StorageError, is_url
+from pipeline.batch.storage import StorageError, fs_options, is_url
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def open_input(url: str, options: Mapping[str, str], cache: Path) -> RemoteInput
 
     protocol = url.partition("://")[0]
     try:
-        fs = fsspec.filesystem(protocol, **dict(options))
+        fs = fsspec.filesystem(protocol, **fs_options(protocol, options))
     except (ImportError, ValueError) as exc:
         raise StorageError(f"cannot open {url}: {exc}") from None
     return RemoteInput(fs, fs._strip_protocol(url).rstrip("/"), url.rstrip("/"), cache)

@@ -34,9 +34,10 @@ from pipeline.batch.config import (
     names_spec,
     open_output,
 )
+from pipeline.batch.damage import find_damaged, marked, set_aside_damaged
 from pipeline.batch.decisions import ReviewState, with_decisions
 from pipeline.batch.discover import SourceFile, discover, stored_name
-from pipeline.batch.engines import make_engine
+from pipeline.batch.engines import check_scheduler, make_engine
 from pipeline.batch.finish import read_review, read_row_review, write_outputs
 from pipeline.batch.layout import migrate_layout
 from pipeline.batch.lock import output_lock, storage_lock
@@ -131,8 +132,10 @@ def run(cfg: RunConfig, *, progress: Progress | None = None, task: Task | None =
         EngineError: the Dask scheduler is unreachable or its workers differ.
     """
     out = open_output(cfg)
+    spec = names_spec(cfg)  # what can stop the run is checked before OUT is created
+    if cfg.engine == "dask" and cfg.scheduler:
+        check_scheduler(cfg.scheduler)
     check_paths(cfg, out)
-    spec = names_spec(cfg)
     run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     with storage_lock(out, run_id), _input(cfg) as remote:
         review = read_review(out)
@@ -171,6 +174,7 @@ def preview(cfg: RunConfig) -> tuple[Plan, list[str]]:
                 raise RunError(str(exc)) from None
         if manifest.exists and manifest.meta.get("schema_version") != SCHEMA_VERSION:
             manifest = Manifest()  # rebuilt from scratch: every file is new
+        manifest.entries = marked(manifest, find_damaged(out, manifest))
     with _input(cfg) as remote:
         files, skipped = _discover(cfg, manifest, remote)
     stamp = Stamp(__version__, vocab_digest(), spec.digest)
@@ -240,10 +244,14 @@ def _process(cfg: RunConfig, todo: Plan, committer: Committer, progress: Progres
             engine.run(readable, on_result)
             timings.update(warm_up=t2 - t1, process=time.perf_counter() - t2)
     except BaseException:
-        dropped = committer.abandon_incomplete()
-        committer.commit()
-        log.warning("run interrupted: %d processed file(s) committed, %d left for the next "
-                    "run", len(records) - dropped, len(todo.to_process) - len(records) + dropped)
+        committer.abandon_incomplete()
+        try:
+            committer.commit()
+        except OSError as exc:  # the disk or store that stopped the run, most likely
+            log.warning("the last results could not be committed: %s", exc)
+        done = committer.committed_files()  # what the manifest holds, not what was sent
+        log.warning("run interrupted: %d file(s) of this run committed, %d left for the next "
+                    "run", done, len(todo.to_process) - done)
         raise
     finally:
         progress.close()
@@ -286,6 +294,7 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
     was_complete = (manifest.meta.get("state") == "complete"
                     and "rebuild_before" not in manifest.meta and not cfg.full)
     recover(out, manifest)
+    manifest, damaged = set_aside_damaged(out, manifest)
     manifest = migrate_layout(out, manifest)
     run_seq = manifest.run_seq + 1
     files, skipped = _discover(cfg, manifest, remote)
@@ -351,6 +360,8 @@ def _run_locked(cfg: RunConfig, out: Storage, remote: RemoteInput | None, run_id
         "input": in_name, "out": stored_name(str(out.local.resolve()) if out.local else out.url),
         "files_seen": len(files), "skipped": len(skipped), "plan": todo.counts(),
         "batches": committer.batches, "data_version": data_version,
+        "damaged_parts": [{"part": d.rel, "reason": d.reason, "files": len(d.files)}
+                          for d in damaged],
         "timings": {k: round(v, 3) for k, v in {"discover": discover_s, **timings}.items()},
         "process_files_per_s": (round(len(records) / timings["process"], 3)
                                 if timings.get("process") else None),

@@ -22,12 +22,14 @@ stops, exit 2, naming the link). The root itself may be a link.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import io
 import logging
 import os
 import stat
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -104,12 +106,31 @@ class Storage(Protocol):
     def delete(self, rel: str) -> None:
         """Remove ``rel`` (missing is fine)."""
 
+    def move(self, rel: str, target: str) -> None:
+        """Rename ``rel`` to ``target`` (both inside the output; folders created)."""
+
 
 def read_parquet(storage: Storage, rel: str, columns: list[str] | None = None) -> pa.Table:
     """A Parquet object read whole (``ParquetFile``: see ``pipeline.batch.write.read_part``)."""
     if isinstance(storage, LocalStorage):
         return pq.ParquetFile(storage.path(rel)).read(columns=columns)
     return pq.ParquetFile(pa.BufferReader(storage.read_bytes(rel))).read(columns=columns)
+
+
+def parquet_rows(storage: Storage, rel: str) -> int:
+    """The row count a Parquet object's footer records, reading the footer only (a range
+    read on an object store), not the data.
+
+    Raises:
+        FileNotFoundError: there is no such object.
+        OSError, pyarrow.ArrowException: the footer is unreadable (not Parquet, truncated).
+    """
+    if isinstance(storage, LocalStorage):
+        return int(pq.read_metadata(storage.path(rel)).num_rows)
+    if isinstance(storage, FsspecStorage):
+        with storage.guard("read", rel), storage.fs.open(storage.key(rel), "rb") as fh:
+            return int(pq.read_metadata(fh).num_rows)
+    return int(pq.read_metadata(pa.BufferReader(storage.read_bytes(rel))).num_rows)
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -183,6 +204,11 @@ class LocalStorage:
     def delete(self, rel: str) -> None:
         self.path(rel).unlink(missing_ok=True)
 
+    def move(self, rel: str, target: str) -> None:
+        dest = self.path(target)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.path(rel), dest)
+
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -213,11 +239,29 @@ class FsspecStorage:
     def _path(self, rel: str) -> str:
         return f"{self.root}/{rel}" if rel else self.root
 
+    def key(self, rel: str) -> str:
+        """The filesystem path of ``rel`` (``bucket/prefix/rel``)."""
+        return self._path(rel)
+
+    @contextlib.contextmanager
+    def guard(self, what: str, rel: str) -> Iterator[None]:
+        """The driver's own errors (the store unreachable after the retries, a refused
+        request) as one ``StorageError`` naming the store and the object; ``OSError``s such
+        as FileNotFoundError pass as they are."""
+        try:
+            yield
+        except OSError:
+            raise
+        except driver_errors() as exc:
+            raise StorageError(f"the object store failed to {what} {self._path(rel)} at "
+                               f"{self.url}: {exc}") from None
+
     def list(self, prefix: str) -> list[str]:
         self.fs.invalidate_cache()  # another process may have written since
         base = self._path(prefix).rstrip("/")
         try:
-            found = self.fs.find(base)
+            with self.guard("list", prefix):
+                found = self.fs.find(base)
         except FileNotFoundError:
             return []
         start = len(self.root) + 1
@@ -225,33 +269,74 @@ class FsspecStorage:
 
     def exists(self, rel: str) -> bool:
         self.fs.invalidate_cache(self._path(rel))
-        return bool(self.fs.exists(self._path(rel)))
+        try:
+            with self.guard("look up", rel):
+                self.fs.info(self._path(rel))  # not fs.exists: False when unreachable
+        except FileNotFoundError:
+            return False
+        return True
 
     def size(self, rel: str) -> int:
-        return int(self.fs.size(self._path(rel)))
+        with self.guard("look up", rel):
+            return int(self.fs.size(self._path(rel)))
 
     def read_bytes(self, rel: str) -> bytes:
-        data: bytes = self.fs.cat_file(self._path(rel))
+        with self.guard("read", rel):
+            data: bytes = self.fs.cat_file(self._path(rel))
         return data
 
     def put(self, rel: str, data: bytes, durable: bool = False) -> None:
-        self.fs.pipe_file(self._path(rel), data)  # one PUT: visible whole or not at all
+        with self.guard("write", rel):
+            self.fs.pipe_file(self._path(rel), data)  # one PUT: visible whole or not at all
 
     def delete(self, rel: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError), self.guard("delete", rel):
             self.fs.rm_file(self._path(rel))
+
+    def move(self, rel: str, target: str) -> None:
+        with self.guard("copy", rel):
+            self.fs.copy(self._path(rel), self._path(target))  # a server-side copy, then
+        self.delete(rel)
 
     def create_exclusive(self, rel: str, data: bytes) -> bool | None:
         """Create ``rel`` only if it does not exist: True when created, False when it
         existed, None when the store cannot tell (no conditional PUT)."""
         try:
-            with self.fs.open(self._path(rel), "xb") as fh:
+            with self.guard("create", rel), self.fs.open(self._path(rel), "xb") as fh:
                 fh.write(data)
         except FileExistsError:
             return False
         except (NotImplementedError, ValueError, TypeError):
             return None
         return True
+
+
+@functools.cache
+def driver_errors() -> tuple[type[Exception], ...]:
+    """The exceptions of the object-store drivers that are not ``OSError``s (botocore's
+    ``EndpointConnectionError`` when the store is gone, aiohttp's client errors)."""
+    found: list[type[Exception]] = []
+    with contextlib.suppress(ImportError):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        found += [BotoCoreError, ClientError]
+    with contextlib.suppress(ImportError):
+        from aiohttp import ClientError as HttpClientError
+
+        found.append(HttpClientError)
+    return tuple(found)
+
+
+# Transient errors (the store unreachable, throttled, a 5xx) are retried by botocore with
+# exponential back-off (its "standard" mode), not by our code, for the output and an input URL.
+S3_CONFIG = {"retries": {"max_attempts": 5, "mode": "standard"}, "connect_timeout": 5}
+
+
+def fs_options(protocol: str, options: Mapping[str, str] | None) -> dict[str, Any]:
+    opts: dict[str, Any] = dict(options or {})
+    if protocol in ("s3", "s3a"):
+        opts.setdefault("config_kwargs", copy.deepcopy(S3_CONFIG))  # botocore edits it
+    return opts
 
 
 def is_url(location: str | Path) -> bool:
@@ -299,7 +384,7 @@ def open_storage(location: Path | str | Storage,
 
     protocol, _, root = location.partition("://")
     try:
-        fs = fsspec.filesystem(protocol, **dict(options or {}))
+        fs = fsspec.filesystem(protocol, **fs_options(protocol, options))
     except (ImportError, ValueError) as exc:
         raise StorageError(f"cannot open {location}: {exc} (for s3:// install the [s3] "
                            "extra: pip install 'natproj-extract[s3]')") from None

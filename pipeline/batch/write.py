@@ -270,11 +270,20 @@ def ensure_schema_parts(out: Out) -> list[str]:
     storage = open_storage(out)
     rels = []
     for name, rel in zip(TABLES, schema_parts(), strict=True):
-        if (not storage.exists(rel) or read_parquet(storage, rel).schema.metadata
-                != file_schema(name).metadata):
+        if not storage.exists(rel) or _schema_meta(storage, rel) != file_schema(name).metadata:
             put_table(storage, rel, rows_to_table(name, []))
         rels.append(rel)
     return rels
+
+
+def _schema_meta(storage: Storage, rel: str) -> dict[bytes, bytes] | None:
+    """The metadata of an empty schema part; None when it is unreadable (it holds no rows,
+    so it is written again)."""
+    try:
+        return read_parquet(storage, rel).schema.metadata
+    except (OSError, pa.ArrowException) as exc:
+        log.warning("schema part %s is unreadable (%s): written again", rel, exc)
+        return None
 
 
 def remove_part(out: Out, rel: str) -> None:
