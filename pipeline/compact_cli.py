@@ -21,6 +21,17 @@ from pipeline.exitcodes import ExitCode
 from pipeline.logs import printable
 
 
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """The options every subcommand over an output shares: its filesystem's options and the
+    log format."""
+    parser.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE",
+                        type=storage_option, help="option of the output's filesystem, e.g. "
+                        "endpoint_url=http://127.0.0.1:9000 (repeatable)")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text",
+                        help="text: plain lines; json: one JSON object a line (default: text)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+
+
 def add_compact_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``compact`` subcommand to ``sub`` (an ``add_subparsers`` result)."""
     cp = sub.add_parser(
@@ -30,18 +41,13 @@ def add_compact_parser(sub: Any) -> argparse.ArgumentParser:
         "old parts readable). Takes the output lock, so it never races an extract run.")
     cp.add_argument("out", type=out_location, help="output of extract runs: a folder or an "
                     "fsspec URL such as s3://bucket/prefix")
-    cp.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE",
-                    type=storage_option, help="option of the output's filesystem, e.g. "
-                    "endpoint_url=http://127.0.0.1:9000 (repeatable)")
     cp.add_argument("--target-mb", type=int, default=DEFAULT_TARGET_MB, metavar="MB",
                     help=f"size of a merged part (default: {DEFAULT_TARGET_MB})")
     cp.add_argument("--target-rows", type=int, default=DEFAULT_TARGET_ROWS, metavar="N",
                     help=f"rows of a merged part at most (default: {DEFAULT_TARGET_ROWS})")
     cp.add_argument("--min-parts", type=int, default=2, metavar="N",
                     help="compact a partition holding at least N small parts (default: 2)")
-    cp.add_argument("--log-format", choices=("text", "json"), default="text",
-                    help="text: plain lines; json: one JSON object a line (default: text)")
-    cp.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    add_output_options(cp)
     return cp
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.batch.lock import RunError
-from pipeline.batch.storage import StorageError, open_storage, out_location, storage_option
+from pipeline.batch.storage import StorageError, open_storage, out_location
+from pipeline.compact_cli import add_output_options
 from pipeline.exitcodes import ExitCode
 from pipeline.export import export_csv, export_xlsx
 from pipeline.load import part_rels
@@ -28,11 +29,7 @@ def add_export_parser(sub: Any) -> argparse.ArgumentParser:
                     "fsspec URL such as s3://bucket/prefix")
     ep.add_argument("--xlsx", type=Path, metavar="FILE", help="the workbook to write")
     ep.add_argument("--csv", type=Path, metavar="DIR", help="the folder of CSV files to write")
-    ep.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE",
-                    type=storage_option, help="option of the output's filesystem (repeatable)")
-    ep.add_argument("--log-format", choices=("text", "json"), default="text",
-                    help="text: plain lines; json: one JSON object a line (default: text)")
-    ep.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    add_output_options(ep)
     return ep
 
 

@@ -23,8 +23,8 @@ from pipeline.batch.storage import (
     StorageError,
     open_storage,
     out_location,
-    storage_option,
 )
+from pipeline.compact_cli import add_output_options
 from pipeline.exitcodes import ExitCode
 from pipeline.logs import printable
 
@@ -40,11 +40,7 @@ def add_verify_parser(sub: Any) -> argparse.ArgumentParser:
         "2: cannot run.")
     vp.add_argument("out", type=out_location, help="output of extract runs: a folder or an "
                     "fsspec URL such as s3://bucket/prefix")
-    vp.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE",
-                    type=storage_option, help="option of the output's filesystem (repeatable)")
-    vp.add_argument("--log-format", choices=("text", "json"), default="text",
-                    help="text: plain lines; json: one JSON object a line (default: text)")
-    vp.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    add_output_options(vp)
     return vp
 
 
