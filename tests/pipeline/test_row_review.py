@@ -189,7 +189,7 @@ def test_a_withdrawn_drop_reads_the_file_again(passport_folder: Path, tmp_path: 
     _decide(out, VAGUE, 2015, "удалить")
     run(cfg)
     _decide(out, VAGUE, 2015, "оставить")  # over the «удалить» of the decided row
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.INFO, logger="pipeline"):  # whatever level a CLI test left
         summary = run(cfg)
     assert "read again to restore" in caplog.text
     assert summary.report["plan"]["restore"] == 1
