@@ -161,6 +161,18 @@ def helper_attributes(text: str) -> tuple[Unit | None, str | None] | None:
     return unit, comparator
 
 
+@lru_cache(maxsize=1 << 12)
+def stated_comparator(name: str) -> str | None:
+    """A comparator the name states with its unit at its end (``…, (не менее, %)``): the
+    bound its targets hold."""
+    parts = SEGMENT_RE.split(FOOTNOTE_RE.sub("", name.strip()))
+    if len(parts) < 2:
+        return None
+    tail = " ".join(parts[-2:]) if parts[-1].strip(" )") in ("%", "") else parts[-1]
+    found = helper_attributes(tail.strip(" .)"))
+    return found[1] if found is not None else None
+
+
 def is_indicator_name(name: str) -> bool:
     """False for a passport's field label or a bare label: such a row is never written."""
     return name_kind(name) not in (NameKind.FIELD_LABEL, NameKind.LABEL_ONLY)

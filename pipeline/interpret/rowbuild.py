@@ -14,6 +14,7 @@ from pipeline.interpret.plausibility import (
     RowEvidence,
     confidence,
     finance_confidence,
+    stated_comparator,
     unit_from_name,
 )
 from pipeline.interpret.values import is_null_token
@@ -90,7 +91,7 @@ def indicator_row(name: str, year: int | None, reading: Reading, *,
     unit = resolve_unit(name, stated_unit, p, a)
     comparator = rank_comparator(name) or (p.comparator if p and reading.comparator_ok else None)
     if comparator is None and p is not None and p.value is not None:
-        comparator = reading.comparator
+        comparator = reading.comparator or stated_comparator(name)
     row = IndicatorRow(
         indicator_raw=name, year=year, base_value=reading.base,
         planned_value=p.value if p else None, planned_text=reading.planned_text,

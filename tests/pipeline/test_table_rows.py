@@ -150,3 +150,10 @@ def test_a_finance_matrix_whose_sources_sit_under_a_merged_cell() -> None:
     got = {(f.year, f.source): f.planned_rub for f in interpret(doc).finance}
     assert got == {(2017, "total"): 39722100.0, (2017, "municipal"): 38000000.0,
                    (2017, "regional"): 1722100.0}
+
+
+def test_a_comparator_stated_with_the_unit_at_the_end_of_the_name() -> None:
+    rows = [HEAD, ["Степень консолидации информационных ресурсов, (не менее, %)", "10", "15", "20"],
+            ["Доля детей, охваченных программой, %", "40", "41", "42"]]
+    got = {r.indicator_raw[:10]: (r.comparator, r.unit) for r in _read(rows) if r.year == 2015}
+    assert got == {"Степень ко": (">=", "percent"), "Доля детей": (None, "percent")}
