@@ -64,6 +64,13 @@ class FinanceSource(StrEnum):
     UNKNOWN = "unknown"
 
 
+class MoneyKind(StrEnum):
+    """Which amount of a finance row a figure is: allocated or spent (the column it fills)."""
+
+    PLANNED = "planned_rub"
+    SPENT = "spent_rub"
+
+
 class IndicatorFlag(StrEnum):
     """Consistency flags of an indicator row (``indicators.flags``)."""
 

@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from schemas.enums import MoneyKind
+
 
 class _Record:
     """Read access by column name, and the row as a plain dict for the writers."""
@@ -114,13 +116,13 @@ class FinanceRow(_Record):
     locator: str | None = None
     confidence: float | None = None
 
-    def with_amount(self, kind: str, value: float) -> FinanceRow:
+    def with_amount(self, kind: MoneyKind, value: float) -> FinanceRow:
         """The row with ``planned_rub`` or ``spent_rub`` (named by ``kind``) set."""
-        if kind == "planned_rub":
+        if kind == MoneyKind.PLANNED:
             return dataclasses.replace(self, planned_rub=value)
-        if kind == "spent_rub":
+        if kind == MoneyKind.SPENT:
             return dataclasses.replace(self, spent_rub=value)
-        raise ValueError(f"kind must be planned_rub or spent_rub, got {kind!r}")
+        raise ValueError(f"kind must be a MoneyKind, got {kind!r}")
 
 
 ROW_TYPES: dict[str, type[_Record]] = {

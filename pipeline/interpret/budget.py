@@ -13,7 +13,7 @@ from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.values import money_scale, parse_money
 from pipeline.vocab import money_re
-from schemas.enums import FinanceSource
+from schemas.enums import FinanceSource, MoneyKind
 from schemas.rows import FinanceRow
 
 MONEY_WORDS = money_re("money_header")
@@ -30,20 +30,20 @@ NAME_ROLES = ("activity", "task_result", "result_name", "indicator")  # items fi
 @dataclass(frozen=True, slots=True)
 class MoneyColumn:
     index: int
-    kind: str  # planned_rub / spent_rub
+    kind: MoneyKind  # the amount the column fills
     source: FinanceSource | None  # stated by the column's own header (sub-column of sources)
 
 
-def _kind(texts: tuple[str, ...], role: str | None) -> str | None:
+def _kind(texts: tuple[str, ...], role: str | None) -> MoneyKind | None:
     """planned_rub / spent_rub: the lowest header text that says which wins."""
     for t in reversed(texts):
         if CASH_PLAN.search(t):
-            return "planned_rub"
+            return MoneyKind.PLANNED
         if SPENT_WORDS.search(t) or FACT_HEADER.search(t):
-            return "spent_rub"
+            return MoneyKind.SPENT
         if PLAN_HEADER.search(t) or PLANNED_WORDS.search(t):
-            return "planned_rub"
-    return {"planned": "planned_rub", "actual": "spent_rub"}.get(role or "")
+            return MoneyKind.PLANNED
+    return {"planned": MoneyKind.PLANNED, "actual": MoneyKind.SPENT}.get(role or "")
 
 
 def money_columns(h: Header) -> list[MoneyColumn]:

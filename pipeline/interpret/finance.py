@@ -12,7 +12,7 @@ from pipeline.interpret.cells import data_rows
 from pipeline.interpret.headers import NAME_ROLES, YEAR_ONLY_RE, YEAR_RE, Header, norm
 from pipeline.interpret.values import money_scale, parse_money
 from pipeline.vocab import finance_sources, money_re, money_words
-from schemas.enums import FinanceSource
+from schemas.enums import FinanceSource, MoneyKind
 from schemas.rows import FinanceRow
 
 # a money figure in prose: digits, maybe a scale word, then the rouble word
@@ -71,10 +71,12 @@ def finance_from_table(table: Table, h: Header) -> list[FinanceRow]:
     return out
 
 
-MEASURE_KINDS = {"planned": "planned_rub", "actual": "spent_rub", "need": "need"}
+NEED = "need"  # the need stated beside the approved figure: kept in the text only
+MEASURE_KINDS: dict[str, MoneyKind | str] = {"planned": MoneyKind.PLANNED,
+                                             "actual": MoneyKind.SPENT, "need": NEED}
 
 
-def _source_columns(h: Header) -> list[tuple[int, FinanceSource, str, str]]:
+def _source_columns(h: Header) -> list[tuple[int, FinanceSource, MoneyKind | str, str]]:
     """(column, source, kind, source header) of a header that names sources across columns
     (``всего по источникам | местный бюджет | …``), each with its measure under it."""
     out = []
@@ -84,7 +86,7 @@ def _source_columns(h: Header) -> list[tuple[int, FinanceSource, str, str]]:
         found = next(((s, t) for t in c.texts if (s := source_of(t)) is not None), None)
         if found is None:
             continue
-        kind = MEASURE_KINDS.get(c.role or "", "planned_rub" if len(c.texts) == 1 else "")
+        kind = MEASURE_KINDS.get(c.role or "", MoneyKind.PLANNED if len(c.texts) == 1 else "")
         if kind:
             out.append((c.index, found[0], kind, found[1]))
     return out
@@ -121,10 +123,10 @@ def finance_from_year_rows(table: Table, h: Header) -> list[FinanceRow]:
             f = figures.get(source) or FinanceRow(
                 year=year, source=source.value, text=f"{year}: {norm(label)}", page=row.page,
                 locator=row.locator)
-            if kind == "need":
+            if kind == NEED or not isinstance(kind, MoneyKind):
                 f = replace(f, text=f"{f.text}; потребность {norm(cell)}")
             elif f[kind] is None:
-                said = f"{'факт' if kind == 'spent_rub' else 'план'} {norm(cell)}"
+                said = f"{'факт' if kind == MoneyKind.SPENT else 'план'} {norm(cell)}"
                 f = replace(f, text=f"{f.text}; {said}").with_amount(kind, value)
             figures[source] = f
         out.extend(f for f in figures.values() if f.planned_rub is not None
@@ -132,10 +134,10 @@ def finance_from_year_rows(table: Table, h: Header) -> list[FinanceRow]:
     return out
 
 
-def _kind(text: str) -> str | None:
+def _kind(text: str) -> MoneyKind | None:
     if SPENT_WORDS.search(text):
-        return "spent_rub"
-    return "planned_rub" if PLANNED_WORDS.search(text) else None
+        return MoneyKind.SPENT
+    return MoneyKind.PLANNED if PLANNED_WORDS.search(text) else None
 
 
 def _clauses(sentence: str) -> list[str]:
