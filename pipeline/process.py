@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,11 +80,11 @@ def _guess_format(path: Path) -> str | None:
 def to_result(src: SourceFile, doc: Document, reading: Reading) -> FileResult:
     """The rows of the four tables from a document and its (normalised) reading."""
     status = DocStatus.PARTIAL if doc.warnings else DocStatus.OK
-    row = DocumentRow(
-        doc_id=src.doc_id, source_path=src.rel_path, format=doc.format.value,
+    row = replace(
+        reading.meta, doc_id=src.doc_id, source_path=src.rel_path, format=doc.format.value,
         status=status.value, error="; ".join(doc.warnings) if doc.warnings else None,
         pages=doc.pages, extractor_version=__version__, encoding=doc.encoding,
-        warnings=list(doc.warnings), **reading.meta)
+        warnings=list(doc.warnings))
     doc_id = src.doc_id
     return FileResult(src, row, _with_doc_id(reading.indicators, doc_id),
                       _with_doc_id(reading.activities, doc_id),

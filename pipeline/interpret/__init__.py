@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from extractors.model import Document, Paragraph, Table
 from pipeline.interpret import metadata as md
@@ -22,9 +21,8 @@ from pipeline.interpret.plausibility import Origin
 from pipeline.interpret.prose import indicators_from_prose
 from pipeline.interpret.rowbuild import carry_bases, finance_row
 from schemas.enums import DocType
-from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
+from schemas.rows import ActivityRow, DocumentRow, FinanceRow, IndicatorRow
 
-Row = dict[str, Any]
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
 
 
@@ -33,7 +31,9 @@ class Reading:
     """What a document says, names as written: ``pipeline.normalise.normalise`` makes the
     projects and places canonical and matches the indicator names."""
 
-    meta: Row = field(default_factory=dict)  # doc_type, title, years, date, municipal project
+    # the document's own fields as read (type, title, report year, date, municipal project);
+    # normalisation adds the place and the canonical projects, the run the file's own fields
+    meta: DocumentRow = field(default_factory=DocumentRow)
     national: list[str] = field(default_factory=list)  # project names of the lead, as written
     federal: list[str] = field(default_factory=list)
     stated: dict[str, str] = field(default_factory=dict)  # projects named in table columns
@@ -94,9 +94,9 @@ def interpret(doc: Document) -> Reading:
     year = md.report_year_of(lead, dtype, more_titles())
     national, federal, municipal = md.projects_of(lead)
     result = Reading(
-        meta={"doc_type": dtype.value, "title": title,
-              "municipal_project": municipal[0] if municipal else None,
-              "report_year": year, "doc_date": md.doc_date_of(lead)},
+        meta=DocumentRow(doc_type=dtype.value, title=title,
+                         municipal_project=municipal[0] if municipal else None,
+                         report_year=year, doc_date=md.doc_date_of(lead)),
         national=national, federal=federal,
         lead_text="\n".join(lead.lines + list(lead.kv.values())),
         wider_text="\n".join(lead.all_lines[:60]), full_text=lead.full_text,
@@ -120,6 +120,6 @@ def interpret(doc: Document) -> Reading:
         else:
             result.finance.extend(finance_row(r, Origin.PROSE) for r in
                                   finance_from_sentences(_sentences(paragraphs), year))
-    if result.meta["municipal_project"] is None and "municipal_project" in result.stated:
-        result.meta["municipal_project"] = result.stated["municipal_project"]
+    if result.meta.municipal_project is None and "municipal_project" in result.stated:
+        result.meta = replace(result.meta, municipal_project=result.stated["municipal_project"])
     return result

@@ -3,6 +3,7 @@ lines, key-value tables and signature lines of a document."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -303,7 +304,7 @@ def _report_year(lines: list[str], report: bool) -> int | None:
     return next((int(m.group(1)) for line in lines if (m := YEAR_LINE_RE.match(line))), None)
 
 
-def doc_date_of(lead: Lead) -> object:
+def doc_date_of(lead: Lead) -> dt.date | None:
     for line in lead.lines[:12]:
         if m := HEADER_DATE_RE.search(line):
             d = parse_date(m.group(1))
