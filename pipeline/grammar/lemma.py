@@ -70,7 +70,8 @@ def lemma(word: str) -> str:
     m = morph()
     if not m.word_is_known(word):
         return ENDING_RE.sub("", word) if len(word) > 5 else word
-    return m.parse(word)[0].normal_form.replace("ё", "е")
+    form: str = m.parse(word)[0].normal_form
+    return form.replace("ё", "е")
 
 
 @lru_cache(maxsize=200_000)

@@ -14,11 +14,11 @@ from dataclasses import replace
 from itertools import pairwise
 
 from extractors.model import Block, Paragraph, Table
+from pipeline.grammar.years import YEAR_ONLY_RE
 from pipeline.interpret.cells import item_level
 from pipeline.interpret.headers import (
     NAME_ROLES,
     VALUE_ROLES,
-    YEAR_ONLY_RE,
     Cells,
     Header,
     analyse,

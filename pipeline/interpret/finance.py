@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from extractors.model import Table
 from pipeline.grammar.items import item_number
+from pipeline.grammar.years import YEAR_ONLY_RE, YEAR_RE
 from pipeline.interpret.cells import data_rows
-from pipeline.interpret.headers import NAME_ROLES, YEAR_ONLY_RE, YEAR_RE, Header, norm
+from pipeline.interpret.headers import NAME_ROLES, Header, norm
 from pipeline.interpret.values import money_scale, parse_money
 from pipeline.vocab import finance_sources, money_re, money_words
 from schemas.enums import FinanceSource, MoneyKind
