@@ -101,7 +101,8 @@ def interpret(doc: Document) -> Reading:
         lead_text="\n".join(lead.lines + list(lead.kv.values())),
         wider_text="\n".join(lead.all_lines[:60]), full_text=lead.full_text,
     )
-    ctx = Context(TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None),
+    ctx = Context(TableContext(doc_year=year if dtype != DocType.PROJECT_PASSPORT else None,
+                               targets=dtype in (DocType.PROJECT_PASSPORT, DocType.ORDER)),
                   report_year=year)
     has_finance_table = _read_tables(tables, result, ctx)
     result.indicators[:] = carry_bases(result.indicators)

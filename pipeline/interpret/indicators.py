@@ -76,10 +76,12 @@ def is_state_table(h: Header) -> bool:
             and not {"planned", "actual", "need"} & h.roles)
 
 
-def year_groups(h: Header, default_year: int | None) -> list[YearGroup]:
-    if is_state_table(h):  # the state of the report year (a date's year is its next one)
-        state = h.cols("state")[0]
-        return [YearGroup(default_year or h.columns[state].year, None, state, None)]
+def year_groups(h: Header, default_year: int | None, targets: bool = False) -> list[YearGroup]:
+    if is_state_table(h):  # the state of the report year (a date's year is its next one); in a
+        state = h.cols("state")[0]  # passport the one column of values holds the targets
+        year = default_year or h.columns[state].year
+        return [YearGroup(year, state, None, None) if targets
+                else YearGroup(year, None, state, None)]
     planned, actual, completion = h.cols("planned"), h.cols("actual"), h.cols("completion")
     need = h.cols("need")
     if planned and not actual and (quarters := h.cols("quarters")):
@@ -137,6 +139,7 @@ def _split_texts(text: str, k: int) -> list[str]:
 @dataclass(slots=True)
 class TableContext:
     doc_year: int | None
+    targets: bool = False  # a passport or order: a single column of values holds targets
 
 
 def _project(row: DataRow, h: Header, carried: dict[str, str]) -> str | None:
@@ -311,7 +314,7 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
     (``- теплоснабжение``) is named parent + child; a passport's field label gives no row."""
     name_col = name_column(h)
     num_col = h.first("number")
-    groups = year_groups(h, ctx.doc_year)
+    groups = year_groups(h, ctx.doc_year, ctx.targets)
     out: list[IndicatorRow] = []
     carried: dict[str, str] = {}
     pending: _Pending | None = None
@@ -324,7 +327,8 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
             return
         origin = Origin.TABLE if state_col is None else Origin.STATE_TABLE
         evidence = RowEvidence(origin, joined=p.joined or p.child)
-        state = " / ".join(t for t in p.states if t) if state_col is not None else None
+        state = (" / ".join(t for t in p.states if t)
+                 if state_col is not None and not ctx.targets else None)
         out.extend(_indicator_rows(p.row, h, p.names, p.activity, groups, p.project, evidence,
                                    state, (p.unit, p.comparator)))
 

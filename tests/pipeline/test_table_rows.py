@@ -157,3 +157,26 @@ def test_a_comparator_stated_with_the_unit_at_the_end_of_the_name() -> None:
             ["Доля детей, охваченных программой, %", "40", "41", "42"]]
     got = {r.indicator_raw[:10]: (r.comparator, r.unit) for r in _read(rows) if r.year == 2015}
     assert got == {"Степень ко": (">=", "percent"), "Доля детей": (None, "percent")}
+
+
+def test_a_year_with_its_measure_after_it() -> None:
+    rows = [["Наименование показателя", "Ед. изм.", "2019 (факт)", "2020 (план)", "2020 (факт)"],
+            ["Доля детей, охваченных программой", "%", "40", "45", "46"]]
+    doc = Document("r.docx", Format.DOCX, (grid_table(rows),))
+    got = {r.year: (r.planned_value, r.actual_value) for r in interpret(doc).indicators}
+    assert got == {2019: (None, 40.0), 2020: (45.0, 46.0)}
+
+
+def test_one_column_of_values_in_a_passport_holds_targets() -> None:
+    rows = [["Наименование показателя", "Единица измерения", "Значение"],
+            ["Доля детей, охваченных программой", "%", "80"]]
+    passport = Document("p.docx", Format.DOCX, (
+        Paragraph("ПАСПОРТ муниципальной программы «Развитие образования» на 2021 год",
+                  "line 1", None), grid_table(rows)))
+    report = Document("r.docx", Format.DOCX, (
+        Paragraph("Отчет о результатах самообследования за 2021 год", "line 1", None),
+        grid_table(rows)))
+    assert [(r.planned_value, r.actual_value) for r in interpret(passport).indicators] == [
+        (80.0, None)]
+    assert [(r.year, r.planned_value, r.actual_value)
+            for r in interpret(report).indicators] == [(2021, None, 80.0)]
