@@ -19,7 +19,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.batch.row_decisions import Verdict
 from pipeline.normalise.review import Column
@@ -29,6 +28,7 @@ from pipeline.normalise.review_book import (
     HEADER_FILL,
     WRAP,
     ReviewBookError,
+    add_choice_list,
     cell_str,
     put_cell,
 )
@@ -81,13 +81,8 @@ def add_row_sheet(wb: Workbook, rows: Sequence[Mapping[str, object]]) -> None:
     ws.freeze_panes = "A2"
     last = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ROW_COLUMNS))}{last}"
-    letter = get_column_letter(decision_col)
-    dv = DataValidation(type="list", formula1=f'"{Verdict.KEEP},{Verdict.DROP}"',
-                        allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                        errorTitle="Неизвестное решение",
-                        error="Решение — «оставить» или «удалить».")
-    dv.add(f"{letter}2:{letter}{last + 500}")
-    ws.add_data_validation(dv)
+    add_choice_list(ws, decision_col, f'"{Verdict.KEEP},{Verdict.DROP}"', last,
+                    "Неизвестное решение", "Решение — «оставить» или «удалить».")
 
 
 def read_row_sheet(path: Path) -> list[dict[str, str]]:

@@ -121,12 +121,19 @@ def _catalog_list(wb: Workbook, ws: Worksheet, names: list[str], col: int, n_row
     cat.column_dimensions["A"].width = 90
     for i, name in enumerate(names, 1):
         put_cell(cat, i, 1, name)
+    add_choice_list(ws, col, f"'{CATALOG_SHEET}'!$A$1:$A${len(names)}", max(n_rows + 1, 2),
+                    "Нет в каталоге",
+                    "Этого названия нет в каталоге; «-» — показатель не из каталога.")
+
+
+def add_choice_list(ws: Worksheet, col: int, choices: str, last: int, title: str,
+                    error: str) -> None:
+    """A drop-down of ``choices`` (a list formula) on column ``col`` from row 2 to 500 rows
+    past ``last``; another value is allowed with a warning (the analyst may know better)."""
     letter = get_column_letter(col)
-    dv = DataValidation(type="list", formula1=f"'{CATALOG_SHEET}'!$A$1:$A${len(names)}",
-                        allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                        errorTitle="Нет в каталоге",
-                        error="Этого названия нет в каталоге; «-» — показатель не из каталога.")
-    dv.add(f"{letter}2:{letter}{max(n_rows + 1, 2) + 500}")
+    dv = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
+                        errorStyle="warning", errorTitle=title, error=error)
+    dv.add(f"{letter}2:{letter}{last + 500}")
     ws.add_data_validation(dv)
 
 
