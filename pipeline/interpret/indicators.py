@@ -16,7 +16,7 @@ from pipeline.interpret.cells import (
     parse_name_cell,
     starts_lower,
 )
-from pipeline.interpret.headers import NAME_ROLES, VALUE_ROLES, Header, norm
+from pipeline.interpret.headers import NAME_ROLES, VALUE_ROLES, Header, HeaderRole, norm
 from pipeline.interpret.plausibility import (
     NameKind,
     Origin,
@@ -70,10 +70,14 @@ def is_indicator_table(h: Header) -> bool:
 
 
 def is_state_table(h: Header) -> bool:
-    """One column of states beside a unit column and no plan or fact (a school's
-    self-assessment, «Сведения о …» with «значение на 01.01.2021»): actual values."""
+    """One column of states beside a unit column and no plan or fact, in a table of
+    indicators (a school's self-assessment, «Сведения о …» with «значение на 01.01.2021»):
+    actual values. A list of items with a quantity («Наименование мероприятия | Ед. изм. |
+    Количество») is no such table."""
+    name_col = name_column(h)
     return (len(h.cols("state")) == 1 and "unit" in h.roles
-            and not {"planned", "actual", "need"} & h.roles)
+            and not {"planned", "actual", "need"} & h.roles
+            and name_col is not None and h.columns[name_col].role == HeaderRole.INDICATOR)
 
 
 def year_groups(h: Header, default_year: int | None, targets: bool = False) -> list[YearGroup]:

@@ -180,3 +180,12 @@ def test_one_column_of_values_in_a_passport_holds_targets() -> None:
         (80.0, None)]
     assert [(r.year, r.planned_value, r.actual_value)
             for r in interpret(report).indicators] == [(2021, None, 80.0)]
+
+
+def test_a_list_of_items_with_a_quantity_is_no_state_table() -> None:
+    rows = [["Наименование мероприятия", "Единица измерения", "Количество"],
+            ["Закупка компьютеров для кабинета информатики", "шт.", "10"]]
+    doc = Document("r.docx", Format.DOCX, (
+        Paragraph("Отчет о результатах самообследования за 2021 год", "line 1", None),
+        grid_table(rows)))
+    assert interpret(doc).indicators == []
