@@ -69,30 +69,33 @@ def _plain(name: str) -> str:
     return " ".join(name.lower().replace("ё", "е").split()).strip(" «\"")
 
 
+def _matches(kind: str, text: str) -> bool:
+    """``text`` (already plain) matches a rule of ``kind``."""
+    return any(r.kind == kind and r.pattern.search(text) for r in _rules())
+
+
 @lru_cache(maxsize=1 << 12)
 def name_kind(name: str) -> NameKind:
     """The kind of an indicator name cell."""
     low = _plain(name)
-    rules = _rules()
     for kind, out in (("label_only", NameKind.LABEL_ONLY), ("field_label", NameKind.FIELD_LABEL)):
-        if any(r.kind == kind and r.pattern.search(low) for r in rules):
+        if _matches(kind, low):
             return out
     body = _without_label(low)
-    if any(r.kind in ("head", "measure") and r.pattern.search(body) for r in rules):
+    if _matches("head", body) or _matches("measure", body):
         return NameKind.MEASURE
     if stated_unit(name) is not None:
         return NameKind.MEASURE
     return NameKind.OTHER
 
 
-LABEL_PREFIX_RE = re.compile(
-    r"^(целев\w+\s+)?показател[ьи](\s+\d+)?(\s+(цели|целей|задач[иа]?|подпрограммы|программы|"
-    r"\d+(\.\d+)*))*\s*[.:]*\s*(\d+[.)]\s*)?", re.IGNORECASE)
-
-
 def _without_label(low: str) -> str:
-    """A name without the label in front of it (``показатель задачи 2. доля …`` -> ``доля …``)."""
-    return LABEL_PREFIX_RE.sub("", low, count=1).strip() or low
+    """A name without the label in front of it (``показатель задачи 2. доля …`` -> ``доля …``;
+    vocabulary kind ``label_prefix``)."""
+    for r in _rules():
+        if r.kind == "label_prefix":
+            low = r.pattern.sub("", low, count=1).strip() or low
+    return low
 
 
 @lru_cache(maxsize=1 << 12)
@@ -122,19 +125,14 @@ def unit_from_name(name: str) -> Unit | None:
     return None
 
 
-def _matches(kind: str, text: str) -> bool:
-    low = _plain(text)
-    return any(r.kind == kind and r.pattern.search(low) for r in _rules())
-
-
 def is_qualified_part(text: str) -> bool:
     """A sub-row that says its own relation to the row above (``в том числе …``)."""
-    return _matches("sub_qualifier", text)
+    return _matches("sub_qualifier", _plain(text))
 
 
 def ends_as_parent(text: str) -> bool:
     """A name whose sub-rows follow (``…, в том числе:``)."""
-    return _matches("parent_end", text)
+    return _matches("parent_end", _plain(text))
 
 
 HELPER_PUNCT_RE = re.compile(r"[\s,;:()\[\]]+")
@@ -184,8 +182,6 @@ class RowEvidence:
 
     origin: Origin = Origin.TABLE
     joined: bool = False  # the name was made of a label or parent and the row's own text
-    has_values: bool = True  # some value parsed as a number
-    unit_stated: bool = False  # the unit came from a unit column or the value's own text
 
 
 def _values_fit(unit: Unit | None, values: tuple[float | None, ...], name: str) -> float:
@@ -215,7 +211,7 @@ def confidence(name: str, unit: Unit | None, values: tuple[float | None, ...],
         score -= 0.2  # «водопровод», «Прочие»: a part of something, named elsewhere
     if evidence.joined:
         score -= 0.05
-    if not evidence.unit_stated and unit is None:
+    if unit is None:  # no unit stated anywhere (column, value, name) nor implied
         score -= 0.05
     score -= _values_fit(unit, values, name)
     score -= 0.1 * len(flags)

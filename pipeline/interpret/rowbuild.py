@@ -100,9 +100,7 @@ def indicator_row(name: str, year: int | None, reading: Reading, *,
         completion_pct=reading.pct, **context)  # type: ignore[arg-type]
     flags = flags_of(row, planned_cell)
     values = (row.planned_value, row.actual_value)
-    unit_stated = stated_unit is not None or any(v is not None and v.unit for v in (p, a))
-    ev = replace(evidence, has_values=any(v is not None for v in values), unit_stated=unit_stated)
-    return replace(row, flags=flags, confidence=confidence(name, unit, values, flags, ev))
+    return replace(row, flags=flags, confidence=confidence(name, unit, values, flags, evidence))
 
 
 def carry_bases(rows: list[IndicatorRow]) -> list[IndicatorRow]:
