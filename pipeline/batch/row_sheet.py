@@ -16,7 +16,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -25,12 +24,12 @@ from pipeline.normalise.review import Column
 from pipeline.normalise.review_book import (
     DECIDED_FILL,
     DECISION_FILL,
-    HEADER_FILL,
     WRAP,
     ReviewBookError,
     add_choice_list,
     cell_str,
     put_cell,
+    write_header,
 )
 
 ROW_SHEET = "Проверка строк"
@@ -67,10 +66,7 @@ def add_row_sheet(wb: Workbook, rows: Sequence[Mapping[str, object]]) -> None:
     """Add the sheet of ``rows`` (keys of ``ROW_COLUMNS``) to ``wb``; a ``state`` of
     «решено» shades the decision green."""
     ws = wb.create_sheet(ROW_SHEET)
-    for j, col in enumerate(ROW_COLUMNS, 1):
-        cell = ws.cell(1, j, col.title)
-        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
-        ws.column_dimensions[get_column_letter(j)].width = col.width
+    write_header(ws, ROW_COLUMNS)
     decision_col = next(j for j, c in enumerate(ROW_COLUMNS, 1) if c.key == "decision")
     for i, row in enumerate(rows, 2):
         for j, col in enumerate(ROW_COLUMNS, 1):

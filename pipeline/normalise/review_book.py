@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.normalise.review import COLUMNS, REASON_TEXT, ReviewReason
+from pipeline.normalise.review import COLUMNS, REASON_TEXT, Column, ReviewReason
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,15 @@ def put_cell(ws: Worksheet, row: int, col: int, value: object) -> None:
         cell.data_type = "s"  # text, even when it starts with '='
 
 
+def write_header(ws: Worksheet, columns: Sequence[Column]) -> None:
+    """Row 1 of a review sheet: the columns' Russian titles in bold on the header fill, each
+    column as wide as it says."""
+    for j, col in enumerate(columns, 1):
+        cell = ws.cell(1, j, col.title)
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+
+
 def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
                       catalog_names: Iterable[str] = (),
                       more_sheets: Callable[[Workbook], None] | None = None) -> Path:
@@ -83,10 +92,7 @@ def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    for j, col in enumerate(COLUMNS, 1):
-        cell = ws.cell(1, j, col.title)
-        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
-        ws.column_dimensions[get_column_letter(j)].width = col.width
+    write_header(ws, COLUMNS)
     decision_col = next(j for j, c in enumerate(COLUMNS, 1) if c.key == "canonical")
     for i, row in enumerate(rows, 2):
         for j, col in enumerate(COLUMNS, 1):
