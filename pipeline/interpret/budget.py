@@ -11,6 +11,7 @@ from extractors.model import Table
 from pipeline.interpret.cells import LETTER_RE, data_rows, strip_item_number
 from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
 from pipeline.interpret.headers import Header, norm
+from pipeline.interpret.rowbuild import FinanceFigures
 from pipeline.interpret.values import money_scale, parse_money
 from pipeline.vocab import money_re
 from schemas.enums import FinanceSource, MoneyKind
@@ -92,16 +93,14 @@ def budget_from_table(table: Table, h: Header, year: int | None) -> list[Finance
         row_source = source_of(row.get(source_col)) if source_col is not None else None
         label = " — ".join(dict.fromkeys(
             t for t in (name, *(norm(row.get(c)) for c in label_cols)) if LETTER_RE.search(t)))
-        figures: dict[FinanceSource, FinanceRow] = {}
+        figures = FinanceFigures()  # the first column of a kind wins (law before roll)
         for col in columns:
             cell = row.get(col.index)
             value = parse_money(cell, default_scale=scale) if cell.strip() else None
             if value is None:
                 continue
             source = col.source or row_source or FinanceSource.UNKNOWN
-            figure = figures.get(source) or FinanceRow(
-                year=year, source=source.value, text=label, page=row.page, locator=row.locator)
-            if figure[col.kind] is None:  # the first column of a kind (law before roll)
-                figures[source] = figure.with_amount(col.kind, value)
-        out.extend(figures.values())
+            figures.add(year, source, col.kind, value, text=label, page=row.page,
+                        locator=row.locator)
+        out.extend(figures.rows())
     return out

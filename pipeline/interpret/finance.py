@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from extractors.model import Table
 from pipeline.grammar.items import item_number
 from pipeline.grammar.years import YEAR_ONLY_RE, YEAR_RE
 from pipeline.interpret.cells import data_rows
 from pipeline.interpret.headers import NAME_ROLES, Header, norm
+from pipeline.interpret.rowbuild import FinanceFigures
 from pipeline.interpret.values import money_scale, parse_money
 from pipeline.vocab import finance_sources, money_re, money_words
 from schemas.enums import FinanceSource, MoneyKind
@@ -62,13 +62,15 @@ def finance_from_table(table: Table, h: Header) -> list[FinanceRow]:
         source = source_of(label)
         if source is None:
             continue
+        figures = FinanceFigures()
         for col in h.year_cols():
             text = row.get(col.index)
             value = parse_money(text, default_scale=scale) if text.strip() else None
             if value is None:
                 continue
-            out.append(FinanceRow(year=col.year, source=source.value, planned_rub=value,
-                                  text=label, page=row.page, locator=row.locator))
+            figures.add(col.year, source, MoneyKind.PLANNED, value, text=label, page=row.page,
+                        locator=row.locator)
+        out.extend(figures.rows())
     return out
 
 
@@ -115,23 +117,21 @@ def finance_from_year_rows(table: Table, h: Header) -> list[FinanceRow]:
                      if k not in money_cols and (m := YEAR_ONLY_RE.match(c))), None)
         if year is None:
             continue
-        figures: dict[FinanceSource, FinanceRow] = {}
+        figures = FinanceFigures()
         for col, source, kind, label in columns:
             cell = row.get(col)
             value = parse_money(cell, default_scale=scale) if cell.strip() else None
             if value is None:
                 continue
-            f = figures.get(source) or FinanceRow(
-                year=year, source=source.value, text=f"{year}: {norm(label)}", page=row.page,
-                locator=row.locator)
-            if kind == NEED or not isinstance(kind, MoneyKind):
-                f = replace(f, text=f"{f.text}; потребность {norm(cell)}")
-            elif f[kind] is None:
+            text = f"{year}: {norm(label)}"
+            if isinstance(kind, MoneyKind):
                 said = f"{'факт' if kind == MoneyKind.SPENT else 'план'} {norm(cell)}"
-                f = replace(f, text=f"{f.text}; {said}").with_amount(kind, value)
-            figures[source] = f
-        out.extend(f for f in figures.values() if f.planned_rub is not None
-                   or f.spent_rub is not None)
+                figures.add(year, source, kind, value, said=said, text=text, page=row.page,
+                            locator=row.locator)
+            else:  # the need: kept in the text only
+                figures.note(year, source, f"потребность {norm(cell)}", text=text,
+                             page=row.page, locator=row.locator)
+        out.extend(figures.rows())
     return out
 
 
@@ -148,7 +148,7 @@ def _clauses(sentence: str) -> list[str]:
 def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
                            default_year: int | None) -> list[FinanceRow]:
     """Budget figures from prose; ``sentences`` are (text, locator, page)."""
-    found: dict[tuple[int | None, str], FinanceRow] = {}
+    found = FinanceFigures()
     last_year: int | None = None
     for sentence, locator, page in sentences:
         if not MONEY_RE.search(sentence):
@@ -177,16 +177,10 @@ def finance_from_sentences(sentences: list[tuple[str, str, int | None]],
                 continue
             source = source_of(clause) or (of_all if by_year else None)
             if source is None:
-                sources = {k[1] for k in found if k[0] == year}
+                sources = found.sources(year)
                 source = (FinanceSource(next(iter(sources))) if len(sources) == 1
                           else FinanceSource.UNKNOWN)
-            key = (year, source.value)
-            row = found.get(key) or FinanceRow(year=year, source=source.value,
-                                               text=norm(sentence), page=page, locator=locator)
-            text = row.text or ""
-            if row[kind] is None:
-                row = row.with_amount(kind, value)
-            elif len(text) < TEXT_MAX and (said := norm(sentence)) not in text:
-                row = replace(row, text=f"{text} {said}")
-            found[key] = row
-    return list(found.values())
+            said = norm(sentence)
+            if not found.add(year, source, kind, value, text=said, page=page, locator=locator):
+                found.note(year, source, said, text=said, sep=" ", limit=TEXT_MAX)
+    return found.rows()

@@ -12,6 +12,7 @@ from itertools import chain, pairwise
 from typing import TypeGuard
 
 from extractors.model import Document, Paragraph, Table
+from pipeline.grammar.years import YEARS_RANGE_RE, year_phrase_re
 from pipeline.interpret.headers import Header, norm, role_of
 from pipeline.interpret.prose import quoted
 from pipeline.interpret.values import parse_date
@@ -23,7 +24,7 @@ LEAD_CELLS = 40
 LEAD_TABLE_ROWS = 10
 LETTERHEAD_ROWS, LETTERHEAD_COLS, LETTERHEAD_LINES = 2, 3, 12
 FIGURE_CELL_RE = re.compile(r"[\d., ]*\d[\d., ]*")  # a cell that is a figure: no letterhead
-YEAR_PHRASE_RE = re.compile(r"\b(?:за|на)\s+(20\d\d)\s*(?:год|г\.?)", re.IGNORECASE)
+YEAR_PHRASE_RE = year_phrase_re("за", "на")  # «за 2019 год», «на 2024 г.»
 YEAR_LINE_RE = re.compile(r"^(20\d\d)\s*(?:год|г\.?)$", re.IGNORECASE)  # a title's line '2020 год'
 STATE_DATE_RE = re.compile(r"по\s+состоянию\s+на\s+(\d{1,2})\.(\d{1,2})\.(20\d\d)", re.IGNORECASE)
 # a passport's period field in any table («Сроки реализации программы» | «2015 - 2025 годы»)
@@ -34,8 +35,6 @@ REPORT_TYPES = frozenset({DocType.EXECUTION_REPORT, DocType.ROADMAP_REPORT,
                           DocType.EXPLANATORY_NOTE})  # what a state date or a year line dates
 STAMP_DATE_RE = re.compile(r"^(?:от|№|n)\s*[«\"]?\d", re.IGNORECASE)  # 'от 19.09.2014 N 939'
 PERIOD_RE = re.compile(r"(\d{1,2}\.\d{1,2}\.(20\d\d))\s*[-–—]")
-YEARS_RANGE_RE = re.compile(r"(?<!\d)(20\d\d)\s*(?:г\.?|года?)?\s*[-–—]\s*20\d\d\s*(?:гг|год)",
-                            re.IGNORECASE)
 # an approval stamp over the title («Утверждено приказом …», «УТВЕРЖДАЮ», «Приложение № 2»)
 STAMP_LINE_RE = re.compile(r"^(?:утвержд|согласован|приложение\b)", re.IGNORECASE)
 WORD_RE = re.compile(r"[^\W\d_]{3,}")  # a title says a word, not just «I» or «1.»

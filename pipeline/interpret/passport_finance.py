@@ -25,8 +25,9 @@ from pipeline.grammar.years import CLAUSE_YEAR_RE
 from pipeline.interpret.finance import source_of
 from pipeline.interpret.headers import norm
 from pipeline.interpret.passport_fields import Field
+from pipeline.interpret.rowbuild import FinanceFigures
 from pipeline.vocab import kind_re
-from schemas.enums import FinanceSource
+from schemas.enums import FinanceSource, MoneyKind
 from schemas.rows import FinanceRow
 
 KEY_RE = kind_re("passport_keys.csv", "finance")  # «Объемы и источники финансирования …»
@@ -98,9 +99,11 @@ def finance_from_passport_text(text: str, locator: str, page: int | None = None,
         if value is not None and key not in figures:
             figures[key] = value
     _place(group, figures, own_line)
-    return [FinanceRow(year=y, source=s, planned_rub=v, text=norm(text), page=page,
-                       locator=locator)
-            for (y, s), v in figures.items() if y is not None]
+    rows = FinanceFigures()
+    for (y, s), v in figures.items():
+        if y is not None:
+            rows.add(y, s, MoneyKind.PLANNED, v, text=norm(text), page=page, locator=locator)
+    return rows.rows()
 
 
 def _clauses(text: str) -> Iterator[str | None]:

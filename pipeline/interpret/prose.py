@@ -17,28 +17,34 @@ from pipeline.interpret.values import (
     parse_percent,
     status_in_prose,
 )
+from pipeline.vocab import kind_patterns, kind_re
 from schemas.rows import IndicatorRow
 
+
+def _cues(kind: str) -> str:
+    """The cue words of a kind (``prose_cues.csv``) as one group of alternatives."""
+    return f"(?:{'|'.join(kind_patterns('prose_cues.csv', kind))})"
+
+
 PROJECT_RE = re.compile(
-    r"^\s*(?:федеральн\w+|регионал\w+|федеральн\w+\s*\(\s*регионал\w+\s*\))\s+проект\w*\s*"
-    r"[«\"“](.+)[»\"”]", re.IGNORECASE)
+    rf"^\s*{_cues('project_start')}\s+проект\w*\s*[«\"“](.+)[»\"”]",
+    re.IGNORECASE)
 START_RE = re.compile(
-    r"^\s*(?:целев\w+\s+)?(?:показател[ьи]|индикатор|результат)\s*(?:№\s*)?(\d{1,2})?\s*[.:)]\s*"
+    rf"^\s*(?:целев\w+\s+)?{_cues('item_start')}\s*(?:№\s*)?(\d{{1,2}})?\s*[.:)]\s*"
     r"(?=[«\"“]|\S)", re.IGNORECASE)
-ACTIVITY_RE = re.compile(r"^\s*мероприяти[ея]\s*:?\s*(.+)", re.IGNORECASE | re.DOTALL)
+ACTIVITY_RE = re.compile(rf"^\s*{_cues('activity_start')}\s*:?\s*(.+)",
+                         re.IGNORECASE | re.DOTALL)
 PLAN_RE = re.compile(
-    r"(?:показател\w*|значени\w*|план\w*)(?:\s+\w+){0,2}\s+(?:на|в)\s+(\d{4})\s*"
+    rf"{_cues('plan_key')}(?:\s+\w+){{0,2}}\s+(?:на|в)\s+(\d{{4}})\s*"
     r"(?:год\w*|г\.?)\s*[-–—:]?\s*(.+)",
     re.IGNORECASE | re.DOTALL)
-PCT_RE = re.compile(r"процент\w*\s+(?:исполнени|выполнени|достижени)\w*\s*[-–—:]?\s*([\d\s,.]+%?)",
+PCT_RE = re.compile(rf"{_cues('completion_key')}\s*[-–—:]?\s*([\d\s,.]+%?)",
                     re.IGNORECASE)
 # a name in quotes, nested quotes kept: «Доля … «Точка роста» …»
 QUOTED_NAME_RE = re.compile(r"[«\"“]((?:[^«»\"“”]|«[^«»]*»)+)[»\"”]")
 # clauses of what a paragraph says after the name: sentences, and the actual after the plan
 CLAUSE_RE = re.compile(r"(?<=[.;])\s+(?=[А-ЯЁ])|,\s+(?=фактическ)", re.IGNORECASE)
-ACTUAL_KEY_RE = re.compile(
-    r"фактическ\w+\s+значени\w*|фактически\s+\w+|значени\w+\s+показател\w+\s+составил\w*|"
-    r"составил\w*|составляет|достигнут\w*\s+значени\w*", re.IGNORECASE)
+ACTUAL_KEY_RE = kind_re("prose_cues.csv", "actual_key")
 
 
 def quoted(text: str) -> str:

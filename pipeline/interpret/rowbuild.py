@@ -1,7 +1,9 @@
 """One builder per output row kind. An indicator row is made here from its parts wherever they
 were read — a table's value columns, a passport's list of targets, a sentence of prose — so
 the unit (stated, else the value's, else the name's), the comparator, the consistency flags
-and the confidence are chosen in one place; a finance row likewise gets its confidence here."""
+and the confidence are chosen in one place. Finance figures, from a budget table's row, a
+passport's finance text or prose, gather in one accumulator keyed by (year, source), and a
+finance row gets its confidence here."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pipeline.interpret.plausibility import (
     unit_from_name,
 )
 from pipeline.interpret.values import is_null_token
-from schemas.enums import FinanceSource, IndicatorFlag, Unit
+from schemas.enums import FinanceSource, IndicatorFlag, MoneyKind, Unit
 from schemas.rows import FinanceRow, IndicatorRow
 
 PCT_TOLERANCE = 1.0
@@ -127,3 +129,62 @@ def finance_row(row: FinanceRow, origin: Origin = Origin.TABLE) -> FinanceRow:
     """A finance row with its confidence."""
     known = row.source not in (None, FinanceSource.UNKNOWN.value)
     return replace(row, confidence=finance_confidence(row.year, known, origin))
+
+
+FinanceKey = tuple[int | None, str]
+
+
+class FinanceFigures:
+    """The finance rows of one scope (a table row, a passport's finance text, a document's
+    prose), keyed by (year, source). The first figure of a kind (planned, spent) for a key
+    stays: a later one for the same key restates it (a law figure before the budget roll's, a
+    sentence repeating an earlier one) and only adds to the row's text."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self) -> None:
+        self._rows: dict[FinanceKey, FinanceRow] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def sources(self, year: int | None) -> set[str]:
+        """The sources already holding a figure for ``year``."""
+        return {s for y, s in self._rows if y == year}
+
+    def _row(self, year: int | None, source: FinanceSource | str, text: str | None,
+             page: int | None, locator: str | None) -> tuple[FinanceKey, FinanceRow]:
+        key = (year, str(source))
+        row = self._rows.get(key) or FinanceRow(year=year, source=key[1], text=text, page=page,
+                                                locator=locator)
+        return key, row
+
+    def add(self, year: int | None, source: FinanceSource | str, kind: MoneyKind,
+            value: float, *, text: str | None, page: int | None = None,
+            locator: str | None = None, said: str | None = None) -> bool:
+        """Put ``value`` in the (year, source) row if it has no figure of ``kind`` yet (then
+        ``said`` is added to the row's text); True when it was taken."""
+        key, row = self._row(year, source, text, page, locator)
+        taken = row[kind] is None
+        if taken:
+            row = row.with_amount(kind, value)
+            if said:
+                row = replace(row, text=f"{row.text}{'; ' if row.text else ''}{said}")
+        self._rows[key] = row
+        return taken
+
+    def note(self, year: int | None, source: FinanceSource | str, said: str, *,
+             text: str | None, page: int | None = None, locator: str | None = None,
+             sep: str = "; ", limit: int | None = None) -> None:
+        """Add ``said`` (a figure kept in words only, a sentence restating one) to the row's
+        text, unless the text already says it or has reached ``limit`` characters."""
+        key, row = self._row(year, source, text, page, locator)
+        current = row.text or ""
+        if said not in current and (limit is None or len(current) < limit):
+            row = replace(row, text=f"{current}{sep if current else ''}{said}")
+        self._rows[key] = row
+
+    def rows(self) -> list[FinanceRow]:
+        """The rows holding a figure, in the order their keys were first seen."""
+        return [r for r in self._rows.values()
+                if r.planned_rub is not None or r.spent_rub is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+from pathlib import Path
 
 from pipeline import interpret
 from pipeline.interpret.headers import analyse
@@ -46,3 +47,19 @@ def test_plans_by_what_the_value_columns_measure() -> None:
     assert (events.gives, events.states_money) == (Gives.EVENTS, False)
     assert year_rows.gives == Gives.MONEY_YEAR_ROWS
     assert _plan([["Слово", "Другое"], ["a", "b"]]).gives is None
+
+
+def _constructed(row_type: str) -> set[str]:
+    """The modules of pipeline.interpret that call ``row_type(...)`` themselves."""
+    out = set()
+    for path in sorted(Path(interpret.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == row_type
+               for n in ast.walk(tree)):
+            out.add(path.stem)
+    return out
+
+
+def test_one_builder_makes_each_row_kind() -> None:
+    assert _constructed("IndicatorRow") == {"rowbuild"}
+    assert _constructed("FinanceRow") == {"rowbuild"}
