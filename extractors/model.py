@@ -9,7 +9,6 @@ still locates each row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from schemas.enums import Format
 
@@ -36,7 +35,7 @@ class Cell:
 Grid = tuple[tuple[str | None, ...], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     n_rows: int
     n_cols: int
@@ -62,38 +61,22 @@ class Table:
         Positions covered by a merged cell hold ``None``, or the merged cell's text when
         ``fill`` is true (useful to carry a vertically merged project name down).
         """
-        return [list(row) for row in self.view(fill)]
+        return [list(row) for row in self.dense(fill)]
 
-    def view(self, fill: bool = False) -> Grid:
-        """``grid(fill)`` as tuples, built once and shared by every reader of the table until
-        ``forget_views``."""
-        return self._filled if fill else self._sparse
-
-    def forget_views(self) -> None:
-        """Drop the grids ``view`` keeps, once the table is read: a long document's tables
-        would otherwise all hold theirs at once."""
-        self.__dict__.pop("_sparse", None)
-        self.__dict__.pop("_filled", None)
-
-    @cached_property
-    def _sparse(self) -> Grid:
+    def dense(self, fill: bool = False) -> Grid:
+        """``grid(fill)`` as tuples, built anew on each call: a reader that looks at the grid
+        more than once keeps it for as long as it reads the table (the table holds no cache,
+        so a long document's tables never hold their grids all at once)."""
         out: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
         n_rows, n_cols = self.n_rows, self.n_cols
         for c in self.cells:
-            if c.row < n_rows and c.col < n_cols and c.row_span > 0 and c.col_span > 0:
-                out[c.row][c.col] = c.text
-        return tuple(map(tuple, out))
-
-    @cached_property
-    def _filled(self) -> Grid:
-        out: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
-        for c in self.cells:
-            if c.row_span == 1 and c.col_span == 1:
-                if c.row < self.n_rows and c.col < self.n_cols:
-                    out[c.row][c.col] = c.text
+            if c.row >= n_rows or c.col >= n_cols or c.row_span < 1 or c.col_span < 1:
                 continue
-            cols = range(c.col, min(c.col + c.col_span, self.n_cols))
-            for r in range(c.row, min(c.row + c.row_span, self.n_rows)):
+            if not fill or (c.row_span == 1 and c.col_span == 1):
+                out[c.row][c.col] = c.text
+                continue
+            cols = range(c.col, min(c.col + c.col_span, n_cols))
+            for r in range(c.row, min(c.row + c.row_span, n_rows)):
                 row = out[r]
                 for k in cols:
                     row[k] = c.text

@@ -20,6 +20,7 @@ from pipeline.interpret.plan import Context, Gives, plan_table, table_rows
 from pipeline.interpret.plausibility import Origin
 from pipeline.interpret.prose import indicators_from_prose
 from pipeline.interpret.rowbuild import carry_bases, finance_row
+from pipeline.interpret.view import TableView
 from schemas.enums import DocType
 from schemas.rows import ActivityRow, DocumentRow, FinanceRow, IndicatorRow
 
@@ -68,7 +69,8 @@ def _read_tables(tables: list[tuple[Table, Header]], result: Reading,
             states_money |= plan.money_header
             continue
         states_money |= plan.states_money
-        for row in table_rows(block, plan, ctx):
+        view = TableView(block)  # its grids, shared by the emitters, go with it
+        for row in table_rows(view, plan, ctx):
             if isinstance(row, IndicatorRow):
                 result.indicators.append(row)
             elif isinstance(row, ActivityRow):
@@ -76,9 +78,8 @@ def _read_tables(tables: list[tuple[Table, Header]], result: Reading,
             else:
                 result.finance.append(row)
         if plan.gives == Gives.QUANTITIES:
-            for role, name in table_projects(block, h).items():
+            for role, name in table_projects(view, h).items():
                 result.stated.setdefault(role, name)
-        block.forget_views()
     return states_money
 
 

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from extractors.model import Table
 from pipeline.grammar.dates import find_dates
 from pipeline.grammar.items import item_number
 from pipeline.interpret.cells import (
@@ -20,6 +19,7 @@ from pipeline.interpret.cells import (
 )
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.values import is_null_token, parse_date, parse_period, status_of
+from pipeline.interpret.view import TableView
 from schemas.enums import Status
 from schemas.rows import ActivityRow
 
@@ -172,7 +172,7 @@ def _filled_in(prev: ActivityRow, more: ActivityRow) -> ActivityRow:
                             if getattr(prev, f) is None and getattr(more, f) is not None})
 
 
-def activities_from_table(table: Table, h: Header) -> list[ActivityRow]:
+def activities_from_table(table: TableView, h: Header) -> list[ActivityRow]:
     name_col = h.first("activity")
     num_col = h.first("number")
     cols = {role: h.first(role) for role in DETAIL_ROLES}

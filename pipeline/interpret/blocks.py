@@ -28,6 +28,7 @@ from pipeline.interpret.headers import (
     is_caption_row,
     lower_first,
 )
+from pipeline.interpret.view import TableView, view_of
 
 # a band opens a block when it names a column of names (or of sources) and one of values
 BLOCK_NAME_ROLES = frozenset({*NAME_ROLES, "source"})
@@ -37,7 +38,7 @@ MIN_CONTINUED_COLS = 3
 MAX_TAIL_LINES = 2  # lines a page break may print between a table and the rest of it
 
 
-def _opens_block(table: Table, grid: Cells, fill: Cells,
+def _opens_block(table: TableView, grid: Cells, fill: Cells,
                  r: int) -> tuple[int, bool]:
     """Rows of the header band at row ``r`` (0 when there is none), and whether it opens a
     block."""
@@ -56,9 +57,10 @@ def _opens_block(table: Table, grid: Cells, fill: Cells,
     return n, bool(roles & BLOCK_NAME_ROLES and roles & BLOCK_VALUE_ROLES)
 
 
-def band_starts(table: Table) -> list[int]:
+def band_starts(table: Table | TableView) -> list[int]:
     """First rows of every header band of ``table`` that opens a block, top to bottom."""
-    grid, fill = table.view(), table.view(fill=True)
+    table = view_of(table)
+    grid, fill = table.grid, table.filled
     out: list[int] = []
     r = 0
     while r < table.n_rows:
@@ -79,18 +81,20 @@ def band_starts(table: Table) -> list[int]:
 def split_blocks(table: Table) -> list[Table]:
     """``table`` cut at every header band that opens a block below its first band; the table
     itself when it has one band at most, at its top."""
-    return [block for block, _ in banded_blocks(table)]
+    return [view.table for view, _ in banded_blocks(table)]
 
 
-def banded_blocks(table: Table) -> list[tuple[Table, tuple[int, int, int] | None]]:
-    """``split_blocks`` with each block's header band (``header_band``) when it was found on
-    the way (the band of a table left whole), else None: a band is found once per table."""
-    starts = band_starts(table)
-    band = header_band(table) if len(starts) <= 1 else None
+def banded_blocks(table: Table) -> list[tuple[TableView, tuple[int, int, int] | None]]:
+    """``split_blocks`` as views, with each block's header band (``header_band``) when it was
+    found on the way (the band of a table left whole, whose view is then the one the band
+    was found in), else None: a band is found once per table."""
+    view = TableView(table)
+    starts = band_starts(view)
+    band = header_band(view) if len(starts) <= 1 else None
     if not starts or (band is not None and starts[0] <= band[0]):
-        return [(table, band)]
+        return [(view, band)]
     cuts = ([0] if starts[0] > 0 else []) + starts + [table.n_rows]
-    return [(table.rows(a, b), None) for a, b in pairwise(cuts) if b > a]
+    return [(TableView(table.rows(a, b)), None) for a, b in pairwise(cuts) if b > a]
 
 
 def _continues(block: Table, h: Header, before: Header) -> bool:
@@ -122,9 +126,8 @@ def analysed_blocks(blocks: Iterable[Block]) -> list[tuple[Table, Header]]:
             more = out and lower_first(b.text.lstrip()) and len(tail) < MAX_TAIL_LINES
             tail = [*tail, b.text] if more else []  # a sentence between tables ends a tail
             continue
-        for block, band in banded_blocks(b):
-            h = analyse(block, band=band)
-            block.forget_views()
+        for view, band in banded_blocks(b):
+            block, h = view.table, analyse(view, band=band)
             if out and _continues(block, h, out[-1][1]):
                 before, before_h = out[-1]
                 h = Header(0, before_h.columns, 0)
@@ -132,5 +135,4 @@ def analysed_blocks(blocks: Iterable[Block]) -> list[tuple[Table, Header]]:
                     out[-1] = (_with_tail(before, before_h, "\n".join(tail)), before_h)
             tail = []
             out.append((block, h))
-        b.forget_views()
     return out

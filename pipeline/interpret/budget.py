@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.model import Table
 from pipeline.interpret.cells import LETTER_RE, data_rows, strip_item_number
 from pipeline.interpret.finance import PLANNED_WORDS, SPENT_WORDS, source_of
 from pipeline.interpret.headers import Header, norm
 from pipeline.interpret.rowbuild import FinanceFigures
 from pipeline.interpret.values import money_scale, parse_money
+from pipeline.interpret.view import TableView
 from pipeline.vocab import money_re
 from schemas.enums import FinanceSource, MoneyKind
 from schemas.rows import FinanceRow
@@ -77,7 +77,7 @@ def is_budget_table(h: Header) -> bool:
     return values <= {m.index for m in money}
 
 
-def budget_from_table(table: Table, h: Header, year: int | None) -> list[FinanceRow]:
+def budget_from_table(table: TableView, h: Header, year: int | None) -> list[FinanceRow]:
     scale = money_scale(h.text) or 1.0
     name_col, source_col = h.first_of(NAME_ROLES), h.first("source")
     columns = money_columns(h)

@@ -11,6 +11,7 @@ from extractors.model import Table
 from pipeline.grammar.items import leading_item_number
 from pipeline.interpret.headers import norm
 from pipeline.interpret.unwrap import unwrap
+from pipeline.interpret.view import TableView, view_of
 from pipeline.vocab import read_rows
 
 # 'Показатель:' over the name(s) in the same cell (not 'Показатель цели 1. …', a name itself)
@@ -44,9 +45,9 @@ class DataRow:
         return len(texts) == 1 and len(self.cells) > 2
 
 
-def data_rows(table: Table, n_header: int) -> list[DataRow]:
-    grid = table.view()
-    filled = table.view(fill=True)
+def data_rows(table: Table | TableView, n_header: int) -> list[DataRow]:
+    table = view_of(table)
+    grid, filled = table.grid, table.filled
     out = []
     for r in range(n_header, table.n_rows):
         cells = [unwrap(c or "").strip() for c in grid[r]]

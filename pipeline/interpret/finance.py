@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from extractors.model import Table
 from pipeline.grammar.items import item_number
 from pipeline.grammar.years import YEAR_ONLY_RE, YEAR_RE
 from pipeline.interpret.cells import data_rows
 from pipeline.interpret.headers import NAME_ROLES, Header, norm
 from pipeline.interpret.rowbuild import FinanceFigures
 from pipeline.interpret.values import money_scale, parse_money
+from pipeline.interpret.view import TableView
 from pipeline.vocab import finance_sources, money_re, money_words
 from schemas.enums import FinanceSource, MoneyKind
 from schemas.rows import FinanceRow
@@ -51,7 +51,7 @@ def is_finance_table(h: Header) -> bool:
     return bool(money) and bool(years) and len(years) == len(set(years))
 
 
-def finance_from_table(table: Table, h: Header) -> list[FinanceRow]:
+def finance_from_table(table: TableView, h: Header) -> list[FinanceRow]:
     scale = money_scale(h.text) or 1.0
     out: list[FinanceRow] = []
     for row in data_rows(table, h.n_rows):
@@ -104,7 +104,7 @@ def is_year_rows_finance(h: Header) -> bool:
     return len(sources) >= 2 and bool(FINANCE_MATRIX_WORDS.search(h.text.lower()))
 
 
-def finance_from_year_rows(table: Table, h: Header) -> list[FinanceRow]:
+def finance_from_year_rows(table: TableView, h: Header) -> list[FinanceRow]:
     """One finance row per year (a row whose own cell is a bare year; totals over all years
     are not a year) and source: the approved or planned figure, the spend where stated, the
     need in the text."""

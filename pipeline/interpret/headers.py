@@ -20,6 +20,7 @@ from extractors.model import Table
 from pipeline.grammar.items import starts_with_item_number
 from pipeline.grammar.years import YEAR_ONLY_RE, YEAR_RE
 from pipeline.interpret.unwrap import unwrap
+from pipeline.interpret.view import TableView, view_of
 
 RowCells = Sequence[str | None]  # one row of a grid (``Table.grid``)
 Cells = Sequence[RowCells]
@@ -228,15 +229,15 @@ def _is_numbering_row(row: RowCells) -> bool:
     return nums[0] <= 2 and all(a < b for a, b in pairwise(nums))
 
 
-def header_band(table: Table) -> tuple[int, int, int]:
+def header_band(table: Table | TableView) -> tuple[int, int, int]:
     """``(start, end, data)``: the header band is rows ``start..end-1``, data from ``data`` on.
 
     The band starts at the top unless the table opens with caption rows (a sheet's title
     lines: one text each) and only a band further down names two column roles or more. A row
     of column numbers under the band is neither header nor data (``data`` is past it).
     """
-    grid = table.view()
-    fill = table.view(fill=True)
+    view = view_of(table)
+    grid, fill = view.grid, view.filled
     first = band_rows(grid, 0, fill)
     for start in range(0, min(MAX_CAPTION_ROWS, len(grid) - 1) + 1):
         if start and not is_caption_row(fill[start - 1]):
@@ -327,12 +328,13 @@ def columns_in(fill: Cells, n_cols: int, start: int, end: int) -> list[Column]:
     return columns
 
 
-def analyse(table: Table, n_header: int | None = None,
+def analyse(table: Table | TableView, n_header: int | None = None,
             band: tuple[int, int, int] | None = None) -> Header:
     """Build the column map of ``table`` from its header band (the first ``n_header`` rows
     when given; ``band`` when the caller has found it already)."""
     if n_header is not None:
         band = (0, n_header, n_header)
-    start, end, data = band if band is not None else header_band(table)
-    columns = columns_in(table.view(fill=True), table.n_cols, start, end)
+    view = view_of(table)
+    start, end, data = band if band is not None else header_band(view)
+    columns = columns_in(view.filled, view.n_cols, start, end)
     return Header(data, tuple(columns), start)

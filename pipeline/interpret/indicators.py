@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.model import Table
 from pipeline.grammar.items import item_number
 from pipeline.interpret.cells import (
     LETTER_RE,
@@ -38,6 +37,7 @@ from pipeline.interpret.values import (
     status_of,
     unit_of,
 )
+from pipeline.interpret.view import TableView
 from pipeline.vocab import money_re
 from schemas.enums import Unit
 from schemas.rows import IndicatorRow
@@ -311,7 +311,7 @@ def _child_name(parent: str, child: str) -> str:
     return norm(f"{parent.rstrip()}{sep}{CHILD_MARK_RE.sub('', child)}")
 
 
-def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[IndicatorRow]:
+def indicators_from_table(table: TableView, h: Header, ctx: TableContext) -> list[IndicatorRow]:
     """Indicator rows of one table whose header ``h`` was recognised as an indicator table.
 
     A label row (``Показатель задачи 2:``) is joined with the name below it; a sub-row
@@ -378,7 +378,7 @@ def indicators_from_table(table: Table, h: Header, ctx: TableContext) -> list[In
     return out
 
 
-def table_projects(table: Table, h: Header) -> dict[str, str]:
+def table_projects(table: TableView, h: Header) -> dict[str, str]:
     """First national / federal / municipal project name stated in the table's columns."""
     out: dict[str, str] = {}
     for role in ("national_project", "federal_project", "municipal_project"):

@@ -67,7 +67,7 @@ def _kv_rows(table: Table) -> dict[str, str]:
     out: dict[str, str] = {}
     if table.n_cols != 2:
         return out
-    for row in table.view():
+    for row in table.dense():
         key, val = norm(row[0]), norm(row[1])
         if key and val:
             out[key.lower()] = val
@@ -76,7 +76,7 @@ def _kv_rows(table: Table) -> dict[str, str]:
 
 def caption_lines(table: Table, n_rows: int) -> list[str]:
     """Texts of a table's first ``n_rows`` rows (its captions), each once per row."""
-    grid = table.view()
+    grid = table.dense()
     return [t for r in range(n_rows) for t in dict.fromkeys(norm(c) for c in grid[r]) if t]
 
 
@@ -85,7 +85,7 @@ def caption_rows(table: Table, header: Header) -> int:
     top of a sheet that is one big grid), the rows at its top with one text each."""
     if header.start or header.n_rows:
         return header.start
-    grid = table.view(fill=True)
+    grid = table.dense(fill=True)
     n = 0
     while n < min(len(grid), LEAD_TABLE_ROWS + 2) and len({norm(c) for c in grid[n]
                                                            if norm(c)}) <= 1:

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from extractors.model import Table
 from pipeline.interpret.activities import activities_from_table, is_activity_table
 from pipeline.interpret.budget import budget_from_table, is_budget_table
 from pipeline.interpret.finance import (
@@ -25,6 +24,7 @@ from pipeline.interpret.finance import (
 )
 from pipeline.interpret.headers import Header
 from pipeline.interpret.indicators import TableContext, indicators_from_table, is_indicator_table
+from pipeline.interpret.view import TableView
 from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
 
 Rows = Sequence[IndicatorRow | ActivityRow | FinanceRow]
@@ -48,7 +48,7 @@ class Context:
     report_year: int | None  # the year a budget's figures are for when its header names none
 
 
-Emitter = Callable[[Table, Header, Context], Rows]
+Emitter = Callable[[TableView, Header, Context], Rows]
 
 # each kind: does the header's column plan support it, and the one emitter of its rows; in
 # priority order (money per item before the plan / fact values it shares its header words with)
@@ -83,6 +83,6 @@ def plan_table(h: Header) -> TablePlan:
     return TablePlan(h, gives, is_finance_table(h))
 
 
-def table_rows(table: Table, plan: TablePlan, ctx: Context) -> Rows:
+def table_rows(table: TableView, plan: TablePlan, ctx: Context) -> Rows:
     """The rows ``table`` gives under ``plan`` (none when it gives nothing)."""
     return EMITTERS[plan.gives](table, plan.header, ctx) if plan.gives is not None else ()
