@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pipeline.vocab import kind_patterns
+
 if TYPE_CHECKING:
     import pymorphy3
     from spacy.tokenizer import Tokenizer
@@ -30,8 +32,7 @@ TERRITORY_RE = re.compile(
     r"|<[^>]{1,30}>"
     r")"
 )
-UNIT_WORDS = (r"процент\w*|%|проц\.|ед\.?|единиц\w*|чел\.?|человек|балл\w*|"
-              r"тыс\.?\s*\w+\.?|млн\.?\s*\w+\.?|руб\w*\.?|шт\.?|мест|мест[ао]")
+UNIT_WORDS = "|".join(kind_patterns("name_unit_tails.csv", "unit_tail"))
 UNIT_TAIL_RE = re.compile(rf"(?:\s*[,;]\s*|\s*\(\s*|\s+(?=%))(?:{UNIT_WORDS})\s*\)?\s*$",
                           re.IGNORECASE)
 QUOTES_RE = re.compile(r"[«»\"“”„'`]")
