@@ -158,7 +158,7 @@ incremental runs:
 
 outputs:
   OUT/<table>/year_part=<year>/*.parquet for documents, indicators, activities, finance
-  (rows without a year under year_part=__HIVE_DEFAULT_PARTITION__, read as null);
+  (rows without a year under year_part=0; their `year` column stays null);
   OUT/series/series.parquet, each indicator's target, plan and fact by municipality
   and year (rebuilt at the end of a run; `export OUT --xlsx FILE` for Excel);
   OUT/{REPORT_JSON} and OUT/{REPORT_HTML} describe the last run. OUT may be a folder or an

@@ -53,13 +53,12 @@ def part_files(out: Path | str, name: str) -> list[Path]:
 
 
 def hive_partitioning() -> ds.Partitioning:
-    """The output's partitioning with its key typed: ``year_part`` an int32, null for the
-    rows without a year (``year_part=__HIVE_DEFAULT_PARTITION__``).
+    """The output's partitioning with its key typed: ``year_part`` an int32 (0 for the rows
+    without a year).
 
     ``pd.read_parquet(OUT / "indicators", partitioning=hive_partitioning())`` gives it as
-    an integer column; a bare ``pd.read_parquet(folder)`` infers a dictionary, which
-    pyarrow cannot yet turn into pandas when the null partition holds rows
-    (apache/arrow "Cannot yet unify dictionaries with nulls", pandas-dev/pandas#55400).
+    an integer column; a bare ``pd.read_parquet(folder)`` reads the same rows with the key
+    as a category of integers.
     """
     import pyarrow.dataset as ds
 

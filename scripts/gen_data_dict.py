@@ -57,12 +57,13 @@ READING = f"""\
 ## Reading the output
 
 Each table is a Parquet dataset: a folder of parts under hive partition folders
-`{PARTITION_KEY}=<year>`, `{PARTITION_KEY}={NULL_PARTITION}` when the row has no year (the
-hive convention for null). The partition key is in the folder names only, not in the files:
-engines read it as an integer, null for rows without a year. The contract columns (`year`,
-`report_year`) stay in the files with their own types. `{PARTITION_KEY}={SCHEMA_PARTITION}`
-holds one empty part per table that carries the schema (and gives the key its integer type
-when no row has a year).
+`{PARTITION_KEY}=<year>`, `{PARTITION_KEY}={NULL_PARTITION}` when the row has no year. Every
+folder name is an integer, so every engine reads the key as an integer with no options (a
+null partition would make a bare `pd.read_parquet` fail: pandas-dev/pandas#55400). The
+partition key is in the folder names only, not in the files; the contract columns (`year`,
+`report_year`) stay in the files with their own types, null where the row has no year.
+`{PARTITION_KEY}={SCHEMA_PARTITION}` also holds one empty part per table that carries the
+schema.
 
 ```python
 import pipeline
@@ -71,15 +72,14 @@ con = pipeline.connect("data/out")            # DuckDB, one view per table
 con.sql("select federal_project, median(completion_pct) from indicators group by 1")
 
 import pandas as pd, polars as pl, duckdb, pyarrow.dataset as ds
-pd.read_parquet("data/out/indicators", partitioning=pipeline.hive_partitioning())
+pd.read_parquet("data/out/indicators")
 pl.scan_parquet("data/out/indicators").collect()
 duckdb.sql("select * from read_parquet('data/out/indicators/**/*.parquet', hive_partitioning=true)")
 ds.dataset("data/out/indicators", format="parquet", partitioning="hive").to_table()
 ```
 
-`pd.read_parquet` needs `partitioning=pipeline.hive_partitioning()` (the key as an int32): by
-itself it infers a dictionary that pyarrow cannot yet turn into pandas when the null partition
-holds rows (pandas-dev/pandas#55400).
+A bare `pd.read_parquet` reads the key as a category of integers;
+`partitioning=pipeline.hive_partitioning()` reads it as an int32.
 
 `pipeline.load` and `pipeline.connect` read exactly the parts named by the manifest (the last
 committed state, without the `{PARTITION_KEY}` column), so they are safe to use while a run is

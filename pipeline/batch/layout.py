@@ -1,8 +1,9 @@
 """Bring an output written with an older folder layout up to the current one.
 
 Layout 1 named the partition of rows without a year ``year_part=none``, which makes every
-engine read the partition key as a string; layout 2 (``LAYOUT_VERSION``) names it
-``year_part=__HIVE_DEFAULT_PARTITION__``, read as null, so the key reads as an integer. The
+engine read the partition key as a string; layout 2 named it
+``year_part=__HIVE_DEFAULT_PARTITION__``, read as null, which a bare ``pandas.read_parquet``
+cannot turn into a frame; layout 3 (``LAYOUT_VERSION``) names it ``year_part=0``. The
 manifest records the layout it was written with; a run (or ``compact``) on an older one first
 rewrites the parts of the legacy partition into the new one, as one commit step
 (``pipeline.batch.commit.install``): new parts, the manifest naming them, then the old parts
@@ -18,7 +19,7 @@ from pipeline.batch.commit import install
 from pipeline.batch.manifest import Manifest
 from pipeline.batch.write import (
     LAYOUT_VERSION,
-    LEGACY_NULL_PARTITION,
+    LEGACY_NULL_PARTITIONS,
     NULL_PARTITION,
     Out,
     part_name,
@@ -37,7 +38,7 @@ def _relocated(out: Out, manifest: Manifest) -> dict[str, str]:
     for entry in manifest.entries.values():
         for table, rels in entry.parts.items():
             for rel in rels:
-                if rel in moves or partition_of_part(rel) != LEGACY_NULL_PARTITION:
+                if rel in moves or partition_of_part(rel) not in LEGACY_NULL_PARTITIONS:
                     continue
                 target = f"{partition_dir(table, NULL_PARTITION)}/{part_name()}"
                 put_table(out, target, read_stored_part(out, rel, table))
@@ -55,7 +56,7 @@ def migrate_layout(out: Out, manifest: Manifest) -> Manifest:
         rel: dataclasses.replace(e, parts={t: tuple(moves.get(p, p) for p in ps)
                                            for t, ps in e.parts.items()})
         for rel, e in manifest.entries.items()}
-    log.warning("the output has folder layout %s: moved %d part(s) from year_part=%s to "
-                "year_part=%s (layout %s)", manifest.meta.get("layout_version", "1"),
-                len(moves), LEGACY_NULL_PARTITION, NULL_PARTITION, LAYOUT_VERSION)
+    log.warning("the output has folder layout %s: moved %d part(s) of the rows without a year "
+                "to year_part=%s (layout %s)", manifest.meta.get("layout_version", "1"),
+                len(moves), NULL_PARTITION, LAYOUT_VERSION)
     return install(out, manifest, entries, moves)

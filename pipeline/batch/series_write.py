@@ -47,7 +47,6 @@ from pipeline.batch.series import (
 from pipeline.batch.storage import TMP_SUFFIX, Storage, inside, open_storage, read_parquet
 from pipeline.batch.write import (
     NULL_PARTITION,
-    SCHEMA_PARTITION,
     Out,
     partition_of_part,
     read_stored_part,
@@ -120,7 +119,7 @@ def year_parts(ind_parts: list[str]) -> dict[str, list[str]]:
     by_year: dict[str, list[str]] = defaultdict(list)
     for rel in ind_parts:
         partition = partition_of_part(rel)
-        if partition not in (NULL_PARTITION, SCHEMA_PARTITION):
+        if partition != NULL_PARTITION:
             by_year[partition].append(rel)
     return dict(sorted(by_year.items()))
 

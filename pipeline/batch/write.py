@@ -1,12 +1,13 @@
 """Write the output tables as hive-partitioned Parquet datasets, one immutable part at a time.
 
 Each table is a folder ``<out>/<table>/`` of parts under ``year_part=<yyyy>`` sub-folders, or
-``year_part=__HIVE_DEFAULT_PARTITION__`` for rows without a year (the name every engine reads
-as null, so the partition key reads as an integer). The key lives in the folder names only,
-not in the files; the contract columns (``year``, ``report_year`` …) stay inside the files
-with their int32 type, so every reader sees them whatever it infers for the folder names.
-Outputs of layout 1 named the null partition ``year_part=none``; ``pipeline.batch.layout``
-moves them on the next run. A part is
+``year_part=0`` for rows without a year: every folder name is an integer, so every engine
+(a bare ``pandas.read_parquet`` included) reads the key as an integer with no options and no
+null to unify. The key lives in the folder names only, not in the files; the contract
+columns (``year``, ``report_year`` …) stay inside the files with their int32 type and null
+where the row has no year. Outputs of layout 1 (``year_part=none``) and 2
+(``year_part=__HIVE_DEFAULT_PARTITION__``) are moved by ``pipeline.batch.layout`` on the next
+run. A part is
 written to a hidden temporary name and renamed into place with ``os.replace``, so a reader
 never sees a half-written file; parts are never modified, only replaced (see
 ``pipeline.batch.commit``).
@@ -42,14 +43,16 @@ from schemas.rows import AnyRow
 from schemas.validate import validate_rows
 
 PARTITION_KEY = "year_part"
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # the hive convention for null
-LEGACY_NULL_PARTITION = "none"  # layout 1
-LAYOUT_VERSION = "2"  # of the folders; recorded in the manifest
+# Rows without a year: a partition named by an integer no year takes (years are 1000-9999).
+# A null partition (the hive default) makes a bare pandas.read_parquet fail ("Cannot yet
+# unify dictionaries with nulls", pandas-dev/pandas#55400); 0 reads alike everywhere.
+NULL_PARTITION = "0"
+LEGACY_NULL_PARTITIONS = frozenset({"none", "__HIVE_DEFAULT_PARTITION__"})  # layouts 1 and 2
+LAYOUT_VERSION = "3"  # of the folders; recorded in the manifest
 SCHEMA_PART = "part-0-schema.parquet"
-# The empty schema part lives in a partition no row goes to (years are 1000-9999) whose name
-# is an integer: a table whose rows all lack a year still has one integer key for the
-# engines to infer the key's type from (pyarrow cannot infer it from null partitions alone).
-SCHEMA_PARTITION = "0"
+# The empty schema part of each table, in the partition of the rows without a year: every
+# table has at least that folder, with an integer name to infer the key's type from.
+SCHEMA_PARTITION = NULL_PARTITION
 # the column whose year names a row's partition folder (documented in docs/DATA.md)
 PARTITION_SOURCE = {"documents": "report_year", "indicators": "year",
                     "activities": "end_date, else start_date", "finance": "year"}
