@@ -35,7 +35,7 @@ class MoneyColumn:
     source: FinanceSource | None  # stated by the column's own header (sub-column of sources)
 
 
-def _kind(texts: tuple[str, ...], role: str | None) -> MoneyKind | None:
+def column_kind(texts: tuple[str, ...], role: str | None) -> MoneyKind | None:
     """planned_rub / spent_rub: the lowest header text that says which wins."""
     for t in reversed(texts):
         if CASH_PLAN.search(t):
@@ -56,7 +56,7 @@ def money_columns(h: Header) -> list[MoneyColumn]:
         if not any(MONEY_WORDS.search(t) for t in c.texts) or any(
                 NOT_MONEY_WORDS.search(t) for t in c.texts):
             continue
-        kind = _kind(c.texts, c.role)
+        kind = column_kind(c.texts, c.role)
         if kind is not None:
             out.append(MoneyColumn(c.index, kind, source_of(c.texts[-1])))
     return out

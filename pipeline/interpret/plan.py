@@ -3,7 +3,8 @@
 A header band types the columns (``headers.py``); this module reads those types as a plan:
 money per item (a budget), quantities per indicator (plan / fact, targets by year, states),
 events (dates, statuses, responsible bodies), money per year across the columns with sources
-in the rows, or money per source across the columns with years in the rows. The first kind the
+in the rows, money per source across the columns with years in the rows, or money per item
+under years split into sources. The first kind the
 columns support, in that order, is what the table gives; each kind has one emitter. The
 readers know nothing of each other and ``interpret`` no order of predicates.
 """
@@ -24,6 +25,7 @@ from pipeline.interpret.finance import (
 )
 from pipeline.interpret.headers import Header
 from pipeline.interpret.indicators import TableContext, indicators_from_table, is_indicator_table
+from pipeline.interpret.money_matrix import is_money_matrix, money_from_matrix
 from pipeline.interpret.view import TableView
 from schemas.rows import ActivityRow, FinanceRow, IndicatorRow
 
@@ -38,6 +40,7 @@ class Gives(StrEnum):
     EVENTS = "events"  # dates, statuses, responsible bodies: activity rows
     MONEY_BY_YEAR = "money_by_year"  # years across the columns, sources in the rows: finance
     MONEY_YEAR_ROWS = "money_year_rows"  # sources across the columns, years in the rows
+    MONEY_MATRIX = "money_matrix"  # money per item under years split into sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +63,11 @@ KINDS: tuple[tuple[Gives, Callable[[Header], bool], Emitter], ...] = (
     (Gives.EVENTS, is_activity_table, lambda t, h, ctx: activities_from_table(t, h)),
     (Gives.MONEY_BY_YEAR, is_finance_table, lambda t, h, ctx: finance_from_table(t, h)),
     (Gives.MONEY_YEAR_ROWS, is_year_rows_finance, lambda t, h, ctx: finance_from_year_rows(t, h)),
+    (Gives.MONEY_MATRIX, is_money_matrix, lambda t, h, ctx: money_from_matrix(t, h)),
 )
 EMITTERS: dict[Gives, Emitter] = {kind: emit for kind, _, emit in KINDS}
-STATES_MONEY = frozenset({Gives.MONEY_BY_ITEM, Gives.MONEY_BY_YEAR, Gives.MONEY_YEAR_ROWS})
+STATES_MONEY = frozenset({Gives.MONEY_BY_ITEM, Gives.MONEY_BY_YEAR, Gives.MONEY_YEAR_ROWS,
+                          Gives.MONEY_MATRIX})
 
 
 @dataclass(frozen=True, slots=True)
