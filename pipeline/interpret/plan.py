@@ -2,9 +2,9 @@
 
 A header band types the columns (``headers.py``); this module reads those types as a plan:
 money per item (a budget), quantities per indicator (plan / fact, targets by year, states),
-events (dates, statuses, responsible bodies), money per year across the columns with sources
-in the rows, money per source across the columns with years in the rows, or money per item
-under years split into sources. The first kind the
+events (dates, statuses, responsible bodies), money per item under years split into sources,
+money per year across the columns with sources in the rows, or money per source across the
+columns with years in the rows. The first kind the
 columns support, in that order, is what the table gives; each kind has one emitter. The
 readers know nothing of each other and ``interpret`` no order of predicates.
 """
@@ -38,9 +38,9 @@ class Gives(StrEnum):
     MONEY_BY_ITEM = "money_by_item"  # planned / spent money per item: finance rows
     QUANTITIES = "quantities"  # plan, fact, targets by year or states: indicator rows
     EVENTS = "events"  # dates, statuses, responsible bodies: activity rows
+    MONEY_MATRIX = "money_matrix"  # money per item under years split into sources
     MONEY_BY_YEAR = "money_by_year"  # years across the columns, sources in the rows: finance
     MONEY_YEAR_ROWS = "money_year_rows"  # sources across the columns, years in the rows
-    MONEY_MATRIX = "money_matrix"  # money per item under years split into sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +61,9 @@ KINDS: tuple[tuple[Gives, Callable[[Header], bool], Emitter], ...] = (
     (Gives.QUANTITIES, is_indicator_table,
      lambda t, h, ctx: indicators_from_table(t, h, ctx.tables)),
     (Gives.EVENTS, is_activity_table, lambda t, h, ctx: activities_from_table(t, h)),
+    (Gives.MONEY_MATRIX, is_money_matrix, lambda t, h, ctx: money_from_matrix(t, h)),
     (Gives.MONEY_BY_YEAR, is_finance_table, lambda t, h, ctx: finance_from_table(t, h)),
     (Gives.MONEY_YEAR_ROWS, is_year_rows_finance, lambda t, h, ctx: finance_from_year_rows(t, h)),
-    (Gives.MONEY_MATRIX, is_money_matrix, lambda t, h, ctx: money_from_matrix(t, h)),
 )
 EMITTERS: dict[Gives, Emitter] = {kind: emit for kind, _, emit in KINDS}
 STATES_MONEY = frozenset({Gives.MONEY_BY_ITEM, Gives.MONEY_BY_YEAR, Gives.MONEY_YEAR_ROWS,
