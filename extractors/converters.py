@@ -17,6 +17,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -81,11 +82,63 @@ def _child_setup(cap_bytes: int | None, parent: int, prctl: Callable[..., int] |
     return setup
 
 
+GROUP_GONE_S = 5.0  # how long a SIGKILLed group may take to go before the caller goes on
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter from ``/proc`` (``Z`` for a zombie), None when it is gone
+    or there is no ``/proc``."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    return stat[stat.rfind(")") + 2:][:1] or None  # the name in brackets may hold spaces
+
+
+def is_running(pid: int) -> bool:
+    """``pid`` is a process that runs (a zombie, dead and waiting to be reaped, is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return _state(pid) != "Z"
+
+
+def group_members(pgid: int) -> list[int]:
+    """The running processes of process group ``pgid`` (read from ``/proc``)."""
+    out = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        pid = int(entry.name)
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            if os.getpgid(pid) == pgid and is_running(pid):
+                out.append(pid)
+    return out
+
+
+def kill_group_and_wait(pgid: int, timeout_s: float = GROUP_GONE_S) -> bool:
+    """SIGKILL process group ``pgid`` and wait until none of it runs (a killed converter
+    re-parented to init would otherwise outlive the run that started it); False when some
+    member still ran after ``timeout_s``."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout_s
+    while group_members(pgid):
+        if time.monotonic() > deadline:
+            log.warning("converter process group %d still runs %.0f s after SIGKILL", pgid,
+                        timeout_s)
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the converter's whole process group and reap its leader."""
+    """SIGKILL the converter's whole process group, reap its leader and wait for the rest."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
+    kill_group_and_wait(proc.pid)
 
 
 def _signal_of(rc: int) -> int | None:

@@ -11,18 +11,16 @@ go with that folder, which a stopped worker's successor reaps
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
-import signal
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from extractors import docx
-from extractors.converters import run_bounded
+from extractors.converters import is_running, kill_group_and_wait, run_bounded
 from extractors.detect import sniff_format
 from extractors.errors import (
     ConverterMissing,
@@ -54,16 +52,6 @@ PGID_FILE = "pgid"  # in a conversion's folder: the converter's process group
 STALE_ORPHAN_S = 24 * 3600.0  # a folder of the old naming (no pid) is removed after a day
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
 def _folder_owner(folder: Path) -> int | None:
     head = folder.name.removeprefix(TMP_PREFIX).split("-", 1)[0]
     return int(head) if head.isdigit() else None
@@ -81,8 +69,8 @@ def reap_stale_conversions(tmpdir: Path | None = None) -> int:
     for folder in base.glob(f"{TMP_PREFIX}*"):
         owner = _folder_owner(folder)
         try:
-            if owner is not None and _pid_alive(owner):
-                continue
+            if owner is not None and is_running(owner):  # (a killed worker that is not yet
+                continue  # reaped is a zombie, not running: its conversions are stale)
             if owner is None and time.time() - folder.stat().st_mtime < STALE_ORPHAN_S:
                 continue
             pgid = int((folder / PGID_FILE).read_text() or 0)
@@ -92,8 +80,7 @@ def reap_stale_conversions(tmpdir: Path | None = None) -> int:
             log.warning("stale converter folder %s: %s", folder, exc)
             pgid = 0
         if pgid > 1:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
+            kill_group_and_wait(pgid)
         shutil.rmtree(folder, ignore_errors=True)
         reaped += 1
     if reaped:

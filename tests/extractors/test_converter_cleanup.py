@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import psutil
 import pytest
 
+from extractors.converters import group_members, is_running
 from extractors.legacy import PGID_FILE, TMP_PREFIX, reap_stale_conversions
 from pipeline.batch.run import RunConfig, run
 
@@ -57,3 +59,49 @@ def test_a_run_reaps_stale_converters_at_start_up(tmp_path: Path, monkeypatch: p
     run(RunConfig(tmp_path / "in", tmp_path / "out", workers=0))
     assert conv.wait(timeout=10) != 0  # killed
     assert not folder.exists()
+
+
+def _zombie_pid() -> tuple[int, subprocess.Popen[bytes]]:
+    """A child killed and not yet reaped: a zombie, as a worker SIGKILLed by the run is until
+    it is joined."""
+    proc = subprocess.Popen(["sleep", "600"])
+    proc.kill()
+    for _ in range(500):
+        if psutil.Process(proc.pid).status() == psutil.STATUS_ZOMBIE:
+            break
+        time.sleep(0.01)
+    return proc.pid, proc
+
+
+def test_when_the_reaper_returns_no_member_of_the_group_runs(tmp_path: Path):
+    folder, conv = _orphan_converter(tmp_path, _dead_pid())
+    try:
+        assert group_members(conv.pid)  # the shell and its sleeping child
+        assert reap_stale_conversions(tmp_path) == 1
+        assert group_members(conv.pid) == []  # at once: nothing outlives the run's clean-up
+        assert not folder.exists()
+    finally:
+        conv.wait(timeout=10)
+
+
+def test_a_zombie_workers_conversions_are_stale(tmp_path: Path):
+    zombie, proc = _zombie_pid()
+    folder, conv = _orphan_converter(tmp_path, zombie)
+    try:
+        assert not is_running(zombie)
+        assert reap_stale_conversions(tmp_path) == 1
+        assert not folder.exists()
+        assert group_members(conv.pid) == []
+    finally:
+        proc.wait(timeout=10)
+        conv.wait(timeout=10)
+
+
+def test_running_means_not_gone_and_not_a_zombie():
+    zombie, proc = _zombie_pid()
+    try:
+        assert is_running(os.getpid())
+        assert not is_running(zombie)
+        assert not is_running(_dead_pid())
+    finally:
+        proc.wait(timeout=10)
