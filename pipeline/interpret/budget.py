@@ -24,6 +24,7 @@ PLAN_HEADER = money_re("plan_header")
 FACT_HEADER = money_re("fact_header")
 CASH_PLAN = money_re("cash_plan")  # a plan of cash, not the cash spent
 NOT_MONEY_WORDS = money_re("not_money")  # shares, budget codes
+SOURCE_LINE = money_re("source_line")  # «бюджет субъекта …» under a result: its source
 LABEL_ROLES = ("responsible", "source")
 NAME_ROLES = ("activity", "task_result", "result_name", "indicator")  # items first
 
@@ -77,22 +78,31 @@ def is_budget_table(h: Header) -> bool:
     return values <= {m.index for m in money}
 
 
+def _source_line(text: str) -> FinanceSource | None:
+    """The source a name cell names when the cell is a source line of the item above it
+    (``бюджет субъекта Российской Федерации``), not an item of its own."""
+    return source_of(text) if text and SOURCE_LINE.search(text.lower()) else None
+
+
 def budget_from_table(table: TableView, h: Header, year: int | None) -> list[FinanceRow]:
     scale = money_scale(h.text) or 1.0
     name_col, source_col = h.first_of(NAME_ROLES), h.first("source")
     columns = money_columns(h)
     label_cols = [c for role in LABEL_ROLES if (c := h.first(role)) is not None]  # who, from what
     out: list[FinanceRow] = []
-    name = ""
+    name = item = ""  # the row's name; the last name that is an item, not a source line
     for row in data_rows(table, h.n_rows):
         text = norm(strip_item_number(row.get(name_col))[1])
+        source_line = _source_line(text) if source_col is None else None
         if text:
             name = text
+            item = item if source_line is not None else text
         if not name or row.is_spanning():
             continue
-        row_source = source_of(row.get(source_col)) if source_col is not None else None
+        row_source = source_of(row.get(source_col)) if source_col is not None else source_line
+        own = (item, name) if source_line is not None else (name,)
         label = " — ".join(dict.fromkeys(
-            t for t in (name, *(norm(row.get(c)) for c in label_cols)) if LETTER_RE.search(t)))
+            t for t in (*own, *(norm(row.get(c)) for c in label_cols)) if LETTER_RE.search(t)))
         figures = FinanceFigures()  # the first column of a kind wins (law before roll)
         for col in columns:
             cell = row.get(col.index)

@@ -80,12 +80,16 @@ def test_finance_sources_are_enum_members_tried_in_file_order():
     assert {r["canonical"] for r in rows} <= {m.value for m in FinanceSource}
     order = [s for _, s in finance_sources()]
     assert len(order) == len(set(order))  # the rows of one source follow each other
-    assert order[0] == FinanceSource.EXTRABUDGETARY
+    # a consolidated budget (the subject's and its municipalities') is no one source, and
+    # «внебюджетные» holds the word «бюджет»: both before the budgets they would read as
+    assert order[:2] == [FinanceSource.UNKNOWN, FinanceSource.EXTRABUDGETARY]
     assert order[-1] == FinanceSource.TOTAL
 
 
 @pytest.mark.parametrize(("text", "want"), [
     ("Внебюджетные средства", FinanceSource.EXTRABUDGETARY),
+    ("консолидированный бюджет субъекта Российской Федерации, в т.ч.:", FinanceSource.UNKNOWN),
+    ("бюджет субъекта Российской Федерации", FinanceSource.REGIONAL),
     ("средства федерального бюджета", FinanceSource.FEDERAL),
     ("бюджет Томской области", FinanceSource.REGIONAL),
     ("местный бюджет", FinanceSource.MUNICIPAL),
