@@ -80,9 +80,9 @@ def test_finance_sources_are_enum_members_tried_in_file_order():
     assert {r["canonical"] for r in rows} <= {m.value for m in FinanceSource}
     order = [s for _, s in finance_sources()]
     assert len(order) == len(set(order))  # the rows of one source follow each other
-    # a consolidated budget (the subject's and its municipalities') is no one source, and
-    # «внебюджетные» holds the word «бюджет»: both before the budgets they would read as
-    assert order[:2] == [FinanceSource.UNKNOWN, FinanceSource.EXTRABUDGETARY]
+    # «внебюджетные» holds the word «бюджет», and a consolidated budget (the subject's and
+    # its municipalities') is no one source: both before the budgets they would read as
+    assert order[:2] == [FinanceSource.EXTRABUDGETARY, FinanceSource.UNKNOWN]
     assert order[-1] == FinanceSource.TOTAL
 
 
