@@ -123,7 +123,8 @@ def _write_review(out: Storage, data_version: str | None, review: ReviewState,
                                       row_review)
     return {"file": REVIEW_FILE.as_posix(), "to_check": reviewed.to_check,
             "decided": reviewed.decided, "rows_to_check": reviewed.rows_to_check,
-            "rows_decided": reviewed.rows_decided}
+            "rows_decided": reviewed.rows_decided,
+            "outside_catalog": reviewed.outside.section()}
 
 
 def write_outputs(out: Storage, facts: Mapping[str, Any], records: Sequence[FileRecord],

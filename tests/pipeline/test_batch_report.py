@@ -97,7 +97,9 @@ def test_html_escapes_hostile_names_and_colours_statuses():
         "problems": [{"path": evil, "format": "docx", "status": "failed",
                       "reason": "<b>bad</b>", "run_seq": 1}]},
         "processed": {"files": 0, "by_status": {}, "by_format": {}, "rows": {}},
-        "slowest": [], "failures": [], "review": {"to_check": 3, "decided": 1},
+        "slowest": [], "failures": [], "review": {
+            "to_check": 3, "decided": 1, "outside_catalog": {
+                "names": 7, "rows": 12, "sample": [{"name": "<u>вне</u>", "rows": 5}]}},
         "missed_indicators": [{"indicator": "<i>x</i>", "municipality": "М", "file": evil,
                                "year": 2021, "planned": 2230.0, "actual": 12.5,
                                "comparator": ">=", "unit": "persons",
@@ -112,6 +114,8 @@ def test_html_escapes_hostile_names_and_colours_statuses():
     assert "≥ 2 230" in page  # plan with its comparator, the Russian way
     assert ">2021<" in page  # a year is no number with a thousands space
     assert "txt: " not in page
+    assert "Названия вне каталога: 7" in page
+    assert "<td>&lt;u&gt;вне&lt;/u&gt;</td><td class=\"n\">5</td>" in page
 
 
 def test_numbers_the_russian_way():

@@ -20,7 +20,7 @@ from pipeline.batch.decisions import (
     load_decisions,
     with_decisions,
 )
-from pipeline.batch.review import write_indicator_review
+from pipeline.batch.review import OutsideCatalog, write_indicator_review
 from pipeline.batch.write import write_rows
 from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match, parse_overrides
@@ -38,6 +38,7 @@ GOOD = Match("A", 95.0, "Учитель будущего", "fuzzy", (("A", 95.0)
 TIE = Match("A", 90.0, "Учитель будущего", "fuzzy", (("A", 90.0), ("B", 89.0), ("C", 50.0)))
 LOW = Match(None, 55.5, None, "none", (("C", 55.5), ("A", 40.0)))
 OVER = Match("A", 100.0, None, "override", (("A", 100.0),))
+NONE = Match(None, 40.0, None, "none", (("A", 40.0), ("B", 35.0)))  # noise only
 
 
 def test_reasons():
@@ -78,6 +79,20 @@ def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
     assert low["locator"] in {"table 1 row 4", "table 1 row 2"}  # one of its two rows
     assert (tie["reason"], tie["matched"], tie["candidate_2"], tie["candidate_3"]) == (
         REASON_TEXT["ambiguous"], "A", "B", "")
+
+
+def test_names_without_a_candidate_are_outside_the_catalog(tmp_path: Path):
+    names = ["low", "nothing", "Nothing ", "tie", "other"]
+    write_rows(tmp_path, "indicators", _rows([LOW, NONE, NONE, TIE, NONE], names))
+    write_rows(tmp_path, "documents", [{"doc_id": "d", "source_path": "a.docx"}])
+    summary = write_indicator_review(tmp_path, "v1")
+    assert [r["raw_name"] for r in read_review_rows(summary.path)] == ["low", "tie"]
+    assert (summary.to_check, summary.decided) == (2, 0)
+    assert summary.outside == OutsideCatalog(2, 3, (("nothing", 2), ("other", 1)))
+    assert summary.outside.section() == {"names": 2, "rows": 3, "sample": [
+        {"name": "nothing", "rows": 2}, {"name": "other", "rows": 1}]}
+    again = write_indicator_review(tmp_path, "v1")  # unchanged: read from the stamp
+    assert again.outside == summary.outside
 
 
 def test_workbook_is_made_for_excel(tmp_path: Path):
