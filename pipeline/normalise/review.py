@@ -58,7 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("reason", "Причина", 26),
     Column("count", "Сколько строк", 9),
     Column("file", "Файл", 36),
-    Column("locator", "Место (locator)", 18),
+    Column("locator", "Место в документе", 30),  # shown in Russian (pipeline.texts_ru)
     Column("page", "Страница", 9),
     Column("score", "Совпадение", 11),
     Column("matched", "Сопоставлено сейчас", 40),

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.normalise.review import COLUMNS, REASON_TEXT, Column, ReviewReason
+from pipeline.texts_ru import locator_ru
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
             value = row.get(col.key)
             if col.key == "reason" and isinstance(value, str):
                 value = REASON_TEXT.get(value, value)
+            elif col.key == "locator" and isinstance(value, str):
+                value = locator_ru(value)
             put_cell(ws, i, j, value)
             ws.cell(i, j).alignment = WRAP
         decided = row.get("reason") == ReviewReason.DECIDED

@@ -121,7 +121,7 @@ def test_run_writes_the_indicator_review_file(report_folder: Path, tmp_path: Pat
         shown = [float(r[f"score_{i}"]) for i in (1, 2, 3) if r[f"candidate_{i}"]]
         assert all(s >= floor for s in shown)
         assert bool(shown) == (float(r["score"]) >= floor)
-    assert all(r["file"] == "report.docx" and r["locator"].startswith("table 1 row")
+    assert all(r["file"] == "report.docx" and r["locator"].startswith("таблица 1, строка ")
                for r in rows)
 
 

@@ -76,7 +76,8 @@ def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
     assert (low["reason"], low["count"], low["candidate_1"], low["score_1"],
             low["candidate_2"]) == (REASON_TEXT["below_threshold"], "2", "C", "55.5", "")
     assert (low["file"], low["page"]) == ("dir/a.docx", "2")
-    assert low["locator"] in {"table 1 row 4", "table 1 row 2"}  # one of its two rows
+    # one of its two rows, in Russian
+    assert low["locator"] in {"таблица 1, строка 4", "таблица 1, строка 2"}
     assert (tie["reason"], tie["matched"], tie["candidate_2"], tie["candidate_3"]) == (
         REASON_TEXT["ambiguous"], "A", "B", "")
 
