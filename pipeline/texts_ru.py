@@ -1,5 +1,6 @@
 """The output shown in Russian where a Russian analyst reads it (the run report, the export
-workbook, the review workbook): failure reasons, locators and table names. The stored
+workbook, the review workbook, the notebooks): failure reasons, locators, table names, units and
+the series' check flags. The stored
 columns stay as they are (``documents.error`` keeps its stable English text, ``locator`` its
 ``table 2 row 31``); these functions only show them.
 
@@ -17,9 +18,23 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.vocab import read_rows
+from schemas.enums import SeriesFlag
 
 TABLE_NAMES = {"documents": "Документы", "indicators": "Показатели", "series": "Ряды",
                "activities": "Мероприятия", "finance": "Финансы"}
+UNITS = {"percent": "%", "persons": "чел.", "units": "ед.", "rub": "руб.", "rank": "место",
+         "score": "балл", "other": "другое"}
+# the series' check flags: a short name and what it means
+FLAG_TEXT: dict[str, tuple[str, str]] = {
+    SeriesFlag.TARGET_CHANGED: ("цель изменилась", "паспорта или приказы разных дат дают за "
+                                "год разные цели; в ряду — цель последнего"),
+    SeriesFlag.PLAN_DIFFERS_FROM_TARGET: ("план отчёта отличается от цели", "план в отчёте "
+                                          "об исполнении не равен цели паспорта"),
+    SeriesFlag.FACTS_DISAGREE: ("факты отчётов расходятся", "два отчёта за один год дают "
+                                "разные факты; в ряду — факт последнего"),
+    SeriesFlag.MISSING_FACT: ("нет факта за прошедший год", "у года есть цель, он раньше "
+                              "последнего отчёта муниципалитета, но факта за него нет"),
+}
 JOIN = "; "
 MAX_JOINED = 3  # a reason may itself hold "; " (joined with the next parts to match)
 

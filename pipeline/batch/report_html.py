@@ -25,8 +25,8 @@ from markupsafe import Markup
 from pipeline.batch.report_charts import chart_svg
 from pipeline.load import SERIES_FILE
 from pipeline.normalise.review import REVIEW_FILE
-from pipeline.texts_ru import TABLE_NAMES, error_ru, locator_ru
-from schemas.enums import DocStatus, SeriesFlag
+from pipeline.texts_ru import FLAG_TEXT, TABLE_NAMES, UNITS, error_ru, locator_ru
+from schemas.enums import DocStatus
 
 TEMPLATE = "report.html.j2"
 MACROS = "report_macros.html.j2"
@@ -43,19 +43,7 @@ PLAN_TEXT = {"new": "новые", "changed": "изменённые", "unchanged"
              "renormalise": "пересопоставлены", "retry": "повтор", "full": "полный",
              "row_decisions": "строки удалены по проверке",
              "restore": "строки восстановлены по проверке"}
-UNITS = {"percent": "%", "persons": "чел.", "units": "ед.", "rub": "руб.", "rank": "место",
-         "score": "балл", "other": "другое"}
 COMPARATORS = {">=": "≥", "<=": "≤", "=": "="}
-FLAG_TEXT: dict[str, tuple[str, str]] = {
-    SeriesFlag.TARGET_CHANGED: ("цель изменилась", "паспорта или приказы разных дат дают за "
-                                "год разные цели; в ряду — цель последнего"),
-    SeriesFlag.PLAN_DIFFERS_FROM_TARGET: ("план отчёта отличается от цели", "план в отчёте "
-                                          "об исполнении не равен цели паспорта"),
-    SeriesFlag.FACTS_DISAGREE: ("факты отчётов расходятся", "два отчёта за один год дают "
-                                "разные факты; в ряду — факт последнего"),
-    SeriesFlag.MISSING_FACT: ("нет факта за прошедший год", "у года есть цель, он раньше "
-                              "последнего отчёта муниципалитета, но факта за него нет"),
-}
 MAX_ROWS = 200  # rows of a long table shown; the JSON has them all
 MUNICIPALITIES_SHOWN = 40
 CSS = """body{font:14px/1.45 "DejaVu Sans",Arial,sans-serif;margin:1.5em 2em;max-width:1180px;
