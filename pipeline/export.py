@@ -23,7 +23,6 @@ import contextlib
 import csv
 import datetime as dt
 import logging
-import math
 import os
 import uuid
 from collections.abc import Iterator
@@ -43,6 +42,7 @@ from pipeline.batch.storage import Storage, inside, open_storage
 from pipeline.batch.write import file_schema, read_stored_part
 from pipeline.export_headers import SHEETS, WIDE, header
 from pipeline.load import SERIES_FILE, part_rels, read_series
+from pipeline.sheet_rows import row_height
 from pipeline.texts_ru import error_ru, locator_ru
 from schemas import SERIES
 
@@ -60,9 +60,6 @@ LOCATORS = frozenset({"locator", "target_locator", "fact_locator"})
 # columns of the export only, each after the stored column it is shown from
 DERIVED: dict[str, dict[str, tuple[str, Any]]] = {
     "documents": {"error": ("error_ru", error_ru)}}
-LINE_HEIGHT = 15.0  # points, a line of the default 11 pt font
-MAX_HEIGHT = 409.0  # Excel's highest row
-MAX_LINES = 12  # a row grows to this many lines at most (the cell holds the rest)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -122,11 +119,6 @@ def _values(table: str, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _lines(text: str, width: float) -> int:
-    """Lines ``text`` takes wrapped in a column ``width`` characters wide (about)."""
-    per_line = max(1, int(width) - 1)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-
 
 def table_batches(out: Storage, table: str) -> Iterator[list[dict[str, Any]]]:
     """The rows of ``table`` in batches of at most ``BATCH_ROWS`` (one part at a time)."""
@@ -150,8 +142,9 @@ def table_batches(out: Storage, table: str) -> Iterator[list[dict[str, Any]]]:
 
 
 def _xlsx_value(ws: WriteOnlyWorksheet, kind: str, value: Any, width: float
-                ) -> tuple[Any, int]:
-    """The cell of ``value`` and the lines it takes (a long text is wrapped)."""
+                ) -> tuple[Any, str | None]:
+    """The cell of ``value`` and its text when it is wrapped (a long text of a wide
+    column)."""
     if kind == "locator":
         kind, value = "text", locator_ru(value) or None
     value = _plain_value(ws, kind, value)
@@ -159,8 +152,8 @@ def _xlsx_value(ws: WriteOnlyWorksheet, kind: str, value: Any, width: float
             len(value) > width - 1 or "\n" in value):
         cell = WriteOnlyCell(ws, value=value)
         cell.alignment = WRAP
-        return cell, _lines(value, width)
-    return value, 1
+        return cell, value
+    return value, None
 
 
 def _plain_value(ws: WriteOnlyWorksheet, kind: str, value: Any) -> Any:
@@ -203,12 +196,13 @@ def _finish_sheet(ws: WriteOnlyWorksheet, n_cols: int, n_rows: int) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{n_rows + 1}"
 
 
-def _append(ws: WriteOnlyWorksheet, row_no: int, cells: list[tuple[Any, int]]) -> None:
+def _append(ws: WriteOnlyWorksheet, row_no: int, cells: list[tuple[Any, str | None]],
+            widths: list[float]) -> None:
     """Append a row, as high as its most wrapped cell needs (the height is dropped once the
     row is written: memory does not grow with the rows)."""
-    lines = min(max((n for _, n in cells), default=1), MAX_LINES)
-    if lines > 1:
-        ws.row_dimensions[row_no].height = min(LINE_HEIGHT * lines, MAX_HEIGHT)
+    height = row_height(zip((t for _, t in cells), widths, strict=True))
+    if height is not None:
+        ws.row_dimensions[row_no].height = height
     ws.append([c for c, _ in cells])
     ws.row_dimensions.pop(row_no, None)
 
@@ -226,7 +220,7 @@ def _write_table(wb: Workbook, out: Storage, table: str, title: str) -> int:
             row = _values(table, row)
             _append(ws, in_sheet + 2, [_xlsx_value(ws, kind, row.get(col), width)
                                        for (col, kind), width in zip(columns, widths,
-                                                                     strict=True)])
+                                                                     strict=True)], widths)
             in_sheet += 1
             total += 1
     _finish_sheet(ws, len(columns), in_sheet)

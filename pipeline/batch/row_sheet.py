@@ -31,6 +31,7 @@ from pipeline.normalise.review_book import (
     add_choice_list,
     cell_str,
     put_cell,
+    set_row_height,
     write_header,
 )
 from pipeline.texts_ru import locator_ru
@@ -78,6 +79,7 @@ def add_row_sheet(wb: Workbook, rows: Sequence[Mapping[str, object]]) -> None:
                 str(row.get("locator") or ""))
             put_cell(ws, i, j, value)
             ws.cell(i, j).alignment = WRAP
+        set_row_height(ws, i, ROW_COLUMNS)
         decided = row.get("state") == RowState.DECIDED
         ws.cell(i, decision_col).fill = DECIDED_FILL if decided else DECISION_FILL
     ws.freeze_panes = "A2"

@@ -67,8 +67,9 @@ def test_run_report_json_and_html(folder: Path, tmp_path: Path):
     (folder / "new.txt").write_text("just text", encoding="utf-8")
     again = run(RunConfig(folder, out, workers=2))  # incremental: broken.docx not re-read
     assert again.report["processed"]["files"] == 1
-    assert [p["path"] for p in again.report["output"]["problems"]
-            if p["status"] == "failed"] == ["broken.docx"]
+    assert [(p["path"], p["reason_ru"]) for p in again.report["output"]["problems"]
+            if p["status"] == "failed"] == [
+        ("broken.docx", "повреждён ZIP-контейнер (файл обрезан или испорчен)")]  # Russian
     assert "broken.docx" in (out / "run_report.html").read_text(encoding="utf-8")
     assert [h["processed"] for h in again.report["history"]] == [14, 1]
     lines = (out / "_runs.jsonl").read_text(encoding="utf-8").splitlines()

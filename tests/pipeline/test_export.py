@@ -16,6 +16,7 @@ from pipeline.batch.run import RunConfig, run
 from pipeline.batch.write import write_rows
 from pipeline.exitcodes import ExitCode
 from pipeline.export_headers import HEADERS, SHEETS, header
+from pipeline.sheet_rows import LINE_HEIGHT
 from schemas import SERIES, TABLES
 from tests.pipeline.series_docs import SHARE, passport, report
 
@@ -157,7 +158,7 @@ def test_russian_reasons_locators_and_row_heights(tmp_path: Path) -> None:
     name_col = head.index("Показатель (как в документе)") + 1
     assert ind.cell(long_row, name_col).alignment.wrap_text
     # 227 characters in a column of 60: four lines
-    assert ind.row_dimensions[long_row].height == 4 * export.LINE_HEIGHT
+    assert ind.row_dimensions[long_row].height == 4 * LINE_HEIGHT
     assert ind.row_dimensions[short_row].height is None  # one line: the default height
     export.export_csv(out, tmp_path / "csv")
     with (tmp_path / "csv" / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
