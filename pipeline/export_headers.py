@@ -43,6 +43,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "doc_date": "Дата документа",
         "status": "Статус чтения",
         "error": "Ошибка",
+        "error_ru": "Причина (по-русски)",  # the export's own: error in Russian
         "pages": "Страниц",
         "extractor_version": "Версия программы",
         "encoding": "Кодировка",

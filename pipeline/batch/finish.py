@@ -29,6 +29,7 @@ from pipeline.batch.report import (
     write_report,
 )
 from pipeline.batch.report_data import DATA_KEYS, output_data
+from pipeline.batch.report_series import series_checks
 from pipeline.batch.review import write_indicator_review
 from pipeline.batch.row_decisions import (
     ROW_DECISIONS_FILE,
@@ -93,16 +94,22 @@ def _check_review_paths(out: Path) -> None:
         inside(out, rel.as_posix())
 
 
-def _output_data(out: Storage, data_version: str | None) -> dict[str, Any]:
-    """The report's data sections over the whole output; taken from the last report when no
-    commit has changed the output since (a run with nothing to do stays quick)."""
+def _output_data(out: Storage, data_version: str | None, series_rebuilt: bool
+                 ) -> dict[str, Any]:
+    """The report's data sections over the whole output and the series' checks; taken from
+    the last report when no commit has changed the output since and the series was not
+    rebuilt (a run with nothing to do stays quick)."""
     try:
         last = json.loads(out.read_bytes(REPORT_JSON).decode("utf-8"))
         if data_version is not None and last.get("data_version") == data_version:
-            return {k: list(last[k]) for k in DATA_KEYS}
+            data: dict[str, Any] = {k: list(last[k]) for k in DATA_KEYS}
+            checks = last.get("series_checks")
+            data["series_checks"] = (dict(checks) if isinstance(checks, dict)
+                                     and not series_rebuilt else series_checks(out))
+            return data
     except (OSError, ValueError, KeyError, TypeError):
         pass  # no usable report from the last run: compute it
-    return output_data(out)
+    return {**output_data(out), "series_checks": series_checks(out)}
 
 
 def _write_review(out: Storage, data_version: str | None, review: ReviewState,
@@ -116,7 +123,8 @@ def _write_review(out: Storage, data_version: str | None, review: ReviewState,
                                       row_review)
     return {"file": REVIEW_FILE.as_posix(), "to_check": reviewed.to_check,
             "decided": reviewed.decided, "rows_to_check": reviewed.rows_to_check,
-            "rows_decided": reviewed.rows_decided}
+            "rows_decided": reviewed.rows_decided,
+            "outside_catalog": reviewed.outside.section()}
 
 
 def write_outputs(out: Storage, facts: Mapping[str, Any], records: Sequence[FileRecord],
@@ -125,11 +133,11 @@ def write_outputs(out: Storage, facts: Mapping[str, Any], records: Sequence[File
     """Write the series, the review workbook (local outputs), the run report and the history;
     the report."""
     data_version = manifest.meta.get("data_version")
-    series_section = write_series(out).section()
+    series = write_series(out)
     review_section = _write_review(out, data_version, review, row_review or RowDecisions())
-    report = build_report(facts, records, manifest, _output_data(out, data_version),
-                          review_section)
-    report["series"] = series_section
+    report = build_report(facts, records, manifest,
+                          _output_data(out, data_version, series.rebuilt), review_section)
+    report["series"] = series.section()
     report["history"] = record_history(out, history_entry(report))
     write_report(out, report)
     return report

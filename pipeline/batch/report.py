@@ -1,8 +1,9 @@
 """The run report: ``<out>/run_report.json`` for machines, ``run_report.html`` for people
 (``pipeline.batch.report_html``), and ``<out>/_runs.jsonl``, the last runs in short.
 
-The HTML is one self-contained page; its charts are inline SVG, so it needs no plotting
-library and opens from a mail attachment as well as from the output folder.
+The HTML is one self-contained page rendered from a Jinja2 template; its charts are inline
+SVG (bars drawn by the template, the series' targets against facts by matplotlib, offline), so
+it loads nothing and opens from a mail attachment as well as from the output folder.
 """
 
 from __future__ import annotations

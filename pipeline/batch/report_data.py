@@ -20,6 +20,7 @@ from pipeline.batch.manifest import Manifest
 from pipeline.batch.storage import open_storage
 from pipeline.batch.write import Out, read_stored_part
 from pipeline.load import part_rels
+from pipeline.texts_ru import error_ru
 from schemas.enums import Comparator, DocStatus, Status
 
 MISSED_TOP = 15
@@ -161,8 +162,9 @@ def output_data(out: Out) -> dict[str, Any]:
 
 
 def output_problems(manifest: Manifest) -> list[dict[str, Any]]:
-    """Every file of the output that failed or was read in part, failed first."""
+    """Every file of the output that failed or was read in part, failed first, with its
+    reason as stored (English) and in Russian."""
     rows = [{"path": e.rel_path, "format": e.format, "status": e.status, "reason": e.error,
-             "run_seq": e.run_seq}
+             "reason_ru": error_ru(e.error) or None, "run_seq": e.run_seq}
             for e in manifest.entries.values() if e.status != DocStatus.OK]
     return sorted(rows, key=lambda r: (STATUS_ORDER.get(r["status"], 0), r["path"]))

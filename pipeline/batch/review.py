@@ -4,6 +4,11 @@ catalog match is weak or ambiguous are written to ``<out>/review/indicators.xlsx
 file, locator and page where each was first met and the candidates the workers found; the
 analyst fills the decision column and the next plain run applies it (``pipeline.batch.decisions``).
 
+Only names with a real candidate are listed: a name whose catalog candidates all score under
+``candidate_floor`` has nothing to choose from (most names of real documents are of indicators
+the catalog does not hold), so it is counted in the «outside the catalog» group of the run
+report (``OutsideCatalog``: the number of names and rows, the most frequent names) instead.
+
 The workers mark such rows as they match them (``indicators.review_reason`` with the
 ``match_candidates``), so the review reads those columns of the output part by part — nothing
 is matched again and memory grows with the names to review, not with the output. Decided names
@@ -46,6 +51,7 @@ from pipeline.normalise.review_book import write_review_book
 log = logging.getLogger(__name__)
 
 STAMP_FILE = REVIEW_FILE.with_suffix(".stamp.json")
+OUTSIDE_SAMPLE = 20  # names outside the catalog shown in the run report, the most frequent
 COLUMNS = ["doc_id", "indicator_raw", "indicator_canonical", "match_score", "review_reason",
            "match_candidates", "locator", "page"]
 
@@ -77,10 +83,45 @@ def _source_paths(out: Path, doc_ids: set[str]) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class OutsideCatalog:
+    """The names marked for review that have no candidate in the catalog: not in the
+    workbook, counted (names, rows) with the ``OUTSIDE_SAMPLE`` most frequent."""
+
+    names: int = 0
+    rows: int = 0
+    sample: tuple[tuple[str, int], ...] = ()
+
+    def section(self) -> dict[str, Any]:
+        """The run report's ``review.outside_catalog``."""
+        return {"names": self.names, "rows": self.rows,
+                "sample": [{"name": n, "rows": c} for n, c in self.sample]}
+
+    @classmethod
+    def of(cls, section: dict[str, Any]) -> OutsideCatalog:
+        return cls(int(section["names"]), int(section["rows"]),
+                   tuple((str(s["name"]), int(s["rows"])) for s in section["sample"]))
+
+
+def _outside(row: dict[str, Any]) -> bool:
+    """A row with nothing to choose: no candidate shown, not decided, nothing typed in."""
+    return (row["reason"] != ReviewReason.DECIDED and not row.get("candidate_1")
+            and not row.get("canonical") and not row.get("note"))
+
+
 def review_rows(out: Path, state: ReviewState | None = None,
                 threshold: float = DEFAULT_THRESHOLD) -> list[dict[str, object]]:
-    """One row per distinct name the workers marked for review, most frequent first, then
-    the decided names; candidates under ``candidate_floor(threshold)`` are left out."""
+    """One row per distinct name the workers marked for review that has a candidate, most
+    frequent first, then the decided names (``review_groups``)."""
+    return review_groups(out, state, threshold)[0]
+
+
+def review_groups(out: Path, state: ReviewState | None = None,
+                  threshold: float = DEFAULT_THRESHOLD
+                  ) -> tuple[list[dict[str, object]], OutsideCatalog]:
+    """The workbook's rows — one per distinct name the workers marked for review, most
+    frequent first, then the decided names; candidates under ``candidate_floor(threshold)``
+    are left out, and so are the names left with none (the second value counts them)."""
     state = state or ReviewState()
     floor = candidate_floor(threshold)
     decided_raw = pa.array(sorted({d.raw_name for d in state.decisions.values()}), pa.string())
@@ -101,7 +142,7 @@ def review_rows(out: Path, state: ReviewState | None = None,
                 seen["count"] += 1
             else:
                 by_key[key] = _first_row(r, floor)
-    sources = _source_paths(out, {str(r["doc_id"]) for r in by_key.values()})
+    sources = _source_paths(out, {str(r["doc_id"]) for r in by_key.values() if "doc_id" in r})
     for key, d in state.decisions.items():  # decided: shown with the decision, after the rest
         row = by_key.setdefault(key, {"raw_name": d.raw_name, "count": 0})
         row.update(reason=ReviewReason.DECIDED.value, canonical=d.canonical or "-",
@@ -109,13 +150,18 @@ def review_rows(out: Path, state: ReviewState | None = None,
     for key, filled in state.filled.items():  # what the analyst typed is never lost
         if key in by_key and key not in state.decisions:
             by_key[key].update(canonical=filled.decision, note=filled.note)
+    outside = sorted(((str(r["raw_name"]), int(r["count"])) for r in by_key.values()
+                      if _outside(r)), key=lambda t: (-t[1], t[0]))
     rows: list[dict[str, object]] = []
     for row in by_key.values():
+        if _outside(row):
+            continue
         row["file"] = sources.get(str(row.pop("doc_id", "")), "")
         rows.append(row)
     rows.sort(key=lambda r: (r["reason"] == ReviewReason.DECIDED, -int(str(r["count"])),
                              float(str(r.get("score") or 0))))
-    return rows
+    return rows, OutsideCatalog(len(outside), sum(n for _, n in outside),
+                                tuple(outside[:OUTSIDE_SAMPLE]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +174,7 @@ class ReviewSummary:
     decided: int
     rows_to_check: int = 0
     rows_decided: int = 0
+    outside: OutsideCatalog = OutsideCatalog()
 
 
 def write_indicator_review(out: Path, data_version: str | None = None,
@@ -146,19 +193,22 @@ def write_indicator_review(out: Path, data_version: str | None = None,
             if {k: last.get(k) for k in stamp} == stamp:
                 log.info("indicator names for review: %s (unchanged)", path)
                 return ReviewSummary(path, int(last["to_check"]), int(last["decided"]),
-                                     int(last["rows_to_check"]), int(last["rows_decided"]))
+                                     int(last["rows_to_check"]), int(last["rows_decided"]),
+                                     OutsideCatalog.of(last["outside"]))
         except (OSError, ValueError, KeyError, TypeError):
             pass  # unreadable stamp: write the review again
-    rows = review_rows(out, state)
+    rows, outside = review_groups(out, state)
     sheet = row_review_rows(out, row_state, functools.partial(_source_paths, out))
     write_review_book(rows, path, catalog_names, functools.partial(add_row_sheet, rows=sheet))
     decided = sum(1 for r in rows if r["reason"] == ReviewReason.DECIDED)
     rows_decided = sum(1 for r in sheet if r["state"] == RowState.DECIDED)
     summary = ReviewSummary(path, len(rows) - decided, decided, len(sheet) - rows_decided,
-                            rows_decided)
+                            rows_decided, outside)
     stamp.update(to_check=summary.to_check, decided=summary.decided,
-                 rows_to_check=summary.rows_to_check, rows_decided=summary.rows_decided)
+                 rows_to_check=summary.rows_to_check, rows_decided=summary.rows_decided,
+                 outside=outside.section())
     stamp_path.write_text(json.dumps(stamp), encoding="utf-8")
-    log.info("review: %d indicator name(s) and %d uncertain row(s) to check in %s",
-             summary.to_check, summary.rows_to_check, path)
+    log.info("review: %d indicator name(s) and %d uncertain row(s) to check in %s; %d "
+             "name(s) outside the catalog left out", summary.to_check, summary.rows_to_check,
+             path, outside.names)
     return summary

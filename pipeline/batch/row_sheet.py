@@ -5,7 +5,9 @@ decision column with the drop-down «оставить» / «удалить» (``
 
 Written like the names' sheet (``pipeline.normalise.review_book``): Russian headers, header
 row frozen, autofilter, every text a string and never a formula; read back by header text,
-so an analyst may reorder or add columns.
+so an analyst may reorder or add columns. The locator is shown in Russian («Место в
+документе») and, as stored, in a column of its own near ``doc_id`` (the two say which row a
+decision is about).
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from pipeline.normalise.review_book import (
     add_choice_list,
     cell_str,
     put_cell,
+    set_row_height,
     write_header,
 )
+from pipeline.texts_ru import locator_ru
 
 ROW_SHEET = "Проверка строк"
 
@@ -45,7 +49,7 @@ class RowState(StrEnum):
 ROW_COLUMNS: tuple[Column, ...] = (
     Column("file", "Файл", 36),
     Column("page", "Страница", 9),
-    Column("locator", "Место (locator)", 18),
+    Column("place", "Место в документе", 30),  # the locator in Russian, shown only
     Column("table", "Таблица", 11),
     Column("name", "Название (для финансов — источник)", 50),
     Column("year", "Год", 7),
@@ -57,6 +61,7 @@ ROW_COLUMNS: tuple[Column, ...] = (
     Column("note", "Примечание", 24),
     Column("state", "Состояние", 11),
     Column("doc_id", "Документ (doc_id)", 18),
+    Column("locator", "Место (locator)", 18),  # as stored: with doc_id, what a row is
 )
 ROW_TITLES = {c.title: c.key for c in ROW_COLUMNS}
 KEY_FIELDS = ("doc_id", "table", "locator", "year", "name")  # what the row key is made of
@@ -70,8 +75,11 @@ def add_row_sheet(wb: Workbook, rows: Sequence[Mapping[str, object]]) -> None:
     decision_col = next(j for j, c in enumerate(ROW_COLUMNS, 1) if c.key == "decision")
     for i, row in enumerate(rows, 2):
         for j, col in enumerate(ROW_COLUMNS, 1):
-            put_cell(ws, i, j, row.get(col.key))
+            value = row.get(col.key) if col.key != "place" else locator_ru(
+                str(row.get("locator") or ""))
+            put_cell(ws, i, j, value)
             ws.cell(i, j).alignment = WRAP
+        set_row_height(ws, i, ROW_COLUMNS)
         decided = row.get("state") == RowState.DECIDED
         ws.cell(i, decision_col).fill = DECIDED_FILL if decided else DECISION_FILL
     ws.freeze_panes = "A2"

@@ -2,8 +2,9 @@
 
 ``<out>/review/indicators.xlsx`` (``pipeline.normalise.review_book``) lists each name whose
 catalog match is weak or ambiguous once, with where it was first met and the catalog's best
-candidates; the analyst fills the decision column, and the next run applies the decisions like
-rows of the overrides file (``pipeline.batch.decisions``).
+candidates (a name with no candidate over ``candidate_floor`` is left out: it is outside the
+catalog, counted in the run report); the analyst fills the decision column, and the next run
+applies the decisions like rows of the overrides file (``pipeline.batch.decisions``).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("reason", "Причина", 26),
     Column("count", "Сколько строк", 9),
     Column("file", "Файл", 36),
-    Column("locator", "Место (locator)", 18),
+    Column("locator", "Место в документе", 30),  # shown in Russian (pipeline.texts_ru)
     Column("page", "Страница", 9),
     Column("score", "Совпадение", 11),
     Column("matched", "Сопоставлено сейчас", 40),

@@ -25,6 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.normalise.review import COLUMNS, REASON_TEXT, Column, ReviewReason
+from pipeline.sheet_rows import row_height
+from pipeline.texts_ru import locator_ru
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,13 @@ def write_header(ws: Worksheet, columns: Sequence[Column]) -> None:
         ws.column_dimensions[get_column_letter(j)].width = col.width
 
 
+def set_row_height(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
+    """Make row ``row`` as high as its wrapped texts need (``pipeline.sheet_rows``)."""
+    height = row_height((ws.cell(row, j).value, c.width) for j, c in enumerate(columns, 1))
+    if height is not None:
+        ws.row_dimensions[row].height = height
+
+
 def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
                       catalog_names: Iterable[str] = (),
                       more_sheets: Callable[[Workbook], None] | None = None) -> Path:
@@ -99,8 +108,11 @@ def write_review_book(rows: Sequence[Mapping[str, object]], path: Path,
             value = row.get(col.key)
             if col.key == "reason" and isinstance(value, str):
                 value = REASON_TEXT.get(value, value)
+            elif col.key == "locator" and isinstance(value, str):
+                value = locator_ru(value)
             put_cell(ws, i, j, value)
             ws.cell(i, j).alignment = WRAP
+        set_row_height(ws, i, COLUMNS)
         decided = row.get("reason") == ReviewReason.DECIDED
         ws.cell(i, decision_col).fill = DECIDED_FILL if decided else DECISION_FILL
     ws.freeze_panes = "B2"

@@ -17,6 +17,7 @@ from typing import TypeVar
 from schemas.enums import Comparator, FinanceSource, Status, Unit
 
 __all__ = [
+    "DISPLAY_ONLY",
     "ComparatorForm",
     "StatusForm",
     "UnitForm",
@@ -36,17 +37,20 @@ __all__ = [
 ]
 
 NAMES_ONLY = frozenset({"overrides.csv"})  # read by normalisation alone (see NamesSpec)
+# read only to show the output in Russian (``pipeline.texts_ru``): no file is read again for them
+DISPLAY_ONLY = frozenset({"error_texts.csv"})
 
 
 def vocab_digest(folder: Traversable | None = None) -> str:
     """Digest of every vocabulary file interpretation reads in ``folder`` (default: this
     package's — the header roles, doc types, units, statuses …, the catalog and the
     gazetteer): a file read with other vocabularies is read again by the next run. The
-    overrides are not in it (they are only normalisation)."""
+    overrides are not in it (they are only normalisation), nor the texts that only show the
+    output in Russian (``DISPLAY_ONLY``)."""
     h = hashlib.sha256()
     files = sorted((folder or resources.files(__package__)).iterdir(), key=lambda e: e.name)
     for entry in files:
-        if entry.name.endswith((".csv", ".tsv")) and entry.name not in NAMES_ONLY:
+        if entry.name.endswith((".csv", ".tsv")) and entry.name not in NAMES_ONLY | DISPLAY_ONLY:
             h.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 

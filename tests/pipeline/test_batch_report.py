@@ -67,8 +67,9 @@ def test_run_report_json_and_html(folder: Path, tmp_path: Path):
     (folder / "new.txt").write_text("just text", encoding="utf-8")
     again = run(RunConfig(folder, out, workers=2))  # incremental: broken.docx not re-read
     assert again.report["processed"]["files"] == 1
-    assert [p["path"] for p in again.report["output"]["problems"]
-            if p["status"] == "failed"] == ["broken.docx"]
+    assert [(p["path"], p["reason_ru"]) for p in again.report["output"]["problems"]
+            if p["status"] == "failed"] == [
+        ("broken.docx", "повреждён ZIP-контейнер (файл обрезан или испорчен)")]  # Russian
     assert "broken.docx" in (out / "run_report.html").read_text(encoding="utf-8")
     assert [h["processed"] for h in again.report["history"]] == [14, 1]
     lines = (out / "_runs.jsonl").read_text(encoding="utf-8").splitlines()
@@ -97,7 +98,9 @@ def test_html_escapes_hostile_names_and_colours_statuses():
         "problems": [{"path": evil, "format": "docx", "status": "failed",
                       "reason": "<b>bad</b>", "run_seq": 1}]},
         "processed": {"files": 0, "by_status": {}, "by_format": {}, "rows": {}},
-        "slowest": [], "failures": [], "review": {"to_check": 3, "decided": 1},
+        "slowest": [], "failures": [], "review": {
+            "to_check": 3, "decided": 1, "outside_catalog": {
+                "names": 7, "rows": 12, "sample": [{"name": "<u>вне</u>", "rows": 5}]}},
         "missed_indicators": [{"indicator": "<i>x</i>", "municipality": "М", "file": evil,
                                "year": 2021, "planned": 2230.0, "actual": 12.5,
                                "comparator": ">=", "unit": "persons",
@@ -112,6 +115,8 @@ def test_html_escapes_hostile_names_and_colours_statuses():
     assert "≥ 2 230" in page  # plan with its comparator, the Russian way
     assert ">2021<" in page  # a year is no number with a thousands space
     assert "txt: " not in page
+    assert "Названия вне каталога: 7" in page
+    assert "<td>&lt;u&gt;вне&lt;/u&gt;</td><td class=\"n\">5</td>" in page
 
 
 def test_numbers_the_russian_way():

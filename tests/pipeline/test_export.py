@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 from pipeline import export
 from pipeline.__main__ import main
 from pipeline.batch.run import RunConfig, run
+from pipeline.batch.write import write_rows
 from pipeline.exitcodes import ExitCode
 from pipeline.export_headers import HEADERS, SHEETS, header
+from pipeline.sheet_rows import LINE_HEIGHT
 from schemas import SERIES, TABLES
 from tests.pipeline.series_docs import SHARE, passport, report
 
@@ -118,3 +120,50 @@ def test_export_needs_a_target_and_an_output(tmp_path: Path) -> None:
 ])
 def test_safe_text(text: str, safe: str) -> None:
     assert export.safe_text(text) == safe
+
+
+LONG = ("Доля обучающихся общеобразовательных организаций, принявших участие в открытых "
+        "онлайн-уроках, реализуемых с учетом опыта цикла открытых уроков «Проектория», "
+        "направленных на раннюю профориентацию, в общей численности обучающихся")
+
+
+def test_russian_reasons_locators_and_row_heights(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_rows(out, "documents", [
+        {"doc_id": "a", "source_path": "a.docx", "status": "failed",
+         "error": "empty file (0 bytes)"},
+        {"doc_id": "b", "source_path": "b.xlsx", "status": "ok"}])
+    write_rows(out, "indicators", [
+        {"doc_id": "b", "indicator_raw": LONG, "year": 2021,
+         "locator": "table 2 (sheet Лист1) row 31"},
+        {"doc_id": "b", "indicator_raw": "Короткое", "year": 2021, "locator": "line 7"}])
+    export.export_xlsx(out, tmp_path / "x.xlsx")
+    wb = load_workbook(tmp_path / "x.xlsx")
+    docs = wb["Документы"]
+    head = [c.value for c in docs[1]]
+    at = head.index("Ошибка")
+    assert head[at + 1] == "Причина (по-русски)"  # beside the stored English text
+    rows = {r[1]: r for r in docs.iter_rows(min_row=2, values_only=True)}
+    assert rows["a.docx"][at:at + 2] == ("empty file (0 bytes)", "пустой файл (0 байт)")
+    assert rows["b.xlsx"][at:at + 2] == (None, None)
+    ind = wb["Показатели"]
+    head = [c.value for c in ind[1]]
+    by_name = {r[head.index("Показатель (как в документе)")]: (i, r)
+               for i, r in enumerate(ind.iter_rows(min_row=2, values_only=True), 2)}
+    long_row, long_values = by_name[LONG]
+    short_row, short_values = by_name["Короткое"]
+    assert long_values[head.index("Место в документе")] == (
+        "таблица 2, лист «Лист1», строка 31")
+    assert short_values[head.index("Место в документе")] == "строка текста 7"
+    name_col = head.index("Показатель (как в документе)") + 1
+    assert ind.cell(long_row, name_col).alignment.wrap_text
+    # 227 characters in a column of 60: four lines
+    assert ind.row_dimensions[long_row].height == 4 * LINE_HEIGHT
+    assert ind.row_dimensions[short_row].height is None  # one line: the default height
+    export.export_csv(out, tmp_path / "csv")
+    with (tmp_path / "csv" / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        csv_docs = {d["Файл"]: d for d in csv.DictReader(fh, delimiter=";")}
+    assert csv_docs["a.docx"]["Причина (по-русски)"] == "пустой файл (0 байт)"
+    with (tmp_path / "csv" / "indicators.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert {d["Место в документе"] for d in csv.DictReader(fh, delimiter=";")} == {
+            "таблица 2, лист «Лист1», строка 31", "строка текста 7"}

@@ -20,7 +20,7 @@ from pipeline.batch.decisions import (
     load_decisions,
     with_decisions,
 )
-from pipeline.batch.review import write_indicator_review
+from pipeline.batch.review import OutsideCatalog, write_indicator_review
 from pipeline.batch.write import write_rows
 from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match, parse_overrides
@@ -33,11 +33,13 @@ from pipeline.normalise.review import (
     review_reason,
 )
 from pipeline.normalise.review_book import read_review_rows, write_review_book
+from pipeline.sheet_rows import LINE_HEIGHT, row_height, wrapped_lines
 
 GOOD = Match("A", 95.0, "Учитель будущего", "fuzzy", (("A", 95.0), ("B", 60.0)))
 TIE = Match("A", 90.0, "Учитель будущего", "fuzzy", (("A", 90.0), ("B", 89.0), ("C", 50.0)))
 LOW = Match(None, 55.5, None, "none", (("C", 55.5), ("A", 40.0)))
 OVER = Match("A", 100.0, None, "override", (("A", 100.0),))
+NONE = Match(None, 40.0, None, "none", (("A", 40.0), ("B", 35.0)))  # noise only
 
 
 def test_reasons():
@@ -75,14 +77,31 @@ def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
     assert (low["reason"], low["count"], low["candidate_1"], low["score_1"],
             low["candidate_2"]) == (REASON_TEXT["below_threshold"], "2", "C", "55.5", "")
     assert (low["file"], low["page"]) == ("dir/a.docx", "2")
-    assert low["locator"] in {"table 1 row 4", "table 1 row 2"}  # one of its two rows
+    # one of its two rows, in Russian
+    assert low["locator"] in {"таблица 1, строка 4", "таблица 1, строка 2"}
     assert (tie["reason"], tie["matched"], tie["candidate_2"], tie["candidate_3"]) == (
         REASON_TEXT["ambiguous"], "A", "B", "")
 
 
+def test_names_without_a_candidate_are_outside_the_catalog(tmp_path: Path):
+    names = ["low", "nothing", "Nothing ", "tie", "other"]
+    write_rows(tmp_path, "indicators", _rows([LOW, NONE, NONE, TIE, NONE], names))
+    write_rows(tmp_path, "documents", [{"doc_id": "d", "source_path": "a.docx"}])
+    summary = write_indicator_review(tmp_path, "v1")
+    assert [r["raw_name"] for r in read_review_rows(summary.path)] == ["low", "tie"]
+    assert (summary.to_check, summary.decided) == (2, 0)
+    assert summary.outside == OutsideCatalog(2, 3, (("nothing", 2), ("other", 1)))
+    assert summary.outside.section() == {"names": 2, "rows": 3, "sample": [
+        {"name": "nothing", "rows": 2}, {"name": "other", "rows": 1}]}
+    again = write_indicator_review(tmp_path, "v1")  # unchanged: read from the stamp
+    assert again.outside == summary.outside
+
+
 def test_workbook_is_made_for_excel(tmp_path: Path):
     rows = [{"raw_name": "=HYPERLINK(\"http://x\")", "reason": "ambiguous", "count": 3,
-             "score": 80.5}]
+             "score": 80.5},
+            {"raw_name": "Доля " + "очень длинного названия показателя " * 6, "count": 1,
+             "reason": "below_threshold", "locator": "table 2 (sheet Лист1) row 31"}]
     path = write_review_book(rows, tmp_path / "r.xlsx", ["Б", "А"])
     wb = load_workbook(path)
     ws = wb.active
@@ -94,6 +113,10 @@ def test_workbook_is_made_for_excel(tmp_path: Path):
     assert ws.column_dimensions["A"].width >= 40
     assert ws["A2"].data_type == "s"  # a name like a formula stays text
     assert ws["E2"].value == 3
+    # «неоднозначно (кандидаты близки)»: 31 characters in a column of 26, two lines
+    assert ws.row_dimensions[2].height == 2 * LINE_HEIGHT
+    assert ws.row_dimensions[3].height == 4 * LINE_HEIGHT  # 215 characters in 60: wrapped
+    assert ws["G3"].value == "таблица 2, лист «Лист1», строка 31"  # the locator in Russian
     assert [c.value for c in wb["Каталог"]["A"]] == ["А", "Б"]
     assert ws.data_validations.dataValidation[0].formula1 == "'Каталог'!$A$1:$A$2"
 
@@ -206,3 +229,12 @@ def test_cell_text_round_trips(value: str):
     text = cell_text(value)
     assert not text.startswith(FORMULA_START)
     assert cell_value(text) == value
+
+
+def test_row_heights_follow_the_wrapped_lines():
+    assert wrapped_lines("a" * 59, 60) == 1
+    assert wrapped_lines("a" * 60, 60) == 2
+    assert wrapped_lines("a\nb\n" + "c" * 100, 60) == 4  # line breaks count
+    assert row_height([("short", 60.0), (3, 9.0)]) is None
+    assert row_height([("x" * 150, 60.0), ("y" * 150, 20.0)]) == 8 * LINE_HEIGHT
+    assert row_height([("z" * 10_000, 60.0)]) == 12 * LINE_HEIGHT  # capped

@@ -106,7 +106,7 @@ def test_the_vague_row_is_uncertain_and_listed(passport_folder: Path, tmp_path: 
     assert [(r["name"], r["year"], r["table"], r["state"]) for r in sheet] == [
         (VAGUE, "2015", "indicators", "проверить"), (VAGUE, "2016", "indicators", "проверить")]
     assert all(r["file"] == "passport.docx" and r["locator"] == "table 1 row 3"
-               for r in sheet)
+               and r["place"] == "таблица 1, строка 3" for r in sheet)  # stored, and Russian
     assert [r["planned"] for r in sheet] == ["2", "3"]
     assert summary.report["review"]["rows_to_check"] == 2
 
