@@ -53,11 +53,12 @@ class Tool:
 
 def _load_ours(fmt: str) -> Run:
     from extractors import extract
-    from pipeline.batch.discover import SourceFile, file_digest
+    from pipeline.batch.run.discover import file_digest
     from pipeline.interpret import interpret
     from pipeline.normalise import normalise
     from pipeline.normalise.names import Names, NamesSpec
     from pipeline.process import FileProcessor, to_result, validate
+    from pipeline.sources import SourceFile
 
     FileProcessor().warm_up()  # what a run does before its workers start (batch.engines.preload)
     names = Names.of(NamesSpec())

@@ -53,8 +53,9 @@ def _walk(root: Any, self_t: dict[Key, float], total_t: dict[Key, float]) -> Non
 def profile_worker(files: list[Path], top: int = 15) -> dict[str, Any]:
     from pyinstrument import Profiler
 
-    from pipeline.batch.discover import SourceFile, file_digest
+    from pipeline.batch.run.discover import file_digest
     from pipeline.process import process_file
+    from pipeline.sources import SourceFile
 
     logging.disable(logging.WARNING)
     path0 = files[0]

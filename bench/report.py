@@ -256,7 +256,7 @@ def _stages_md(results: dict[str, Any]) -> list[str]:
     lines = ["## Time per stage (one process, mixed sets)", "",
              "CPU-bound stages timed by the chain of `pipeline.process.process_file` itself "
              "(extract, interpret, normalise: each a step of its own); *write* is "
-             "`pipeline.batch.write.write_rows` in batches of the committer's size.", "",
+             "`pipeline.batch.load.write.write_rows` in batches of the committer's size.", "",
              "| docs | format | files | extract s | interpret s | normalise s | ms/doc "
              "extract | ms/doc interpret | ms/doc normalise |", "|---" * 9 + "|"]
     for key, s in st.items():

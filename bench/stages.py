@@ -2,7 +2,7 @@
 
 ``stage_worker`` (run as ``python -m bench.stages FILES.json``) takes every file through
 ``pipeline.process.process_file`` — whose chain times its own steps (extract, interpret,
-normalise, validate) — and ``pipeline.batch.write.write_rows`` in batches like the committer's
+normalise, validate) — and ``pipeline.batch.load.write.write_rows`` in batches like the committer's
 (write). It
 records the process RSS every 50 files, to show whether memory grows with the corpus.
 
@@ -36,7 +36,7 @@ def _rss_mb() -> float:
 
 
 def _write_batch(out: Path, results: list[Any]) -> None:
-    from pipeline.batch.write import write_rows
+    from pipeline.batch.load.write import write_rows
 
     tables: dict[str, list[dict[str, Any]]] = {"documents": [r.document for r in results]}
     for t in ("indicators", "activities", "finance"):
@@ -47,7 +47,7 @@ def _write_batch(out: Path, results: list[Any]) -> None:
 
 def _commit_batch() -> int:
     try:
-        from pipeline.batch.commit import DEFAULT_COMMIT_FILES
+        from pipeline.batch.load.commit import DEFAULT_COMMIT_FILES
     except ImportError:
         return 200
     return int(DEFAULT_COMMIT_FILES)
@@ -55,8 +55,9 @@ def _commit_batch() -> int:
 
 def stage_worker(files: list[Path], batch: int = 0) -> dict[str, Any]:
     """Per-file stage times for ``files`` (format taken from the folder name)."""
-    from pipeline.batch.discover import SourceFile, file_digest
+    from pipeline.batch.run.discover import file_digest
     from pipeline.process import process_file
+    from pipeline.sources import SourceFile
 
     batch = batch or _commit_batch()
     logging.disable(logging.WARNING)

@@ -17,11 +17,11 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.1.0"
 
-# after __version__: pipeline.batch.write reads it
+# after __version__: pipeline.batch.load.write reads it
 from pipeline.load import connect, hive_partitioning, load, series
 
 if TYPE_CHECKING:
-    from pipeline.batch.run import RunConfig, RunError, RunSummary, run
+    from pipeline.batch.run.runner import RunConfig, RunError, RunSummary, run
 
 _RUN_API = ("RunConfig", "RunError", "RunSummary", "run")
 
@@ -31,7 +31,7 @@ __all__ = ["RunConfig", "RunError", "RunSummary", "__version__", "connect", "hiv
 
 def __getattr__(name: str) -> Any:
     if name in _RUN_API:
-        from pipeline.batch import run as run_module
+        from pipeline.batch.run import runner as run_module
 
         return getattr(run_module, name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

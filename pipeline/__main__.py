@@ -17,11 +17,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.batch.engines import EngineError
-from pipeline.batch.progress import BarProgress, make_progress
-from pipeline.batch.report import REPORT_HTML, format_summary
-from pipeline.batch.run import RunError, RunSummary, preview, run
-from pipeline.batch.storage import location
+from pipeline.batch.load.storage import location
+from pipeline.batch.review.report import REPORT_HTML, format_summary
+from pipeline.batch.run.engines import EngineError
+from pipeline.batch.run.progress import BarProgress, make_progress
+from pipeline.batch.run.runner import RunError, RunSummary, preview, run
 from pipeline.cli import PROGRAM, CliSettings, ConfigError, build_parser, settings
 from pipeline.compact_cli import compact_main
 from pipeline.exitcodes import ExitCode

@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.batch.commit import DEFAULT_COMMIT_FILES
-from pipeline.batch.compact import DEFAULT_COMPACT_THRESHOLD
-from pipeline.batch.config import RunConfig
-from pipeline.batch.engines import ENGINES
-from pipeline.batch.progress import MODES
-from pipeline.batch.report import REPORT_HTML, REPORT_JSON
-from pipeline.batch.storage import is_url, out_location, storage_option
-from pipeline.batch.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+from pipeline.batch.load.commit import DEFAULT_COMMIT_FILES
+from pipeline.batch.load.compact import DEFAULT_COMPACT_THRESHOLD
+from pipeline.batch.load.storage import is_url, out_location, storage_option
+from pipeline.batch.review.report import REPORT_HTML, REPORT_JSON
+from pipeline.batch.run.config import RunConfig
+from pipeline.batch.run.engines import ENGINES
+from pipeline.batch.run.progress import MODES
+from pipeline.batch.run.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from pipeline.compact_cli import add_compact_parser
 from pipeline.exitcodes import ExitCode
 from pipeline.export_cli import add_export_parser

@@ -8,15 +8,15 @@ import argparse
 import sys
 from typing import Any
 
-from pipeline.batch.compact import (
+from pipeline.batch.load.compact import (
     DEFAULT_TARGET_MB,
     DEFAULT_TARGET_ROWS,
     CompactSettings,
     compact_output,
 )
-from pipeline.batch.damage import DAMAGED_DIR, describe
-from pipeline.batch.lock import RunError
-from pipeline.batch.storage import StorageError, open_storage, out_location, storage_option
+from pipeline.batch.load.damage import DAMAGED_DIR, describe
+from pipeline.batch.load.lock import RunError
+from pipeline.batch.load.storage import StorageError, open_storage, out_location, storage_option
 from pipeline.exitcodes import ExitCode
 from pipeline.logs import printable
 

@@ -38,8 +38,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from pipeline.batch.storage import Storage, inside, open_storage
-from pipeline.batch.write import file_schema, read_stored_part
+from pipeline.batch.load.storage import Storage, inside, open_storage
+from pipeline.batch.load.write import file_schema, read_stored_part
 from pipeline.export_headers import SHEETS, WIDE, header
 from pipeline.load import SERIES_FILE, part_rels, read_series
 from pipeline.sheet_rows import row_height

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch.lock import RunError
-from pipeline.batch.storage import StorageError, open_storage, out_location
+from pipeline.batch.load.lock import RunError
+from pipeline.batch.load.storage import StorageError, open_storage, out_location
 from pipeline.compact_cli import add_output_options
 from pipeline.exitcodes import ExitCode
 from pipeline.export import export_csv, export_xlsx

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from pipeline.batch.manifest import load_manifest
-from pipeline.batch.storage import Storage, open_storage, read_parquet
-from pipeline.batch.write import PARTITION_KEY, SCHEMA_PART, list_parts, read_stored_part
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.load.storage import Storage, open_storage, read_parquet
+from pipeline.batch.load.write import PARTITION_KEY, SCHEMA_PART, list_parts, read_stored_part
 from schemas import TABLES
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def load(out: Path | str | Storage, tables: Iterable[str] | None = None) -> dict
             for name in tables or TABLES}
 
 
-SERIES_FILE = "series/series.parquet"  # written by pipeline.batch.series_write
+SERIES_FILE = "series/series.parquet"  # written by pipeline.batch.load.series_write
 
 
 def read_series(out: Path | str | Storage, columns: list[str] | None = None) -> pa.Table:

@@ -20,10 +20,10 @@ from extractors import ExtractLimits, extract
 from extractors.errors import ConverterMissing, ExtractionError
 from extractors.model import Cell, Document, Paragraph, Table
 from pipeline import __version__
-from pipeline.batch.discover import SourceFile
 from pipeline.interpret import Reading, interpret
 from pipeline.normalise import normalise
 from pipeline.normalise.names import Names, NamesSpec
+from pipeline.sources import SourceFile
 from schemas.enums import DocStatus, Format, IndicatorFlag
 from schemas.rows import ActivityRow, DocumentRow, FinanceRow, IndicatorRow
 from schemas.validate import Violation, validate_rows, without_violations
@@ -195,7 +195,7 @@ def process_file(src: SourceFile, settings: FileSettings = FileSettings(),
     """``validate(normalise(interpret(extract(path, limits)), names))`` for one file; bad
     input and bugs both become a ``failed`` row, never an exception."""
     t0 = time.perf_counter()
-    if src.refused is not None:  # not a regular file (see pipeline.batch.discover): never opened
+    if src.refused is not None:  # not a regular file (pipeline.batch.run.discover): not opened
         return failed_result(src, src.refused)
     clock = _Clock()
     try:

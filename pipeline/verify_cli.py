@@ -9,16 +9,16 @@ import argparse
 import sys
 from typing import Any
 
-from pipeline.batch.damage import DamagedPart, describe, find_damaged
-from pipeline.batch.lock import RunError
-from pipeline.batch.manifest import (
+from pipeline.batch.load.damage import DamagedPart, describe, find_damaged
+from pipeline.batch.load.lock import RunError
+from pipeline.batch.load.manifest import (
     DAMAGED_MARK,
     MANIFEST_NAME,
     Manifest,
     ManifestError,
     load_manifest,
 )
-from pipeline.batch.storage import (
+from pipeline.batch.load.storage import (
     Storage,
     StorageError,
     open_storage,

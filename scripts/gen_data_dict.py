@@ -19,18 +19,18 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.batch.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
-from pipeline.batch.row_decisions import (  # noqa: E402
-    FIELDS,
-    NAME_COLUMN,
-    ROW_DECISIONS_FILE,
-    Verdict,
-)
-from pipeline.batch.write import (  # noqa: E402
+from pipeline.batch.load.manifest import MANIFEST_NAME, MANIFEST_SCHEMA  # noqa: E402
+from pipeline.batch.load.write import (  # noqa: E402
     NULL_PARTITION,
     PARTITION_KEY,
     PARTITION_SOURCE,
     SCHEMA_PARTITION,
+)
+from pipeline.batch.review.row_decisions import (  # noqa: E402
+    FIELDS,
+    NAME_COLUMN,
+    ROW_DECISIONS_FILE,
+    Verdict,
 )
 from pipeline.interpret.plausibility import REVIEW_THRESHOLD  # noqa: E402
 from schemas import SCHEMA_VERSION, SERIES, SERIES_VERSION, TABLES  # noqa: E402
@@ -216,7 +216,7 @@ DuckDB read it with no options; `pipeline.series("data/out")` gives it as a Data
 
 * **Key**: the municipality (its `oktmo` where known, else its name), `indicator_key`,
   `unit` and `year`. `indicator_key` is the catalog name where the row was matched, else the
-  name as written, normalised (`pipeline.batch.series.name_key`).
+  name as written, normalised (`pipeline.batch.load.series.name_key`).
 * **Target**: from passports and orders (`doc_type` `project_passport`, `order`), the latest
   document stating one (by `doc_date`, then `report_year`).
 * **Plan and fact**: from the other documents (execution reports, notes, road maps), the

@@ -2,9 +2,10 @@
 
 Indicators: ``Normaliser(...).match_indicators(names) -> list[Match]``; projects:
 ``Normaliser.match_federal_project(text)``, ``match_national_project(text)``; places:
-``find_municipality(text)``, ``find_region(text)``, ``region_of(municipality)``; review:
-``write_review_book(rows, path)``, ``read_review_book(path)``; the per-run step:
-``normalise(reading, names)``.
+``find_municipality(text)``, ``find_region(text)``, ``region_of(municipality)``; the names a
+review should see: ``pipeline.normalise.review``; the per-run step:
+``normalise(reading, names)``. The review workbook itself is written and read by
+``pipeline.batch.review.book``.
 """
 
 from pipeline.normalise.catalog import Catalog, CatalogError, default_catalog, load_catalog
@@ -24,7 +25,6 @@ from pipeline.normalise.match import (
     Match,
     Normaliser,
 )
-from pipeline.normalise.review_book import read_review_book, write_review_book
 
 __all__ = [
     "DEFAULT_MARGIN",
@@ -42,7 +42,5 @@ __all__ = [
     "load_catalog",
     "load_gazetteer",
     "normalise",
-    "read_review_book",
     "region_of",
-    "write_review_book",
 ]

@@ -1,10 +1,10 @@
 """Review loop: names an analyst should look at, written next to the run's outputs.
 
-``<out>/review/indicators.xlsx`` (``pipeline.normalise.review_book``) lists each name whose
+``<out>/review/indicators.xlsx`` (``pipeline.batch.review.book``) lists each name whose
 catalog match is weak or ambiguous once, with where it was first met and the catalog's best
 candidates (a name with no candidate over ``candidate_floor`` is left out: it is outside the
 catalog, counted in the run report); the analyst fills the decision column, and the next run
-applies the decisions like rows of the overrides file (``pipeline.batch.decisions``).
+applies the decisions like rows of the overrides file (``pipeline.batch.review.decisions``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import pytest
 
 from extractors.converters import group_members, is_running
 from extractors.legacy import PGID_FILE, TMP_PREFIX, reap_stale_conversions
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 
 
 def _dead_pid() -> int:

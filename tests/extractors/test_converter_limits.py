@@ -19,7 +19,7 @@ from extractors import legacy, ocr
 from extractors.converters import Bounds, address_space_mb
 from extractors.errors import ResourceLimit
 from extractors.legacy import TMP_PREFIX, reap_stale_conversions
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.load import read_table
 from tests.soffice import soffice_convert
 

@@ -15,8 +15,9 @@ from openpyxl import Workbook
 from extractors import docx, legacy, xlsx
 from extractors.errors import ExtractionError, UnsafeXML
 from extractors.safezip import SCAN_CHUNK, declares_dtd
-from pipeline.batch.discover import SourceFile, file_digest
+from pipeline.batch.run.discover import file_digest
 from pipeline.process import process_file
+from pipeline.sources import SourceFile
 
 LAUGHS = (b'<!DOCTYPE x [<!ENTITY a "' + b"a" * 100 + b'">'
           b'<!ENTITY b "' + b"&a;" * 91 + b'">]>')

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 
-from pipeline.batch.manifest import ManifestError, load_manifest
+from pipeline.batch.load.manifest import ManifestError, load_manifest
 
 
 def workers_once_committing(proc: subprocess.Popen[str], out: Path, timeout_s: float = 120,

@@ -10,9 +10,9 @@ from pathlib import Path
 from docx import Document as DocxDocument
 
 import pipeline
-from pipeline.batch.discover import SourceFile
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.process import FileResult, validate
+from pipeline.sources import SourceFile
 from schemas.rows import DocumentRow, FinanceRow, IndicatorRow
 from tests.pipeline.batch_corpus import docx_report
 

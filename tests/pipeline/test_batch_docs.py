@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from tests.modules import load_script
 from tests.pipeline.batch_corpus import SEEDS, copy_seeds
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.discover import SourceFile
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.process import FileResult, process_file
+from pipeline.sources import SourceFile
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 
 distributed = pytest.importorskip("distributed")

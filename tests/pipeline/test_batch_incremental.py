@@ -11,9 +11,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.batch.manifest import load_manifest, save_manifest
-from pipeline.batch.run import RunConfig, RunError, run
-from pipeline.batch.write import list_parts
+from pipeline.batch.load.manifest import load_manifest, save_manifest
+from pipeline.batch.load.write import list_parts
+from pipeline.batch.run.runner import RunConfig, RunError, run
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 
 

@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline
-from pipeline.batch.manifest import load_manifest
-from pipeline.batch.run import RunConfig, run
-from pipeline.batch.write import LAYOUT_VERSION, NULL_PARTITION, PARTITION_KEY, SCHEMA_PART
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.load.write import LAYOUT_VERSION, NULL_PARTITION, PARTITION_KEY, SCHEMA_PART
+from pipeline.batch.run.runner import RunConfig, run
 from schemas import SCHEMA_VERSION, TABLES
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.__main__ import main
-from pipeline.batch.progress import BarProgress, CountingProgress, LogProgress, make_progress
-from pipeline.batch.report import HISTORY_KEEP, load_history, record_history
-from pipeline.batch.report_html import num, render_html, svg_bars
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.review.report import HISTORY_KEEP, load_history, record_history
+from pipeline.batch.review.report_html import num, render_html, svg_bars
+from pipeline.batch.run.progress import BarProgress, CountingProgress, LogProgress, make_progress
+from pipeline.batch.run.runner import RunConfig, run
 from tests.pipeline.batch_corpus import copy_seeds, write_corpus
 
 
@@ -137,7 +137,7 @@ def test_cli_prints_a_summary(folder: Path, tmp_path: Path, capsys: pytest.Captu
 
 def test_log_progress_lines(caplog: pytest.LogCaptureFixture):
     progress = LogProgress(interval=0)
-    with caplog.at_level(logging.INFO, logger="pipeline.batch.progress"):
+    with caplog.at_level(logging.INFO, logger="pipeline.batch.run.progress"):
         progress.start(4)
         for i, status in enumerate(["ok", "ok", "failed", "ok"]):
             progress.advance(f"f{i}", status)

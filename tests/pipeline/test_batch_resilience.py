@@ -15,11 +15,12 @@ import pytest
 
 import pipeline
 from pipeline.__main__ import main
-from pipeline.batch.discover import SourceFile, discover
-from pipeline.batch.manifest import ManifestError, load_manifest
-from pipeline.batch.run import RunConfig, RunError, output_lock, run
-from pipeline.batch.workers import Limits, run_local
+from pipeline.batch.load.manifest import ManifestError, load_manifest
+from pipeline.batch.run.discover import discover
+from pipeline.batch.run.runner import RunConfig, RunError, output_lock, run
+from pipeline.batch.run.workers import Limits, run_local
 from pipeline.process import FileResult, process_file, validate
+from pipeline.sources import SourceFile
 from tests.pipeline.batch_corpus import copy_seeds, snapshot, write_corpus
 
 REPO = Path(__file__).resolve().parents[2]
@@ -135,7 +136,7 @@ def test_cli_exit_codes(tmp_path: Path, hostile_folder: Path, capsys: pytest.Cap
 def _start(folder: Path, out: Path, *, full: bool = False) -> subprocess.Popen[bytes]:
     code = (
         "import logging, sys; from pathlib import Path\n"
-        "from pipeline.batch.run import RunConfig, run\n"
+        "from pipeline.batch.run.runner import RunConfig, run\n"
         "from tests.pipeline.test_batch_resilience import slow\n"
         f"run(RunConfig(Path({str(folder)!r}), Path({str(out)!r}), workers=1, "
         f"commit_every=2, full={full}), task=slow)\n"
@@ -206,7 +207,7 @@ def test_a_killed_full_run_is_finished_by_a_plain_run(tmp_path: Path):
 def test_the_lock_dies_with_the_run_not_with_its_workers(tmp_path: Path):
     code = (
         "import os, sys, time\nfrom pathlib import Path\n"
-        "from pipeline.batch.run import output_lock\n"
+        "from pipeline.batch.run.runner import output_lock\n"
         "with output_lock(Path(sys.argv[1])):\n"
         "    if os.fork() == 0:\n"
         "        os.write(1, b'worker\\n')\n        time.sleep(20)\n        os._exit(0)\n"

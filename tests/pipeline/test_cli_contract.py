@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import pipeline
-from pipeline.batch.manifest import load_manifest
+from pipeline.batch.load.manifest import load_manifest
 from pipeline.cli import ConfigError, build_parser, settings
 from tests.pipeline.batch_corpus import txt_report
 
@@ -252,8 +252,8 @@ def test_dry_run_lists_the_plan_and_writes_nothing(tmp_path: Path):
 
 def test_the_python_api_is_exported_lazily():
     code = ("import sys, pipeline\n"
-            "assert 'pipeline.batch.run' not in sys.modules\n"
-            "from pipeline.batch import run as module\n"
+            "assert 'pipeline.batch.run.runner' not in sys.modules\n"
+            "from pipeline.batch.run import runner as module\n"
             "assert pipeline.run is module.run and pipeline.RunConfig is module.RunConfig\n"
             "assert pipeline.RunError is module.RunError\n"
             "try:\n    pipeline.nothing\nexcept AttributeError:\n    print('ok')\n")
@@ -271,6 +271,6 @@ def test_dask_chatter_stays_below_warning_in_json_logs(tmp_path: Path):
                 "1", "--progress", "none", "--log-format", "json")
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(line) for line in proc.stderr.splitlines()]
-    assert any(line["logger"] == "pipeline.batch.run" for line in lines)
+    assert any(line["logger"] == "pipeline.batch.run.runner" for line in lines)
     assert not [line for line in lines if line["logger"].startswith("distributed")
                 and line["level"] == "INFO"]

@@ -11,12 +11,12 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline
-import pipeline.batch.compact as compact_mod
+import pipeline.batch.load.compact as compact_mod
 from pipeline.__main__ import main
-from pipeline.batch.compact import CompactSettings, compact_output, small_parts
-from pipeline.batch.manifest import load_manifest
-from pipeline.batch.run import RunConfig, RunError, output_lock, run
-from pipeline.batch.write import SCHEMA_PART, list_parts, partition_of_part
+from pipeline.batch.load.compact import CompactSettings, compact_output, small_parts
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.load.write import SCHEMA_PART, list_parts, partition_of_part
+from pipeline.batch.run.runner import RunConfig, RunError, output_lock, run
 from schemas import TABLES
 from tests.pipeline.batch_corpus import snapshot, write_corpus
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from tests.modules import load_module
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"

@@ -14,9 +14,9 @@ import pytest
 
 import pipeline
 from pipeline.__main__ import main
-from pipeline.batch.manifest import load_manifest
-from pipeline.batch.run import RunConfig, preview, run
-from pipeline.batch.storage import FsspecStorage, open_storage
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.load.storage import FsspecStorage, open_storage
+from pipeline.batch.run.runner import RunConfig, preview, run
 from tests.pipeline.batch_corpus import snapshot, write_corpus
 
 QUIET = ["--workers", "0", "--progress", "none", "-q", "--compact-threshold", "0"]

@@ -12,9 +12,9 @@ import pyarrow.dataset as ds
 import pytest
 
 from pipeline.__main__ import main
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.review.book import read_review_rows
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.normalise.review import REASON_TEXT, ReviewReason, candidate_floor
-from pipeline.normalise.review_book import read_review_rows
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 BAD = SHARED / "corpus" / "dev" / "bad"
@@ -234,7 +234,7 @@ def test_a_named_overrides_file_must_exist(report_folder: Path, tmp_path: Path):
 
 def test_a_vocabulary_change_reads_the_files_again(report_folder: Path, tmp_path: Path,
                                                    monkeypatch):
-    from pipeline.batch import run as run_mod
+    from pipeline.batch.run import runner as run_mod
 
     out = tmp_path / "out"
     run(RunConfig(report_folder, out, workers=0))

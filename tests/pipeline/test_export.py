@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from pipeline import export
 from pipeline.__main__ import main
-from pipeline.batch.run import RunConfig, run
-from pipeline.batch.write import write_rows
+from pipeline.batch.load.write import write_rows
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.exitcodes import ExitCode
 from pipeline.export_headers import HEADERS, SHEETS, header
 from pipeline.sheet_rows import LINE_HEIGHT

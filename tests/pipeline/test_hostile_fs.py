@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import pipeline
-from pipeline.batch.discover import NotRegularFile, discover, file_digest
-from pipeline.batch.manifest import load_manifest
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.run.discover import NotRegularFile, discover, file_digest
+from pipeline.batch.run.runner import RunConfig, run
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = "Отчёт о реализации национального проекта «Демография»\nГод 2023\n"

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from extractors.legacy import TMP_PREFIX
-from pipeline.batch.manifest import load_manifest
+from pipeline.batch.load.manifest import load_manifest
 from tests.extractors.test_converter_limits import gone, huge_odt, soffice_running, wait_for_soffice
 from tests.pipeline.batch_corpus import write_corpus
 from tests.pipeline.live_runs import workers_once_committing
@@ -30,7 +30,7 @@ def _cli(args: list[str], tmpdir: Path | None = None, task: str | None = None
     env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {})}
     code = (
         "import sys\n"
-        "import pipeline.__main__ as cli, pipeline.batch.run as r\n"
+        "import pipeline.__main__ as cli, pipeline.batch.run.runner as r\n"
         + (f"from tests.pipeline.test_batch_resilience import {task}\n"
            "real = r.run\n"
            f"cli.run = lambda cfg, progress: real(cfg, progress=progress, task={task})\n"

@@ -11,10 +11,15 @@ import pytest
 
 import pipeline
 from pipeline.__main__ import main
-from pipeline.batch.commit import recover
-from pipeline.batch.manifest import ManifestError, load_manifest, manifest_path, part_path_problem
-from pipeline.batch.run import RunConfig, RunError, run
-from pipeline.batch.storage import LinkedPath, inside
+from pipeline.batch.load.commit import recover
+from pipeline.batch.load.manifest import (
+    ManifestError,
+    load_manifest,
+    manifest_path,
+    part_path_problem,
+)
+from pipeline.batch.load.storage import LinkedPath, inside
+from pipeline.batch.run.runner import RunConfig, RunError, run
 
 REPORT = "Отчёт о реализации национального проекта «Демография»\nГод {year}\n"
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.batch.decisions import (
+from pipeline.batch.load.write import write_rows
+from pipeline.batch.review.book import read_review_rows, write_review_book
+from pipeline.batch.review.decisions import (
     FORMULA_START,
     ReviewState,
     cell_text,
@@ -20,8 +22,7 @@ from pipeline.batch.decisions import (
     load_decisions,
     with_decisions,
 )
-from pipeline.batch.review import OutsideCatalog, write_indicator_review
-from pipeline.batch.write import write_rows
+from pipeline.batch.review.names import OutsideCatalog, write_indicator_review
 from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match, parse_overrides
 from pipeline.normalise.names import Names, NamesSpec, candidates_of
@@ -32,7 +33,6 @@ from pipeline.normalise.review import (
     candidate_floor,
     review_reason,
 )
-from pipeline.normalise.review_book import read_review_rows, write_review_book
 from pipeline.sheet_rows import LINE_HEIGHT, row_height, wrapped_lines
 
 GOOD = Match("A", 95.0, "Учитель будущего", "fuzzy", (("A", 95.0), ("B", 60.0)))

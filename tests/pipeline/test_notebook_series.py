@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from tests.pipeline.series_docs import PLACE, SHARE, passport, report
 
 REPO = Path(__file__).resolve().parents[2]

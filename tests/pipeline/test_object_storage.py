@@ -27,12 +27,12 @@ import pytest
 
 import pipeline
 from pipeline.__main__ import main
-from pipeline.batch.manifest import ManifestError, load_manifest
-from pipeline.batch.remote_input import RemoteInput, unsafe_key
-from pipeline.batch.report import load_history
-from pipeline.batch.run import RunConfig, RunError, run
-from pipeline.batch.storage import FsspecStorage, open_storage
-from pipeline.batch.write import list_parts
+from pipeline.batch.load.manifest import ManifestError, load_manifest
+from pipeline.batch.load.storage import FsspecStorage, open_storage
+from pipeline.batch.load.write import list_parts
+from pipeline.batch.review.report import load_history
+from pipeline.batch.run.remote_input import RemoteInput, unsafe_key
+from pipeline.batch.run.runner import RunConfig, RunError, run
 from schemas import TABLES
 from tests.pipeline.batch_corpus import write_corpus
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import pipeline
-from pipeline.batch.discover import SourceFile
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.process import FileResult, process_file, unreadable
+from pipeline.sources import SourceFile
 
 TITLE = "Отчет об исполнении плана мероприятий"
 TABLE = ("<table><tr><td>Показатель</td><td>План</td><td>Факт</td></tr>"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.discover import SourceFile
 from pipeline.interpret.passport_fields import Field, line_fields, table_fields
 from pipeline.interpret.passport_finance import is_finance_key
 from pipeline.process import process_file
+from pipeline.sources import SourceFile
 from tests.pipeline.grids import grid_table
 
 LINES = [

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from docx import Document as Docx
 
-from pipeline.batch.discover import SourceFile
 from pipeline.interpret.passport_finance import finance_from_passport_text, is_finance_key
 from pipeline.process import process_file
+from pipeline.sources import SourceFile
 
 YEARS_THEN_PROGRAMME_SOURCES = (
     "Общий объем финансирования программы составляет 1 234 567,8 тыс. рублей, в том "

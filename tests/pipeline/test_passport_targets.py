@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from docx import Document as Docx
 
-from pipeline.batch.discover import SourceFile
 from pipeline.interpret.passport_targets import is_targets_key, targets_from_text
 from pipeline.process import process_file
+from pipeline.sources import SourceFile
 
 Row = tuple[str, int, float | None, float, str | None, str | None]
 

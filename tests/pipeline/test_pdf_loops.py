@@ -9,8 +9,8 @@ import time
 import pytest
 
 import pipeline
-from pipeline.batch.run import RunConfig, run
-from pipeline.batch.workers import ALARM_REPEAT_S
+from pipeline.batch.run.runner import RunConfig, run
+from pipeline.batch.run.workers import ALARM_REPEAT_S
 
 TIMEOUT_S = 3.0
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from PIL import Image
 
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.run.runner import RunConfig, run
 from tests.modules import load_script
 from tests.pipeline.batch_corpus import write_corpus
 from tests.pipeline.series_docs import SHARE, passport, report

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.report_html import render_html
-from pipeline.batch.report_series import CHARTS_MAX, choose_charts
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.review.report_html import render_html
+from pipeline.batch.review.report_series import CHARTS_MAX, choose_charts
+from pipeline.batch.run.runner import RunConfig, run
 from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, passport, report
 
 

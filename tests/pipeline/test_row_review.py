@@ -14,8 +14,9 @@ import pyarrow as pa
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pipeline.batch.manifest import load_manifest
-from pipeline.batch.row_decisions import (
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.load.write import rows_to_table, write_rows
+from pipeline.batch.review.row_decisions import (
     ROW_DECISIONS_FILE,
     RowDecision,
     RowDecisions,
@@ -27,10 +28,9 @@ from pipeline.batch.row_decisions import (
     row_key,
     save_row_decisions,
 )
-from pipeline.batch.row_review import row_review_rows
-from pipeline.batch.row_sheet import ROW_COLUMNS, ROW_SHEET, add_row_sheet, read_row_sheet
-from pipeline.batch.run import RunConfig, run
-from pipeline.batch.write import rows_to_table, write_rows
+from pipeline.batch.review.row_sheet import ROW_COLUMNS, ROW_SHEET, add_row_sheet, read_row_sheet
+from pipeline.batch.review.rows import row_review_rows
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.interpret.plausibility import REVIEW_THRESHOLD
 from pipeline.load import read_table
 
@@ -300,7 +300,7 @@ def test_an_old_manifest_without_dropped_rows_reads(tmp_path: Path, passport_fol
 
 
 def test_the_dry_run_knows_the_row_decisions(passport_folder: Path, tmp_path: Path):
-    from pipeline.batch.run import preview
+    from pipeline.batch.run.runner import preview
 
     out = tmp_path / "out"
     cfg = RunConfig(passport_folder, out, workers=0)

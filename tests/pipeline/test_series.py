@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 import pipeline
-from pipeline.batch.run import RunConfig, run
-from pipeline.batch.series import DocInfo, Reading, name_key, series_rows
-from pipeline.batch.series_write import buckets, read_docs, series_tables
-from pipeline.batch.storage import open_storage
-from pipeline.batch.write import partition_dir, rows_to_table, save_atomic
+from pipeline.batch.load.series import DocInfo, Reading, name_key, series_rows
+from pipeline.batch.load.series_write import buckets, read_docs, series_tables
+from pipeline.batch.load.storage import open_storage
+from pipeline.batch.load.write import partition_dir, rows_to_table, save_atomic
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.load import part_rels, read_series
 from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, passport, report
 

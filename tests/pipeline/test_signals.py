@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 
-from pipeline.batch.manifest import load_manifest
+from pipeline.batch.load.manifest import load_manifest
 from tests.pipeline.batch_corpus import write_corpus
 from tests.pipeline.live_runs import workers_once_committing
 
@@ -22,7 +22,7 @@ def _start_cli(folder: Path, out: Path) -> subprocess.Popen[str]:
     """The CLI's main() with a slow stand-in task, two workers, a commit every 2 files."""
     code = (
         "import sys\n"
-        "import pipeline.__main__ as cli, pipeline.batch.run as r\n"
+        "import pipeline.__main__ as cli, pipeline.batch.run.runner as r\n"
         "from tests.pipeline.test_batch_resilience import slow\n"
         "real = r.run\n"
         "cli.run = lambda cfg, progress: real(cfg, progress=progress, task=slow)\n"

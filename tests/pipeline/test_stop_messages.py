@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-import pipeline.batch.commit as commit_mod
+import pipeline.batch.load.commit as commit_mod
 from pipeline.__main__ import main
-from pipeline.batch.config import MAX_OVERRIDES_MB
-from pipeline.batch.manifest import load_manifest
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.run.config import MAX_OVERRIDES_MB
 from tests.pipeline.batch_corpus import write_corpus
 
 QUIET = ["--workers", "0", "--progress", "none", "--compact-threshold", "0"]

@@ -7,11 +7,11 @@ import uuid
 from pathlib import Path
 
 import pipeline
-from pipeline.batch.compact import CompactSettings, compact_output
-from pipeline.batch.manifest import load_manifest
-from pipeline.batch.run import RunConfig, run
-from pipeline.batch.storage import FsspecStorage, open_storage
-from pipeline.batch.write import SCHEMA_PART, list_parts
+from pipeline.batch.load.compact import CompactSettings, compact_output
+from pipeline.batch.load.manifest import load_manifest
+from pipeline.batch.load.storage import FsspecStorage, open_storage
+from pipeline.batch.load.write import SCHEMA_PART, list_parts
+from pipeline.batch.run.runner import RunConfig, run
 from tests.pipeline.batch_corpus import write_corpus
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-import pipeline.batch.run as run_mod
-import pipeline.batch.storage as storage_mod
+import pipeline.batch.load.storage as storage_mod
+import pipeline.batch.run.runner as run_mod
 from pipeline.__main__ import main
-from pipeline.batch.storage import FsspecStorage, open_storage
+from pipeline.batch.load.storage import FsspecStorage, open_storage
 from tests.pipeline.batch_corpus import write_corpus
 
 moto_server: Any = pytest.importorskip("moto.server")

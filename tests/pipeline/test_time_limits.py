@@ -8,9 +8,10 @@ import signal
 import time
 from pathlib import Path
 
-from pipeline.batch.discover import SourceFile, discover
-from pipeline.batch.workers import FileTimeout, Limits, run_local
+from pipeline.batch.run.discover import discover
+from pipeline.batch.run.workers import FileTimeout, Limits, run_local
 from pipeline.process import FileResult, process_file
+from pipeline.sources import SourceFile
 from tests.pipeline.batch_corpus import write_corpus
 
 

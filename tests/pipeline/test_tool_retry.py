@@ -16,10 +16,11 @@ import pytest
 import pipeline
 from extractors import ocr
 from extractors.tools import Tool, tool_available
-from pipeline.batch.discover import SourceFile, discover
-from pipeline.batch.manifest import Entry, Manifest, Stamp, load_manifest, plan
-from pipeline.batch.run import RunConfig, run
+from pipeline.batch.load.manifest import Entry, Manifest, Stamp, load_manifest, plan
+from pipeline.batch.run.discover import discover
+from pipeline.batch.run.runner import RunConfig, run
 from pipeline.process import process_file
+from pipeline.sources import SourceFile
 
 REPO = Path(__file__).resolve().parents[2]
 SHIM = """#!{python}

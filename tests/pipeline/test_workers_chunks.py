@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import workers
-from pipeline.batch.discover import SourceFile, discover
-from pipeline.batch.workers import ChunkSizer, Limits, guarded_chunk, run_local
+from pipeline.batch.run import workers
+from pipeline.batch.run.discover import discover
+from pipeline.batch.run.workers import ChunkSizer, Limits, guarded_chunk, run_local
 from pipeline.process import FileResult, failed_result, process_file
+from pipeline.sources import SourceFile
 from tests.pipeline.batch_corpus import write_corpus
 
 
