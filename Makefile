@@ -33,7 +33,7 @@ venv-dev: $(DEV_STAMP) ## the same plus the test and lint tools
 system-tools: ## install LibreOffice, poppler, Tesseract when missing (Debian/Ubuntu, root or sudo)
 	$(SYSTEM_TOOLS)
 
-system-tools-test: ## the same plus what only the tests need (chromium)
+system-tools-test: ## the same plus what only the tests need (chromium, LibreOffice Calc)
 	$(SYSTEM_TOOLS) --test
 
 extract: $(STAMP) system-tools ## extract IN (default data/raw) into OUT (default data/out)

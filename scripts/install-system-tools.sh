@@ -5,6 +5,7 @@
 #   tesseract (tesseract-ocr, tesseract-ocr-rus)    OCR of scanned PDFs, with Russian data
 # With --test, also what only the tests need:
 #   chromium  (chromium)                            headless screenshot of the HTML report
+#   Calc      (libreoffice-calc-nogui)              the Excel export opened in LibreOffice
 #
 # On Debian/Ubuntu with root or passwordless sudo it runs apt-get (apt-get update only when
 # something is to be installed). Elsewhere it prints the command to run once and exits 0:
@@ -37,6 +38,8 @@ elif ! tesseract --list-langs 2>/dev/null | grep -qx rus; then
 fi
 if [ "$with_test" = 1 ]; then
   have chromium || have chromium-browser || need+=(chromium)
+  calc_lib=$(ls /usr/lib/libreoffice/program/libsclo* 2>/dev/null | head -n 1 || true)
+  [ -n "$calc_lib" ] || need+=(libreoffice-calc-nogui)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,35 @@ def test_russian_reasons_locators_and_row_heights(tmp_path: Path) -> None:
     with (tmp_path / "csv" / "indicators.csv").open(encoding="utf-8-sig", newline="") as fh:
         assert {d["Место в документе"] for d in csv.DictReader(fh, delimiter=";")} == {
             "таблица 2, лист «Лист1», строка 31", "строка текста 7"}
+
+
+def _calc() -> str | None:
+    """LibreOffice with its spreadsheet component (Calc), or None."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    program = Path(soffice).resolve().parent
+    return soffice if any(program.glob("libsclo*")) else None
+
+
+@pytest.mark.skipif(_calc() is None, reason="LibreOffice Calc is not installed "
+                    "(scripts/install-system-tools.sh --test installs it)")
+def test_the_workbook_opens_in_libreoffice_calc(out: Path, tmp_path: Path) -> None:
+    """Real LibreOffice Calc opens the export and prints it: the Russian headers and the
+    figures are on its pages, as an analyst opening the file sees them."""
+    path = tmp_path / "export.xlsx"
+    assert main(["export", str(out), "--xlsx", str(path), "-q"]) == ExitCode.OK
+    profile = tmp_path / "profile"
+    done = subprocess.run(
+        [str(_calc()), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True, timeout=240, check=False)
+    pdf = tmp_path / "export.pdf"
+    assert done.returncode == 0, done.stderr
+    assert pdf.exists()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          timeout=60, check=True).stdout.decode("utf-8")
+    for words in ("ID документа", "Тип документа", "Муниципальное образование",
+                  "Целевое значение", "passport.xlsx"):
+        assert words in text, words
+    assert "71,5" in text or "71.5" in text  # the fact, as a number in the locale's form
