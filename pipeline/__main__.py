@@ -25,7 +25,7 @@ from pipeline.batch.run.runner import RunError, RunSummary, preview, run
 from pipeline.cli import PROGRAM, CliSettings, ConfigError, build_parser, settings
 from pipeline.compact_cli import compact_main
 from pipeline.exitcodes import ExitCode
-from pipeline.export_cli import export_main
+from pipeline.export_cli import export_main, export_output
 from pipeline.logs import printable, setup_logging
 from pipeline.verify_cli import verify_main
 
@@ -94,7 +94,11 @@ def _report(opts: CliSettings, summary: RunSummary) -> int:
 def _extract(opts: CliSettings) -> int:
     if opts.dry_run:
         return _dry_run(opts)
-    return _report(opts, _run(opts))
+    code = _report(opts, _run(opts))
+    if opts.export_xlsx is not None or opts.export_csv is not None:
+        export_output(opts.run.out, dict(opts.run.storage_options), opts.export_xlsx,
+                      opts.export_csv)
+    return code
 
 
 def _guarded(work: Callable[[], int]) -> int:

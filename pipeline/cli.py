@@ -132,6 +132,10 @@ OPTIONS = (
     Option("quiet", Kind.FLAG, False, "log warnings only", short="-q"),
     Option("verbose", Kind.FLAG, False, "log debug detail, other libraries' included",
            short="-v"),
+    Option("export-xlsx", Kind.PATH, None, "after the run, write the output's tables as one "
+           "Excel workbook here (as `export OUT --xlsx FILE` does)", metavar="FILE"),
+    Option("export-csv", Kind.PATH, None, "after the run, write the output's tables as CSV "
+           "files for Excel into this folder (as `export OUT --csv DIR` does)", metavar="DIR"),
     Option("dry-run", Kind.FLAG, False, "list what a run would process and why (new, changed, "
            "outdated, damaged, vocabulary, tool_available, retry, full, same_content, restore, "
            "renormalise, row_decisions, deleted) and write nothing", layered=False),
@@ -197,6 +201,8 @@ class CliSettings:
     verbose: bool
     dry_run: bool
     notes: tuple[str, ...] = ()  # things to log once logging is set up
+    export_xlsx: Path | None = None  # the analysts' workbook written after the run
+    export_csv: Path | None = None
 
 
 def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
@@ -381,4 +387,4 @@ def settings(args: argparse.Namespace, environ: Mapping[str, str]) -> CliSetting
                     storage_options=values["storage-option"])
     return CliSettings(cfg, values["progress"], LogFormat(values["log-format"]),
                        values["json"], values["quiet"], values["verbose"], values["dry-run"],
-                       tuple(notes))
+                       tuple(notes), values["export-xlsx"], values["export-csv"])

@@ -42,19 +42,30 @@ def export_main(args: argparse.Namespace) -> int:
     """
     if args.xlsx is None and args.csv is None:
         raise ValueError("export: pass --xlsx FILE, --csv DIR or both")
+    export_output(args.out, dict(args.storage_option), args.xlsx, args.csv)
+    return ExitCode.OK
+
+
+def export_output(location: Path | str, storage_options: dict[str, str],
+                  xlsx: Path | None, csv: Path | None) -> None:
+    """Write the output at ``location`` as a workbook and / or CSV files, saying what was
+    written on stdout (``export`` and ``extract --export-xlsx / --export-csv``).
+
+    Raises:
+        RunError: no output there.
+    """
     try:
-        out = open_storage(args.out, dict(args.storage_option))
+        out = open_storage(location, storage_options)
     except StorageError as exc:
         raise RunError(str(exc)) from None
     if not part_rels(out, "documents"):
         raise RunError(f"{out.url} holds no output (run extract first)")
-    if args.xlsx is not None:
-        done = export_xlsx(out, args.xlsx)
-        sys.stdout.write(f"{args.xlsx}: {_counts(done.rows)}\n")
-    if args.csv is not None:
-        done = export_csv(out, args.csv)
-        sys.stdout.write(f"{args.csv}: {_counts(done.rows)}\n")
-    return ExitCode.OK
+    if xlsx is not None:
+        done = export_xlsx(out, xlsx)
+        sys.stdout.write(f"{xlsx}: {_counts(done.rows)}\n")
+    if csv is not None:
+        done = export_csv(out, csv)
+        sys.stdout.write(f"{csv}: {_counts(done.rows)}\n")
 
 
 def _counts(rows: dict[str, int]) -> str:

@@ -43,3 +43,16 @@ def report(path: Path, year: int, date: str, share: tuple[str, str, str, str],
         for c, text in enumerate(row):
             t.cell(r, c).text = text
     d.save(str(path))
+
+
+def series_corpus(inp: Path) -> Path:
+    """A passport (targets 2019–2024) and three reports of one municipality in ``inp``: the
+    plan of 2021 (74) is not the passport's target (75), and a later report of 2021 states
+    another fact (77 against 76)."""
+    inp.mkdir(parents=True, exist_ok=True)
+    passport(inp / "passport.xlsx", "15.01.2019", [65, 70, 75, 78, 80, 82])
+    report(inp / "report_2020.docx", 2020, "20.01.2021", ("70", "71", "", ""), ("300", "310"))
+    report(inp / "report_2021.docx", 2021, "25.01.2022", ("74", "76", "", ""), ("400", "390"))
+    report(inp / "report_2021_corrected.docx", 2021, "10.02.2022", ("74", "77", "", ""),
+           ("400", "390"))
+    return inp

@@ -20,7 +20,7 @@ from pipeline.exitcodes import ExitCode
 from pipeline.export_headers import HEADERS, SHEETS, header
 from pipeline.sheet_rows import LINE_HEIGHT
 from schemas import SERIES, TABLES
-from tests.pipeline.series_docs import SHARE, passport, report
+from tests.pipeline.series_docs import SHARE, passport, report, series_corpus
 
 NAMES = ["Документы", "Показатели", "Ряды", "Мероприятия", "Финансы"]
 
@@ -201,3 +201,14 @@ def test_the_workbook_opens_in_libreoffice_calc(out: Path, tmp_path: Path) -> No
                   "Целевое значение", "passport.xlsx"):
         assert words in text, words
     assert "71,5" in text or "71.5" in text  # the fact, as a number in the locale's form
+
+
+def test_extract_writes_the_workbook_and_the_csv_at_the_end_of_the_run(tmp_path: Path) -> None:
+    inp = series_corpus(tmp_path / "in")
+    book, folder = tmp_path / "book.xlsx", tmp_path / "csv"
+    code = main(["extract", str(inp), "--out", str(tmp_path / "out"), "--workers", "0",
+                 "--export-xlsx", str(book), "--export-csv", str(folder), "-q",
+                 "--progress", "none"])
+    assert code == ExitCode.OK
+    assert load_workbook(book, read_only=True).sheetnames == NAMES
+    assert {p.name for p in folder.glob("*.csv")} >= {"documents.csv", "series.csv"}

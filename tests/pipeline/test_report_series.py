@@ -14,20 +14,13 @@ import pytest
 from pipeline.batch.review.report_html import render_html
 from pipeline.batch.review.report_series import CHARTS_MAX, choose_charts
 from pipeline.batch.run.runner import RunConfig, run
-from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, passport, report
+from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, series_corpus
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("report_series")
-    inp = base / "in"
-    inp.mkdir()
-    passport(inp / "passport.xlsx", "15.01.2019", [65, 70, 75, 78, 80, 82])
-    report(inp / "report_2020.docx", 2020, "20.01.2021", ("70", "71", "", ""), ("300", "310"))
-    report(inp / "report_2021.docx", 2021, "25.01.2022", ("74", "76", "", ""), ("400", "390"))
-    report(inp / "report_2021_corrected.docx", 2021, "10.02.2022", ("74", "77", "", ""),
-           ("400", "390"))
-    run(RunConfig(input=inp, out=base / "out", workers=0))
+    run(RunConfig(input=series_corpus(base / "in"), out=base / "out", workers=0))
     return base / "out"
 
 

@@ -16,21 +16,12 @@ from pipeline.batch.load.storage import open_storage
 from pipeline.batch.load.write import partition_dir, rows_to_table, save_atomic
 from pipeline.batch.run.runner import RunConfig, run
 from pipeline.load import part_rels, read_series
-from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, passport, report
+from tests.pipeline.series_docs import LESSONS, PLACE, SHARE, passport, report, series_corpus
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    inp = tmp_path / "in"
-    inp.mkdir()
-    passport(inp / "passport.xlsx", "15.01.2019", [65, 70, 75, 78, 80, 82])
-    report(inp / "report_2020.docx", 2020, "20.01.2021", ("70", "71", "", ""), ("300", "310"))
-    # the plan of 2021 (74) is not the passport's target (75)
-    report(inp / "report_2021.docx", 2021, "25.01.2022", ("74", "76", "", ""), ("400", "390"))
-    # a later report of the same year states another fact
-    report(inp / "report_2021_corrected.docx", 2021, "10.02.2022", ("74", "77", "", ""),
-           ("400", "390"))
-    return inp
+    return series_corpus(tmp_path / "in")
 
 
 def _rows(out: Path) -> dict[tuple[str, int], dict[str, Any]]:
