@@ -38,8 +38,9 @@ elif ! tesseract --list-langs 2>/dev/null | grep -qx rus; then
 fi
 if [ "$with_test" = 1 ]; then
   have chromium || have chromium-browser || need+=(chromium)
-  calc_lib=$(ls /usr/lib/libreoffice/program/libsclo* 2>/dev/null | head -n 1 || true)
-  [ -n "$calc_lib" ] || need+=(libreoffice-calc-nogui)
+  # Calc has no program of its own: its library in LibreOffice's program folder says it is there
+  compgen -G "${NATPROJ_LO_PROGRAM:-/usr/lib/libreoffice/program}/libsclo*" >/dev/null ||
+    need+=(libreoffice-calc-nogui)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

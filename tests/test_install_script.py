@@ -21,7 +21,12 @@ def _bin(tmp_path: Path, *, uid: int, present: tuple[str, ...], apt: bool = True
     folder = tmp_path / "bin"
     folder.mkdir()
     scripts = {"id": f"echo {uid}"}
+    lo_program = tmp_path / "lo-program"  # LibreOffice's program folder, Calc's library in it
+    lo_program.mkdir()
     for name in present:
+        if name == "calc":
+            (lo_program / "libsclo.so").write_bytes(b"")
+            continue
         scripts[name] = (f"printf 'List of available languages:\\n{langs}\\n'"
                          if name == "tesseract" else "exit 0")
     if apt:
@@ -36,7 +41,9 @@ def _bin(tmp_path: Path, *, uid: int, present: tuple[str, ...], apt: bool = True
 
 
 def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([BASH, str(SCRIPT), *args], env={"PATH": str(folder)},
+    return subprocess.run([BASH, str(SCRIPT), *args],
+                          env={"PATH": str(folder),
+                               "NATPROJ_LO_PROGRAM": str(folder.parent / "lo-program")},
                           capture_output=True, text=True, timeout=60)
 
 
@@ -45,7 +52,7 @@ def _apt(tmp_path: Path) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
-ALL = ("soffice", "pdftoppm", "tesseract", "chromium")
+ALL = ("soffice", "pdftoppm", "tesseract", "chromium", "calc")
 
 
 def test_nothing_is_installed_when_everything_is_there(tmp_path: Path):
@@ -59,10 +66,11 @@ def test_nothing_is_installed_when_everything_is_there(tmp_path: Path):
 @pytest.mark.parametrize(("present", "args", "packages"), [
     (("soffice", "tesseract"), (), "poppler-utils"),
     (("pdftoppm",), (), "libreoffice-writer-nogui tesseract-ocr tesseract-ocr-rus"),
-    (("soffice", "pdftoppm", "tesseract"), ("--test",), "chromium"),
+    (("soffice", "pdftoppm", "tesseract"), ("--test",), "chromium libreoffice-calc-nogui"),
+    (("soffice", "pdftoppm", "tesseract", "chromium"), ("--test",), "libreoffice-calc-nogui"),
     ((), ("--test",), "libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-rus "
-     "chromium"),
-], ids=["runtime-one", "runtime-two", "test-only", "test-all"])
+     "chromium libreoffice-calc-nogui"),
+], ids=["runtime-one", "runtime-two", "test-only", "test-calc", "test-all"])
 def test_as_root_only_what_is_missing_is_installed(tmp_path: Path, present: tuple[str, ...],
                                                    args: tuple[str, ...], packages: str):
     folder = _bin(tmp_path, uid=0, present=present)

@@ -8,8 +8,9 @@ with the scale in a caption over the header («т.р.», «тыс. рублей�
 item row gives one finance row per (year, source) it fills: the planned amount, or the spent
 one when the column's header says so («Исполнено», «Кассовое исполнение»). A column whose
 lowest header text names no source it knows («Безвозмездные поступления») gives the source
-``unknown``. A table that states no money anywhere (neither its header nor its captions say
-рубли, бюджет, финансирование or a scale) gives nothing: its figures' unit is not known.
+``unknown``. A table whose header and captions name no unit of money (рубли, or a scale:
+«тыс. руб.», «т.р.») gives nothing: «Местный бюджет» says the figures are money, not whether
+they are roubles or thousands of them.
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.grammar.units import money_scale
-from pipeline.interpret.budget import MONEY_WORDS, NOT_MONEY_WORDS, column_kind
+from pipeline.interpret.budget import NOT_MONEY_WORDS, column_kind
 from pipeline.interpret.cells import LETTER_RE, data_rows, strip_item_number
 from pipeline.interpret.finance import source_of
 from pipeline.interpret.headers import VALUE_ROLES, Header, norm
 from pipeline.interpret.rowbuild import FinanceFigures
 from pipeline.interpret.values import parse_money
 from pipeline.interpret.view import TableView
+from pipeline.vocab import money_re
 from schemas.enums import FinanceSource, MoneyKind
 from schemas.rows import FinanceRow
 
+ROUBLES = money_re("rouble")  # «руб.», «рублей»
 MIN_SOURCES_A_YEAR = 2  # a year split into sources («Итого | Местный бюджет»): the matrix
 
 
@@ -80,7 +83,7 @@ def money_from_matrix(table: TableView, h: Header) -> list[FinanceRow]:
     """One finance row per item, year and source (``is_money_matrix``)."""
     captions = " ".join(norm(c) for row in table.grid[:h.start] for c in row if c)
     stated = f"{captions} {h.text}"
-    if not MONEY_WORDS.search(stated) and money_scale(stated) == 1.0:
+    if not ROUBLES.search(stated) and money_scale(stated) == 1.0:
         return []
     scale = money_scale(h.text) if money_scale(h.text) != 1.0 else money_scale(captions)
     columns = _columns(h)

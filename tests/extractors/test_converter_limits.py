@@ -112,10 +112,9 @@ def test_a_normal_doc_converts_under_the_smallest_cap(normal_doc: Path):
 @needs_soffice
 def test_a_huge_odt_runs_out_of_memory_under_the_cap(tmp_path: Path):
     odt = huge_odt(tmp_path / "huge.odt")
-    t0 = time.monotonic()
+    # the cap stops it, not the time limit (that would say "took longer than … and was stopped")
     with pytest.raises(ResourceLimit, match=r"converter ran out of memory.*LibreOffice"):
         legacy.extract(odt, memory_mb=SMALL_MB)
-    assert time.monotonic() - t0 < 60
 
 
 @pytest.mark.soffice

@@ -55,10 +55,12 @@ def test_a_spent_column_fills_the_spent_amount():
                    (2022, "total", 0.0, None, "Содержание учреждений")]
 
 
-def test_no_money_said_anywhere_gives_nothing():
-    header = [HEADER[0], ["", "", "", "Итого", "Местные средства", "Итого", "Федеральные средства"]]
-    assert _finance([["Сведения", "", "", "", "", "", ""], [""] * 7, *header, *BODY]) == []
-    assert _finance([CAPTION, SCALE, *header, *BODY])  # the caption says it: money
+def test_no_unit_of_money_stated_anywhere_gives_nothing():
+    """«Местный бюджет» says the figures are money, not whether roubles or thousands."""
+    assert _finance([["Сведения", "", "", "", "", "", ""], [""] * 7, *HEADER, *BODY]) == []
+    assert _finance([CAPTION, SCALE, *HEADER, *BODY])  # the caption says it: «т.р.»
+    in_roubles = [["Расходы, рублей", "", "", "", "", "", ""], [""] * 7, *HEADER, BODY[1]]
+    assert _finance(in_roubles)[0] == (2021, "total", 300.0, None, "Содержание учреждений")
 
 
 @pytest.mark.parametrize(("header", "matrix"), [

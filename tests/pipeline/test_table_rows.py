@@ -123,8 +123,8 @@ def test_the_value_when_the_programme_was_drawn_up_is_the_base() -> None:
 
 
 def test_money_by_year_columns_split_by_source_is_not_read_as_one_figure_a_year() -> None:
-    """Two columns of one year under a money header (split by sources this reader does not
-    read) give no row rather than two figures for one (year, source)."""
+    """A year split into sources with no unit of money stated anywhere (roubles or thousands?)
+    gives no row rather than figures of an unknown scale (``money_matrix``)."""
     rows = [["№ п/п", "Наименование", "2022 год", "", ""],
             ["", "", "Итого", "Местный бюджет", "Безвозмездные поступления"],
             ["", "ВСЕГО по муниципальной программе", "11205700,7", "2679243,5", "8526457,2"]]
