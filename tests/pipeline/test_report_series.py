@@ -58,7 +58,8 @@ def test_the_page_shows_the_charts_and_the_checks(out: Path) -> None:
     assert page.index("Данные выгрузки") < page.index("Ряды: цели и факты") < page.index(
         "Этот запуск")
     assert page.count('<figure class="chart"><svg') == 2
-    assert page.count("<svg") == 2  # no problems, no status: only the two series charts
+    # no problems; the statuses derived from plan and fact give the federal projects' bars
+    assert page.count("<svg") == 3
     assert f"<h4>{PLACE}</h4>" in page
     assert f"<figcaption>{SHARE}, %</figcaption>" in page
     assert "<figcaption>Число участников открытых онлайн-уроков, чел.</figcaption>" in page
@@ -105,3 +106,13 @@ def test_left_out_charts_and_hostile_names_on_the_page() -> None:
     assert "ещё 8 показателей с целью и фактом не показаны" in page
     assert "муниципалитетов без графика: 2" in page
     assert page.count("<svg") == 1
+
+
+def test_completion_tables_derive_the_status_a_report_does_not_state(out: Path) -> None:
+    """The reports state plan and fact but no status or percent: the completion tables count
+    them by their plan and fact (70 → 71: done; 74 → 76 and 77: done), as the series does."""
+    report = json.loads((out / "run_report.json").read_text(encoding="utf-8"))
+    place = next(c for c in report["completion_by_municipality"] if c["municipality"] == PLACE)
+    assert place["with_status"] >= 3
+    assert place["done"] >= 3
+    assert place["median_completion_pct"] is not None

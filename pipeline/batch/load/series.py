@@ -200,31 +200,44 @@ def _latest(pairs: list[Pair], order: Callable[[DocInfo], tuple[Any, ...]]) -> P
                                      p[0].confidence if p[0].confidence is not None else 0.0))
 
 
+def derived_completion(actual: float | None, plan: float | None, comparator: str | None
+                       ) -> float | None:
+    """The completion percent of ``actual`` against ``plan`` (inverted for a «не более»
+    target), when both are there and the divisor is not zero."""
+    if actual is None or plan is None:
+        return None
+    if comparator == Comparator.LE.value:
+        return round(plan / actual * 100, 2) if actual else None
+    return round(actual / plan * 100, 2) if plan else None
+
+
+def derived_status(actual: float | None, plan: float | None, comparator: str | None
+                   ) -> str | None:
+    """done when ``actual`` meets ``plan`` (at most it, for a «не более» target), else
+    not_done; None without both."""
+    if actual is None or plan is None:
+        return None
+    met = actual <= plan if comparator == Comparator.LE.value else actual >= plan
+    met = met or math.isclose(actual, plan, rel_tol=REL_TOL, abs_tol=REL_TOL)
+    return (Status.DONE if met else Status.NOT_DONE).value
+
+
 def _completion(fact: Reading | None, plan: float | None, comparator: str | None
                 ) -> tuple[float | None, str | None]:
     if fact is None:
         return None, None
     if fact.completion_pct is not None:
         return fact.completion_pct, ValueSource.STATED.value
-    actual = fact.actual_value
-    if actual is None or plan is None:
-        return None, None
-    if comparator == Comparator.LE.value:
-        return (round(plan / actual * 100, 2), ValueSource.DERIVED.value) if actual else (
-            None, None)
-    return (round(actual / plan * 100, 2), ValueSource.DERIVED.value) if plan else (None, None)
+    pct = derived_completion(fact.actual_value, plan, comparator)
+    return pct, (ValueSource.DERIVED.value if pct is not None else None)
 
 
 def _status(fact: Reading | None, plan: float | None, comparator: str | None
             ) -> tuple[str | None, str | None]:
     if fact is not None and fact.status not in (None, Status.UNKNOWN.value):
         return fact.status, ValueSource.STATED.value
-    if fact is None or fact.actual_value is None or plan is None:
-        return None, None
-    actual = fact.actual_value
-    met = actual <= plan if comparator == Comparator.LE.value else actual >= plan
-    met = met or math.isclose(actual, plan, rel_tol=REL_TOL, abs_tol=REL_TOL)
-    return (Status.DONE if met else Status.NOT_DONE).value, ValueSource.DERIVED.value
+    status = derived_status(fact.actual_value if fact else None, plan, comparator)
+    return status, (ValueSource.DERIVED.value if status is not None else None)
 
 
 def _first(values: Iterable[Any]) -> Any:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.batch.load.manifest import Manifest
+from pipeline.batch.load.series import derived_completion, derived_status
 from pipeline.batch.load.storage import open_storage
 from pipeline.batch.load.write import Out, read_stored_part
 from pipeline.load import part_rels
@@ -76,15 +77,6 @@ def completion_table(groups: Mapping[str, Completion], key: str) -> list[dict[st
     return sorted(rows, key=lambda d: (-d["indicators"], d[key]))
 
 
-def completion_by_project(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Per federal project: indicator rows, share with status done, median completion_pct."""
-    groups: dict[str, Completion] = defaultdict(Completion)
-    for r in rows:
-        groups[r.get("federal_project") or NOT_STATED].add(r.get("status"),
-                                                            r.get("completion_pct"))
-    return completion_table(groups, "federal_project")
-
-
 def execution_pct(planned: float | None, actual: float | None, comparator: str | None
                   ) -> float | None:
     """Percent of the target reached when the row missed it (``<=``: staying below), else
@@ -107,8 +99,15 @@ class _Scan:
 
     def add(self, r: Mapping[str, Any]) -> None:
         place, source = self.docs.get(r["doc_id"], (NOT_STATED, ""))
-        self.projects[r["federal_project"] or NOT_STATED].add(r["status"], r["completion_pct"])
-        self.places[place].add(r["status"], r["completion_pct"])
+        # a status or percent the document does not state is derived from its plan and fact,
+        # as in the series
+        plan, fact, comparator = r["planned_value"], r["actual_value"], r["comparator"]
+        status = (r["status"] if r["status"] not in (None, Status.UNKNOWN.value)
+                  else derived_status(fact, plan, comparator))
+        done_pct = (r["completion_pct"] if r["completion_pct"] is not None
+                    else derived_completion(fact, plan, comparator))
+        self.projects[r["federal_project"] or NOT_STATED].add(status, done_pct)
+        self.places[place].add(status, done_pct)
         pct = execution_pct(r["planned_value"], r["actual_value"], r["comparator"])
         if pct is None:
             return
