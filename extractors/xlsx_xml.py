@@ -1,0 +1,397 @@
+"""XLSX cells, shared strings, number formats and merged ranges read straight from the package
+XML: one guarded opening of the archive (``safezip.open_checked``: size caps, every part scanned
+for a DTD), then one entity-free lxml ``iterparse`` pass per sheet for its rows and its
+``<mergeCell>`` elements; rows are cleared as they are read, so a huge sheet never becomes a
+tree.
+
+The values are those openpyxl's read-only, ``data_only`` mode gives (which the reader used
+before): formulas read as their cached value, numbers ``int`` unless written with ``.``/``e``,
+a number whose style has a date format a date (the workbook's 1900 or 1904 epoch; openpyxl's
+``from_excel``), booleans ``TRUE``/``FALSE``, error codes as written; a row is as wide as its
+last cell, rows missing between two rows are empty, a row numbered at or before the previous
+one is skipped. Styled cells without a value count for nothing once rows are trimmed.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
+
+from extractors.errors import CorruptFile, ResourceLimit
+from extractors.safezip import Parts, open_checked
+from extractors.xlsx_styles import DEFAULT_STYLES, Styles, styles_of
+from extractors.xlsx_text import cell_text, clean_text, number_text
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKBOOK, WORKBOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+STYLES, CONTENT_TYPES = "xl/styles.xml", "[Content_Types].xml"
+SHARED_STRINGS_TYPE = f"{NS_REL}/sharedStrings"
+_ROW, _CELL, _V = f"{{{NS_MAIN}}}row", f"{{{NS_MAIN}}}c", f"{{{NS_MAIN}}}v"
+_IS, _SI, _MERGE = f"{{{NS_MAIN}}}is", f"{{{NS_MAIN}}}si", f"{{{NS_MAIN}}}mergeCell"
+_EMPTY: list[str] = []
+# the fast path looks at valued cells only, so every style index of the sheet is checked at
+# once from its bytes: each s="…" attribute (a superset: text may match too, which only
+# sends the sheet to the slow path), and any written s = "…" or s='…' sends it there too
+_STYLE_ATTR = re.compile(rb'[ \t\r\n]s="([^"]*)"')
+_STYLE_ODD = re.compile(rb"[ \t\r\n]s(?:[ \t\r\n]+=|=[ \t\r\n]|=')")
+
+Span = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One worksheet: its name, its zip member, or None for a chartsheet (no cells)."""
+
+    name: str
+    member: str | None
+
+
+class Workbook:
+    """The parts of one checked XLSX package, read as needed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise CorruptFile(str(path), "broken ZIP container (truncated or damaged file)"
+                              ) from None
+        wanted = tuple(n for n in names if n.startswith("xl/worksheets/")
+                       or n.endswith("sharedStrings.xml"))
+        self.names = frozenset(names)
+        self.parts: Parts = open_checked(path, wanted, (WORKBOOK, WORKBOOK_RELS, STYLES))
+        if CONTENT_TYPES not in self.names:
+            raise CorruptFile(str(path), f"document part {CONTENT_TYPES} is missing")
+        wb = self.xml(WORKBOOK)
+        rels = self.xml(WORKBOOK_RELS)
+        self.targets = {r.get("Id"): (r.get("Type", ""), _member(r.get("Target", "")))
+                        for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
+        self.sheets = self._sheets(wb)
+        pr = wb.find(f"{{{NS_MAIN}}}workbookPr")
+        flag = pr.get("date1904") if pr is not None else None
+        self.epoch = CALENDAR_MAC_1904 if flag and flag not in ("false", "f", "0") \
+            else WINDOWS_EPOCH
+
+    def raw(self, member: str) -> bytes:
+        """The bytes of a member (every member was checked when the archive was opened).
+
+        Raises:
+            CorruptFile: the member is missing or cannot be decompressed.
+        """
+        if member in self.parts.data:
+            return self.parts.data[member]
+        try:
+            if member in self.parts.packed:
+                return self.parts.packed[member].inflate()
+            with zipfile.ZipFile(self.path) as zf:
+                return zf.read(member)
+        except KeyError:
+            raise CorruptFile(str(self.path), f"document part {member} is missing") from None
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise CorruptFile(str(self.path), f"cannot decompress {member}: {exc}") from None
+
+    def xml(self, member: str) -> etree._Element:
+        return Parts(self.path, {member: self.raw(member)}).xml(member)
+
+    def _sheets(self, wb: etree._Element) -> list[Sheet]:
+        """Sheets in workbook order; a sheet whose part is missing is left out, and a name
+        repeated reads the first sheet of that name (as openpyxl did)."""
+        out: list[Sheet] = []
+        first: dict[str, Sheet] = {}
+        for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
+            name = el.get("name", "")
+            kind, member = self.targets.get(el.get(f"{{{NS_REL}}}id"), ("", ""))
+            if member not in self.names:
+                continue
+            sheet = Sheet(name, None if "chartsheet" in kind else member)
+            out.append(first.setdefault(name, sheet))
+        return out
+
+    def shared_strings(self) -> list[str]:
+        """The shared string table, each string as cell text: its plain text then its runs'
+        (phonetic runs left out), ``x005F_`` escapes dropped as openpyxl did."""
+        member = next((m for kind, m in self.targets.values()
+                       if kind == SHARED_STRINGS_TYPE and m in self.names), None)
+        if member is None:
+            return []
+        out: list[str] = []
+        for el in _iter(self.path, member, self.raw(member), (_SI,), (_SI,)):
+            out.append(clean_text(_text_content(el).replace("x005F_", "")))
+            el.clear()
+        return out
+
+    def styles(self) -> Styles:
+        """Date, duration and percent formats of the cell styles (``cellXfs``)."""
+        if STYLES not in self.names:
+            return DEFAULT_STYLES
+        root = self.xml(STYLES)
+        custom = {el.get("numFmtId"): el.get("formatCode")
+                  for el in root.iter(f"{{{NS_MAIN}}}numFmt")}
+        xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
+        if xfs is None or not len(xfs):
+            return DEFAULT_STYLES
+        try:
+            custom_ids = {int(k): v for k, v in custom.items() if k is not None}
+            return styles_of(xfs, custom_ids)
+        except (ValueError, TypeError) as exc:
+            raise CorruptFile(str(self.path), f"malformed styles in {STYLES}: {exc}") from None
+
+
+def _member(target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+def _text_content(el: etree._Element) -> str:
+    """openpyxl's ``Text.content``: the last ``t`` child, then the ``t`` of each ``r`` run."""
+    plain: str | None = None
+    runs: list[str] = []
+    for child in el:
+        local = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if local == "t":
+            plain = child.text
+        elif local == "r":
+            t = None
+            for sub in child:
+                if isinstance(sub.tag, str) and etree.QName(sub).localname == "t":
+                    t = sub.text
+            if t is not None:
+                runs.append(t)
+    return "".join(([plain] if plain is not None else []) + runs)
+
+
+def _iter(path: Path, member: str, data: bytes, tags: tuple[str, ...],
+          drop: tuple[str, ...]) -> Iterator[etree._Element]:
+    """Elements ``tags`` of a member as they end, entity-free; once the caller is done with
+    one of the ``drop`` tags, its earlier siblings are dropped.
+
+    Raises:
+        CorruptFile: malformed XML.
+    """
+    try:
+        for _, el in etree.iterparse(
+            io.BytesIO(data), events=("end",), tag=tags, resolve_entities=False,
+            no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+            remove_pis=True,
+        ):
+            yield el
+            if el.tag in drop:
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    except etree.XMLSyntaxError as exc:
+        raise CorruptFile(str(path), f"malformed XML in {member} (file truncated or "
+                          f"damaged): {exc}") from None
+
+
+class SheetReader:
+    """Cell texts of the worksheets of one workbook, under one budget of values."""
+
+    def __init__(self, book: Workbook, max_values: int) -> None:
+        self.book = book
+        self.strings = book.shared_strings()
+        self.styles = book.styles()
+        self.budget = max_values
+        self.max_values = max_values
+        self._cols: dict[str, int] = {}
+        # the fast path skips empty cells, so only when no style can fail a cell
+        self._fast = not any(self.styles.broken)
+
+    def read(self, sheet: Sheet) -> tuple[list[list[str]], list[Span]]:
+        """Rows of cell texts (each cut after its last non-empty cell, trailing empty rows
+        dropped) and the merged ranges of one sheet, in one pass.
+
+        Raises:
+            CorruptFile: malformed XML, a cell or a range that cannot be read.
+            ResourceLimit: the workbook's values pass ``max_values``.
+        """
+        path, member = self.book.path, sheet.member or ""
+        rows: list[list[str]] = []
+        refs: list[str] = []
+        counter, last = 1, 0
+        data = self.book.raw(member)
+        fast = self._fast and self._plain_styles(data)
+        # cells with a value since the last row, with the text of their first <v>
+        valued: list[tuple[etree._Element, str | None]] = []
+        for el in _iter(path, member, data, (_ROW, _V, _IS, _MERGE), (_ROW,)):
+            tag = el.tag
+            if tag in (_V, _IS):
+                if fast:
+                    cell = el.getparent()
+                    v = el.text if tag == _V else None
+                    if not valued or valued[-1][0] is not cell:
+                        valued.append((cell, v))
+                    elif valued[-1][1] is None and v is not None:
+                        valued[-1] = (cell, v)
+                continue
+            if tag == _MERGE:
+                ref = el.get("ref")
+                if ref:
+                    refs.append(ref)
+                continue
+            try:
+                idx, texts = self._row(el, last, valued if fast else None)
+                valued = []
+            except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
+                raise CorruptFile(str(path), f"cannot read sheet {sheet.name!r}: {exc}"
+                                  ) from None
+            el.clear()
+            last = idx
+            if idx < counter:  # a row numbered at or before the previous one
+                continue
+            rows.extend(_EMPTY for _ in range(counter, idx))
+            counter = idx + 1
+            self.budget -= len(texts)
+            if self.budget < 0:
+                raise ResourceLimit(
+                    str(path), f"workbook has more than {self.max_values} cells with values")
+            rows.append(texts)
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows, (self._spans(refs, sheet.name) if rows else [])
+
+    def _spans(self, refs: list[str], name: str) -> list[Span]:
+        spans: list[Span] = []
+        try:
+            for ref in refs:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+                if (min_col, min_row) != (max_col, max_row):
+                    spans.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+        except (ValueError, TypeError) as exc:
+            raise CorruptFile(str(self.book.path), f"cannot read sheet {name!r}: {exc}"
+                              ) from None
+        return spans
+
+    def _col(self, coord: str) -> int:
+        letters = coord.rstrip("0123456789")
+        col = self._cols.get(letters)
+        if col is None:
+            col = self._cols[letters] = coordinate_to_tuple(coord)[1]
+        return col
+
+    def _plain_styles(self, data: bytes) -> bool:
+        """Whether every style index in the sheet is a plain number of a defined style, so
+        that cells without a value need no look (the fast path)."""
+        if _STYLE_ODD.search(data):
+            return False
+        n = len(self.styles.broken)
+        return all(v.isdigit() and int(v) < n for v in set(_STYLE_ATTR.findall(data)))
+
+    def _row(self, row: etree._Element, previous: int,
+             valued: list[tuple[etree._Element, str | None]] | None) -> tuple[int, list[str]]:
+        r = row.get("r")
+        if r is None:
+            idx = previous + 1
+        else:
+            try:
+                idx = int(r)
+            except ValueError:
+                val = float(r)
+                if not val.is_integer():
+                    raise ValueError(f"{r} is not a valid row number") from None
+                idx = int(val)
+        if valued is not None:
+            texts = self._valued(row, valued)
+            if texts is not None:
+                return idx, texts
+        cells: list[tuple[int, str, int]] = []
+        col = 0
+        for c in row:
+            coord = c.get("r")
+            col = self._col(coord) if coord else col + 1
+            cells.append((col, self._text(c, c.findtext(_V)), self._style(c)))
+        if not cells:
+            return idx, []
+        width = cells[-1][0]
+        texts = [""] * width
+        broken = self.styles.broken
+        for col, text, s in cells:
+            if col <= width:
+                texts[col - 1] = text
+                if broken[s]:
+                    raise ValueError(broken[s])
+        while texts and not texts[-1]:
+            texts.pop()
+        return idx, texts
+
+    def _valued(self, row: etree._Element, valued: list[tuple[etree._Element, str | None]]
+                ) -> list[str] | None:
+        """Texts of a row from its cells with a value only (a real report has ~1000 styled
+        empty ones a row), when their places do not depend on the others: the last cell and
+        every valued one have coordinates; else None (the slow path reads every cell)."""
+        if not len(row):
+            return []
+        end = row[-1]
+        if end.tag != _CELL or not end.get("r") or not all(c.get("r") for c, _ in valued):
+            return None
+        width = self._col(end.get("r", ""))
+        found = [(col, text) for c, v in valued if c.getparent() is row
+                 and (col := self._col(c.get("r", ""))) <= width and (text := self._text(c, v))]
+        if not found:
+            return []
+        texts = [""] * max(col for col, _ in found)
+        for col, text in found:
+            texts[col - 1] = text
+        return texts
+
+    def _style(self, c: etree._Element) -> int:
+        s = c.get("s")
+        if s == "":
+            raise TypeError("a cell has an empty style index")
+        i = int(s) if s else 0
+        if not -len(self.styles.broken) <= i < len(self.styles.broken):
+            raise IndexError(f"a cell has style {i}, which is not defined")
+        return i
+
+    def _text(self, c: etree._Element, v: str | None) -> str:
+        """Text of cell ``c`` whose first ``<v>`` holds ``v``."""
+        t = c.get("t", "n")
+        if t == "inlineStr":
+            child = c.find(_IS)
+            return "" if child is None else clean_text(_text_content(child))
+        if not v:
+            return ""
+        if t == "n":
+            s = self._style(c)
+            if s in self.styles.dates:
+                return self._date(v, s)
+            if "." in v or "e" in v or "E" in v:
+                value: float | int = float(v)
+            else:
+                value = int(v)
+            if self.styles.percent[s]:
+                return number_text(round(value * 100, 10)) + "%"
+            return number_text(value)
+        if t == "s":
+            i = int(v)
+            if not -len(self.strings) <= i < len(self.strings):
+                raise IndexError(f"a cell refers to shared string {i} of {len(self.strings)}")
+            return self.strings[i]
+        if t == "b":
+            return "TRUE" if int(v) else "FALSE"
+        if t == "d":
+            return cell_text(from_ISO8601(v))
+        return clean_text(v)
+
+    def _date(self, v: str, s: int) -> str:
+        number = float(v) if "." in v or "e" in v or "E" in v else int(v)
+        value: Any
+        try:
+            value = from_excel(number, self.book.epoch, timedelta=s in self.styles.durations)
+        except (OverflowError, ValueError):
+            value = "#VALUE!"  # openpyxl's reading of a date serial out of range
+        return cell_text(value)
