@@ -30,6 +30,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel
 
 from extractors.errors import CorruptFile, ResourceLimit
 from extractors.safezip import Parts, open_checked
+from extractors.xlsx_strip import strip_empty_cells
 from extractors.xlsx_styles import DEFAULT_STYLES, Styles, styles_of
 from extractors.xlsx_text import cell_text, clean_text, number_text
 
@@ -224,6 +225,8 @@ class SheetReader:
         refs: list[str] = []
         counter, last = 1, 0
         data = self.book.raw(member)
+        if self._fast:  # no style can fail a cell: the empty ones nothing depends on go
+            data = strip_empty_cells(data, len(self.styles.broken))
         fast = self._fast and self._plain_styles(data)
         # cells with a value since the last row, with the text of their first <v>
         valued: list[tuple[etree._Element, str | None]] = []
@@ -332,20 +335,25 @@ class SheetReader:
                 ) -> list[str] | None:
         """Texts of a row from its cells with a value only (a real report has ~1000 styled
         empty ones a row), when their places do not depend on the others: the last cell and
-        every valued one have coordinates; else None (the slow path reads every cell)."""
+        every valued one have coordinates; else None (the slow path reads every cell).
+
+        One difference from openpyxl, on files Excel itself refuses: an empty cell repeating
+        the coordinate of an earlier cell with a value in the same row does not erase it."""
         if not len(row):
             return []
         end = row[-1]
         if end.tag != _CELL or not end.get("r") or not all(c.get("r") for c, _ in valued):
             return None
         width = self._col(end.get("r", ""))
-        found = [(col, text) for c, v in valued if c.getparent() is row
-                 and (col := self._col(c.get("r", ""))) <= width and (text := self._text(c, v))]
+        found = [(col, self._text(c, v)) for c, v in valued if c.getparent() is row
+                 and (col := self._col(c.get("r", ""))) <= width]
         if not found:
             return []
         texts = [""] * max(col for col, _ in found)
-        for col, text in found:
+        for col, text in found:  # a later cell of the same place wins, as in openpyxl
             texts[col - 1] = text
+        while texts and not texts[-1]:
+            texts.pop()
         return texts
 
     def _style(self, c: etree._Element) -> int:

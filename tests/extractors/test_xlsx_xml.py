@@ -4,6 +4,7 @@ openpyxl's read-only mode (the reader used before)."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors import xlsx, xlsx_xml
+from extractors import xlsx, xlsx_strip, xlsx_xml
 from extractors.errors import CorruptFile, EmptyFile, ResourceLimit, UnsafeXML
 from extractors.xlsx_text import cell_text
 
@@ -244,6 +245,23 @@ _CELL = st.tuples(st.booleans(), st.integers(1, 6), st.sampled_from(["", "0", "1
 _ROW = st.tuples(st.one_of(st.none(), st.integers(1, 8)), st.lists(_CELL, max_size=6))
 
 
+def _distinct(cells: list[tuple[bool, int, str, str]]) -> list[tuple[bool, int, str, str]]:
+    """Cells at distinct places (a cell without a coordinate is placed after the previous
+    one): two cells at one place is invalid OOXML, Excel refuses such a file, and the
+    readers differ on it (see the test below)."""
+    seen: set[int] = set()
+    out = []
+    col = 0
+    for cell in cells:
+        place = cell[1] if cell[0] else col + 1
+        if place in seen:
+            continue
+        seen.add(place)
+        col = place
+        out.append(cell)
+    return out
+
+
 def _cell_xml(has_r: bool, col: int, s: str, value: str) -> str:
     attrs = (f' r="{"ABCDEF"[col - 1]}1"' if has_r else "") + (f' s="{s}"' if s else "")
     if value.startswith("t="):
@@ -257,8 +275,50 @@ def _cell_xml(has_r: bool, col: int, s: str, value: str) -> str:
 def test_same_rows_as_openpyxl_read_only(tmp_path, rows):
     body = "".join(
         (f'<row r="{r}">' if r is not None else "<row>")
-        + "".join(_cell_xml(*c) for c in cells) + "</row>" for r, cells in rows)
+        + "".join(_cell_xml(*c) for c in _distinct(cells)) + "</row>" for r, cells in rows)
     path = build(tmp_path / "h.xlsx", [("Л", data(body))])
     book = xlsx_xml.Workbook(path)
     got, _ = xlsx_xml.SheetReader(book, 10_000).read(book.sheets[0])
     assert got == _openpyxl_rows(path)
+
+
+@pytest.mark.parametrize("n", [*range(0, 40), 99, 100, 101, 530, 1000, 1234])
+def test_below_matches_exactly_the_style_indexes(n):
+    pattern = re.compile(xlsx_strip.below(n) + r"\Z")
+    assert [i for i in range(2 * n + 30) if pattern.match(str(i))] == list(range(n))
+    assert not pattern.match("01")
+
+
+STRIP = [  # (row XML, expected row): empty cells dropped before parsing change nothing
+    ('<c r="A1" s="1"/><c r="B1" s="2"></c><c r="C1"><v>3</v></c><c r="D1" s="2"/>',
+     ["", "", "3"]),
+    ('<c r="A1" s="1"/><c><v>2</v></c>', ["", "2"]),  # the next cell is counted from it
+    ('<c r="C1"><v>3</v></c><c r="A1"><v>1</v></c><c r="B1" s="1"/>', ["1"]),  # last: width 2
+    ('<c r="A1" s="4"/><c r="B1" s="9"/><c r="C1"><v>3</v></c>', None),  # style 9: an error
+    ('<c r="A1" t="inlineStr"><is><t><![CDATA[<c r="B1" s="1"/><c r="C1"/>]]></t></is></c>',
+     ['<c r="B1" s="1"/><c r="C1"/>']),
+]
+
+
+@pytest.mark.parametrize(("cells", "expected"), STRIP)
+def test_empty_cells_dropped_from_bytes_change_nothing(tmp_path, cells, expected):
+    path = build(tmp_path / "s.xlsx", [("Л", data(f'<row r="1">{cells}</row>'))])
+    if expected is None:
+        with pytest.raises(CorruptFile, match="style 9"):
+            xlsx.extract(path)
+        return
+    book = xlsx_xml.Workbook(path)
+    assert xlsx_xml.SheetReader(book, 100).read(book.sheets[0])[0] == [expected]
+    assert _openpyxl_rows(path) == [expected]
+
+
+def test_repeated_coordinate_empty_cell_does_not_erase_a_value(tmp_path):
+    """The one documented difference from openpyxl (invalid files only): openpyxl lets a later
+    empty cell at the same coordinate erase the value; we keep it. A later cell with a value
+    (or an empty text) still wins, as in openpyxl."""
+    path = build(tmp_path / "d.xlsx", [("Л", data(
+        '<row r="1"><c r="A1"><v>1</v></c><c r="A1" s="1"/><c r="B1"><v>2</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="A2" t="str"><v></v></c><c r="B2"><v>2</v></c>'
+        '</row><row r="3"><c r="A3"><v>1</v></c><c r="A3"><v>5</v></c></row>'))])
+    assert grid(path) == [["1", "2"], ["", "2"], ["5", ""]]
+    assert _openpyxl_rows(path) == [["", "2"], ["", "2"], ["5"]]
