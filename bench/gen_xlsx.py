@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import logging
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from bench.gen_corpus import DEFAULT_SEED, FIXED_TIME, ROOT, _atomic_write
 
 log = logging.getLogger(__name__)
 
-XLSX_VERSION = "2"
+XLSX_VERSION = "3"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REAL_XLSX_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "xlsx"
 WIDE_COLS = 1000  # formatted empty columns of a "wide" workbook
@@ -237,6 +238,10 @@ def _as_excel_writes(data: bytes) -> bytes:
                     else "0"
         parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                      standalone=True)
+    # openpyxl stamps the save time as the modification time
+    parts["docProps/core.xml"] = re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.isoformat().encode() + b"Z",
+        parts["docProps/core.xml"])
     sst = etree.Element(f"{{{NS}}}sst", count=str(len(strings)), uniqueCount=str(len(strings)))
     for text in strings:
         etree.SubElement(etree.SubElement(sst, f"{{{NS}}}si"), f"{{{NS}}}t").text = text
