@@ -213,6 +213,10 @@ def _xlsx_corpus_md(results: dict[str, Any]) -> list[str]:
         "`merged_cells.ranges`), the only mode in which openpyxl itself gives the merged "
         "ranges; *bare-ro* is its read-only mode plus the `<mergeCell>` list read with lxml "
         "(our reader before `extractors/xlsx_xml.py`).", ""]
+    absent = [p for p in ("pandas", "calamine", "markitdown", "docling")
+              if p not in side["xlsx"]["tools"]]
+    if absent:
+        lines[-2] += (f" Not installed in this run, so not measured on XLSX: {', '.join(absent)}.")
     for u in results.get("updates", []):
         lines += [f"Sets {', '.join(u['sets'])} re-measured on {u['started']} "
                   f"(`python -m bench --formats ...`, {u['repeats']} runs, load average "
@@ -232,14 +236,17 @@ def _throughput_md(results: dict[str, Any]) -> list[str]:
     side = results.get("side_by_side")
     if not side:
         return []
+    xl = "xlsx" in side
     lines = ["## Throughput per format (ours, one process)", "",
              "extract + interpret + normalise, no writing; the first "
              f"{results['config']['peer_docs']} reports in each format. Pages are the pages of "
              "each report's PDF rendering (DOCX and TXT have none of their own).", "",
              "*× bare*: the bare library's CPU time ÷ ours (pdfplumber extract_tables(), "
-             "python-docx row.cells; above 1: ours is faster); *÷ floor*: ours ÷ the floor's "
-             "(pdftotext, zipfile + lxml text, read + decode; how many times the floor ours "
-             "takes).", "",
+             "python-docx row.cells" + (", openpyxl normal mode + merged_cells" if xl else "")
+             + "; above 1: ours is faster); *÷ floor*: ours ÷ the floor's "
+             "(pdftotext, zipfile + lxml text, read + decode" + (
+                 ", zipfile + lxml parse of the sheets" if xl else "")
+             + "; how many times the floor ours takes).", "",
              "| format | docs | pages | CPU s | docs/s (CPU) | pages/s (CPU) | wall s "
              "| docs/s (wall) | pages/s (wall) | × bare | ÷ floor |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
