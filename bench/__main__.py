@@ -7,7 +7,8 @@ Usage: ``.venv/bin/python -m bench [--quick] [--repeats N] [--peer-docs N] [--le
    in all three formats;
 2. side by side (``bench.peers``, ``bench.measure``): ours, the floor, the bare libraries and the
    peer tools on the same files, each in a fresh process, in rotating order, ``--repeats``
-   times; medians;
+   times; medians; XLSX on the workbooks of ``bench.gen_xlsx`` and the real ones
+   (``--formats xlsx`` re-measures only those sets into the last results);
 3. stages (``bench.stages``): extract / interpret / normalise / write per format, in one
    process, on each mixed set (``--repeats-large`` runs at the largest level);
 4. whole pipeline (``python -m pipeline extract --workers 2``) on each mixed set, with the peak

@@ -14,6 +14,9 @@ tools return 0), so a tool that reads nothing is visible in the results.
   text of every table;
 * peers (PyPI, offline, CPU): camelot-py lattice, markitdown, docx2python, docling-slim (DOCX
   backend); unstructured is picked up when installed (see ``TOOLS``).
+* XLSX (``bench.peers_xlsx``): floor zipfile + lxml, bare openpyxl normal mode with
+  ``merged_cells``, bare-ro openpyxl read-only with the ``<mergeCell>`` list, pandas,
+  python-calamine, markitdown, docling's XLSX backend.
 """
 
 from __future__ import annotations

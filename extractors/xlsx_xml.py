@@ -1,8 +1,8 @@
-"""XLSX cells, shared strings, number formats and merged ranges read straight from the package
-XML: one guarded opening of the archive (``safezip.open_checked``: size caps, every part scanned
-for a DTD), then one entity-free lxml ``iterparse`` pass per sheet for its rows and its
-``<mergeCell>`` elements; rows are cleared as they are read, so a huge sheet never becomes a
-tree.
+"""XLSX cells and merged ranges read straight from the sheet XML: the package parts come from
+``extractors.xlsx_book`` (one guarded opening of the archive), then one entity-free lxml
+``iterparse`` pass per sheet for its rows and its ``<mergeCell>`` elements; rows are cleared
+as they are read, so a huge sheet never becomes a tree, and the empty styled cells nothing
+depends on are dropped from the bytes first (``extractors.xlsx_strip``).
 
 The values are those openpyxl's read-only, ``data_only`` mode gives (which the reader used
 before): formulas read as their cached value, numbers ``int`` unless written with ``.``/``e``,
@@ -14,34 +14,21 @@ one is skipped. Styled cells without a value count for nothing once rows are tri
 
 from __future__ import annotations
 
-import io
-import posixpath
 import re
-import zipfile
-import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from extractors.errors import CorruptFile, ResourceLimit
-from extractors.safezip import Parts, open_checked
+from extractors.xlsx_book import NS_MAIN, Sheet, Workbook, iter_elements, text_content
 from extractors.xlsx_strip import strip_empty_cells
-from extractors.xlsx_styles import DEFAULT_STYLES, Styles, styles_of
 from extractors.xlsx_text import cell_text, clean_text, number_text
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-WORKBOOK, WORKBOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
-STYLES, CONTENT_TYPES = "xl/styles.xml", "[Content_Types].xml"
-SHARED_STRINGS_TYPE = f"{NS_REL}/sharedStrings"
+__all__ = ["Sheet", "SheetReader", "Span", "Workbook"]
 _ROW, _CELL, _V = f"{{{NS_MAIN}}}row", f"{{{NS_MAIN}}}c", f"{{{NS_MAIN}}}v"
-_IS, _SI, _MERGE = f"{{{NS_MAIN}}}is", f"{{{NS_MAIN}}}si", f"{{{NS_MAIN}}}mergeCell"
+_IS, _MERGE = f"{{{NS_MAIN}}}is", f"{{{NS_MAIN}}}mergeCell"
 _EMPTY: list[str] = []
 # the fast path looks at valued cells only, so every style index of the sheet is checked at
 # once from its bytes: each s="…" attribute (a superset: text may match too, which only
@@ -50,153 +37,6 @@ _STYLE_ATTR = re.compile(rb'[ \t\r\n]s="([^"]*)"')
 _STYLE_ODD = re.compile(rb"[ \t\r\n]s(?:[ \t\r\n]+=|=[ \t\r\n]|=')")
 
 Span = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """One worksheet: its name, its zip member, or None for a chartsheet (no cells)."""
-
-    name: str
-    member: str | None
-
-
-class Workbook:
-    """The parts of one checked XLSX package, read as needed."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = zf.namelist()
-        except (zipfile.BadZipFile, OSError, EOFError):
-            raise CorruptFile(str(path), "broken ZIP container (truncated or damaged file)"
-                              ) from None
-        wanted = tuple(n for n in names if n.startswith("xl/worksheets/")
-                       or n.endswith("sharedStrings.xml"))
-        self.names = frozenset(names)
-        self.parts: Parts = open_checked(path, wanted, (WORKBOOK, WORKBOOK_RELS, STYLES))
-        if CONTENT_TYPES not in self.names:
-            raise CorruptFile(str(path), f"document part {CONTENT_TYPES} is missing")
-        wb = self.xml(WORKBOOK)
-        rels = self.xml(WORKBOOK_RELS)
-        self.targets = {r.get("Id"): (r.get("Type", ""), _member(r.get("Target", "")))
-                        for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
-        self.sheets = self._sheets(wb)
-        pr = wb.find(f"{{{NS_MAIN}}}workbookPr")
-        flag = pr.get("date1904") if pr is not None else None
-        self.epoch = CALENDAR_MAC_1904 if flag and flag not in ("false", "f", "0") \
-            else WINDOWS_EPOCH
-
-    def raw(self, member: str) -> bytes:
-        """The bytes of a member (every member was checked when the archive was opened).
-
-        Raises:
-            CorruptFile: the member is missing or cannot be decompressed.
-        """
-        if member in self.parts.data:
-            return self.parts.data[member]
-        try:
-            if member in self.parts.packed:
-                return self.parts.packed[member].inflate()
-            with zipfile.ZipFile(self.path) as zf:
-                return zf.read(member)
-        except KeyError:
-            raise CorruptFile(str(self.path), f"document part {member} is missing") from None
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise CorruptFile(str(self.path), f"cannot decompress {member}: {exc}") from None
-
-    def xml(self, member: str) -> etree._Element:
-        return Parts(self.path, {member: self.raw(member)}).xml(member)
-
-    def _sheets(self, wb: etree._Element) -> list[Sheet]:
-        """Sheets in workbook order; a sheet whose part is missing is left out, and a name
-        repeated reads the first sheet of that name (as openpyxl did)."""
-        out: list[Sheet] = []
-        first: dict[str, Sheet] = {}
-        for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
-            name = el.get("name", "")
-            kind, member = self.targets.get(el.get(f"{{{NS_REL}}}id"), ("", ""))
-            if member not in self.names:
-                continue
-            sheet = Sheet(name, None if "chartsheet" in kind else member)
-            out.append(first.setdefault(name, sheet))
-        return out
-
-    def shared_strings(self) -> list[str]:
-        """The shared string table, each string as cell text: its plain text then its runs'
-        (phonetic runs left out), ``x005F_`` escapes dropped as openpyxl did."""
-        member = next((m for kind, m in self.targets.values()
-                       if kind == SHARED_STRINGS_TYPE and m in self.names), None)
-        if member is None:
-            return []
-        out: list[str] = []
-        for el in _iter(self.path, member, self.raw(member), (_SI,), (_SI,)):
-            out.append(clean_text(_text_content(el).replace("x005F_", "")))
-            el.clear()
-        return out
-
-    def styles(self) -> Styles:
-        """Date, duration and percent formats of the cell styles (``cellXfs``)."""
-        if STYLES not in self.names:
-            return DEFAULT_STYLES
-        root = self.xml(STYLES)
-        custom = {el.get("numFmtId"): el.get("formatCode")
-                  for el in root.iter(f"{{{NS_MAIN}}}numFmt")}
-        xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
-        if xfs is None or not len(xfs):
-            return DEFAULT_STYLES
-        try:
-            custom_ids = {int(k): v for k, v in custom.items() if k is not None}
-            return styles_of(xfs, custom_ids)
-        except (ValueError, TypeError) as exc:
-            raise CorruptFile(str(self.path), f"malformed styles in {STYLES}: {exc}") from None
-
-
-def _member(target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join("xl", target))
-
-
-def _text_content(el: etree._Element) -> str:
-    """openpyxl's ``Text.content``: the last ``t`` child, then the ``t`` of each ``r`` run."""
-    plain: str | None = None
-    runs: list[str] = []
-    for child in el:
-        local = etree.QName(child).localname if isinstance(child.tag, str) else ""
-        if local == "t":
-            plain = child.text
-        elif local == "r":
-            t = None
-            for sub in child:
-                if isinstance(sub.tag, str) and etree.QName(sub).localname == "t":
-                    t = sub.text
-            if t is not None:
-                runs.append(t)
-    return "".join(([plain] if plain is not None else []) + runs)
-
-
-def _iter(path: Path, member: str, data: bytes, tags: tuple[str, ...],
-          drop: tuple[str, ...]) -> Iterator[etree._Element]:
-    """Elements ``tags`` of a member as they end, entity-free; once the caller is done with
-    one of the ``drop`` tags, its earlier siblings are dropped.
-
-    Raises:
-        CorruptFile: malformed XML.
-    """
-    try:
-        for _, el in etree.iterparse(
-            io.BytesIO(data), events=("end",), tag=tags, resolve_entities=False,
-            no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
-            remove_pis=True,
-        ):
-            yield el
-            if el.tag in drop:
-                while el.getprevious() is not None:
-                    del el.getparent()[0]
-    except etree.XMLSyntaxError as exc:
-        raise CorruptFile(str(path), f"malformed XML in {member} (file truncated or "
-                          f"damaged): {exc}") from None
 
 
 class SheetReader:
@@ -230,7 +70,7 @@ class SheetReader:
         fast = self._fast and self._plain_styles(data)
         # cells with a value since the last row, with the text of their first <v>
         valued: list[tuple[etree._Element, str | None]] = []
-        for el in _iter(path, member, data, (_ROW, _V, _IS, _MERGE), (_ROW,)):
+        for el in iter_elements(path, member, data, (_ROW, _V, _IS, _MERGE), (_ROW,)):
             tag = el.tag
             if tag in (_V, _IS):
                 if fast:
@@ -370,7 +210,7 @@ class SheetReader:
         t = c.get("t", "n")
         if t == "inlineStr":
             child = c.find(_IS)
-            return "" if child is None else clean_text(_text_content(child))
+            return "" if child is None else clean_text(text_content(child))
         if not v:
             return ""
         if t == "n":
