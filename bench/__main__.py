@@ -7,7 +7,8 @@ Usage: ``.venv/bin/python -m bench [--quick] [--repeats N] [--peer-docs N] [--le
    in all three formats;
 2. side by side (``bench.peers``, ``bench.measure``): ours, the floor, the bare libraries and the
    peer tools on the same files, each in a fresh process, in rotating order, ``--repeats``
-   times; medians;
+   times; medians; XLSX on the workbooks of ``bench.gen_xlsx`` and the real ones
+   (``--formats xlsx`` re-measures only those sets into the last results);
 3. stages (``bench.stages``): extract / interpret / normalise / write per format, in one
    process, on each mixed set (``--repeats-large`` runs at the largest level);
 4. whole pipeline (``python -m pipeline extract --workers 2``) on each mixed set, with the peak
@@ -51,6 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--skip", default="", help="comma list of: peers,stages,pipeline,profile")
     ap.add_argument("--out", type=Path, default=HERE, help="folder of RESULTS.md/results.json")
     ap.add_argument("--render", action="store_true", help="only re-render RESULTS.md")
+    ap.add_argument("--formats", default="",
+                    help="comma list (pdf,docx,txt,xlsx): run only the side-by-side part for "
+                         "these formats and update their sets in results.json and RESULTS.md")
     args = ap.parse_args(argv)
     quick = args.quick
     args.levels = [int(x) for x in (args.levels or ("30,100" if quick else "100,1000")).split(",")]
@@ -67,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         out_md.write_text(render(json.loads(out_json.read_text())), encoding="utf-8")
         return 0
+    if args.formats:
+        return _side_only(args, out_json, out_md)
     skip = set(filter(None, args.skip.split(",")))
     missing = [t.name for t in TOOLS if not t.available()]
     if missing:
@@ -104,6 +110,33 @@ def main(argv: list[str] | None = None) -> int:
     out_json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     out_md.write_text(render(results), encoding="utf-8")
     log.info("wrote %s and %s in %.0f s", out_md, out_json, results["total_s"])
+    return 0
+
+
+def _side_only(args: argparse.Namespace, out_json: Path, out_md: Path) -> int:
+    """Side by side for ``--formats`` only, merged into the results of the last full run."""
+    formats = tuple(f for f in args.formats.split(",") if f)
+    results: dict[str, Any] = json.loads(out_json.read_text()) if out_json.exists() else {
+        "config": {"levels": args.levels, "peer_docs": args.peer_docs, "repeats": args.repeats,
+                   "repeats_large": args.repeats_large, "workers": args.workers,
+                   "seed": args.seed, "quick": args.quick},
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": _cpus(), "load_before": _load()},
+        "corpus_s": 0.0, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "total_s": 0.0}
+    t0 = time.perf_counter()
+    load_before = _load()
+    corpus = ensure_corpus(0, args.peer_docs if set(formats) - {"xlsx"} else 0, args.seed, ROOT)
+    side = side_by_side(corpus, args.peer_docs, args.repeats, formats=formats)
+    results.setdefault("side_by_side", {}).update(side)
+    results.setdefault("updates", []).append({
+        "sets": sorted(side), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "repeats": args.repeats, "load_before": load_before, "load_after": _load(),
+        "s": round(time.perf_counter() - t0, 1)})
+    results["machine"].setdefault("load_after", _load())
+    derive(results)
+    out_json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    out_md.write_text(render(results), encoding="utf-8")
+    log.info("updated %s with %s", out_md, ", ".join(sorted(side)))
     return 0
 
 

@@ -14,6 +14,9 @@ tools return 0), so a tool that reads nothing is visible in the results.
   text of every table;
 * peers (PyPI, offline, CPU): camelot-py lattice, markitdown, docx2python, docling-slim (DOCX
   backend); unstructured is picked up when installed (see ``TOOLS``).
+* XLSX (``bench.peers_xlsx``): floor zipfile + lxml, bare openpyxl normal mode with
+  ``merged_cells``, bare-ro openpyxl read-only with the ``<mergeCell>`` list, pandas,
+  python-calamine, markitdown, docling's XLSX backend.
 """
 
 from __future__ import annotations
@@ -74,6 +77,9 @@ def _load_ours(fmt: str) -> Run:
 
 
 def _load_floor(fmt: str) -> Run:
+    if fmt == "xlsx":
+        from bench.peers_xlsx import load_floor
+        return load_floor()
     if fmt == "pdf":
         def run_pdf(path: Path) -> int:
             subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
@@ -101,6 +107,9 @@ def _load_floor(fmt: str) -> Run:
 
 
 def _load_bare(fmt: str) -> Run:
+    if fmt == "xlsx":
+        from bench.peers_xlsx import load_bare
+        return load_bare()
     if fmt == "pdf":
         import pdfplumber
 
@@ -172,7 +181,18 @@ def _load_unstructured(fmt: str) -> Run:
     return run
 
 
+def _load_xlsx(name: str) -> Callable[[str], Run]:
+    def load(fmt: str) -> Run:
+        from bench import peers_xlsx
+        loader: Callable[[], Run] = getattr(peers_xlsx, f"load_{name}")
+        return loader()
+    return load
+
+
 def _load_docling(fmt: str) -> Run:
+    if fmt == "xlsx":
+        from bench.peers_xlsx import load_docling
+        return load_docling()
     # docling-slim without torch: DocumentConverter imports torch, so the DOCX backend is driven
     # directly (its PDF pipeline needs layout models, so PDF is not measured)
     from docling.backend.msword_backend import MsWordDocumentBackend
@@ -191,17 +211,21 @@ def _load_docling(fmt: str) -> Run:
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("ours", "ours", ("docx", "pdf", "txt"), _load_ours,
+    Tool("ours", "ours", ("docx", "pdf", "txt", "xlsx"), _load_ours,
          note="extract + interpret + normalise, no writing"),
-    Tool("floor", "floor", ("docx", "pdf", "txt"), _load_floor, needs="bin:pdftotext"),
-    Tool("bare", "bare", ("docx", "pdf"), _load_bare),
+    Tool("floor", "floor", ("docx", "pdf", "txt", "xlsx"), _load_floor, needs="bin:pdftotext"),
+    Tool("bare", "bare", ("docx", "pdf", "xlsx"), _load_bare),
+    Tool("bare-ro", "bare", ("xlsx",), _load_xlsx("bare_ro"),
+         note="our reader before extractors.xlsx_xml"),
+    Tool("pandas", "peer", ("xlsx",), _load_xlsx("pandas"), needs="pandas"),
+    Tool("calamine", "peer", ("xlsx",), _load_xlsx("calamine"), needs="python_calamine"),
     Tool("camelot", "peer", ("pdf",), _load_camelot, needs="camelot"),
-    Tool("markitdown", "peer", ("docx", "pdf"), _load_markitdown, needs="markitdown"),
+    Tool("markitdown", "peer", ("docx", "pdf", "xlsx"), _load_markitdown, needs="markitdown"),
     Tool("docx2python", "peer", ("docx",), _load_docx2python, needs="docx2python"),
     Tool("unstructured", "peer", ("docx", "pdf"), _load_unstructured, needs="unstructured",
          note='strategy="fast" on PDF'),
-    Tool("docling", "peer", ("docx",), _load_docling, needs="docling",
-         note="docling-slim, MsWordDocumentBackend, no torch"),
+    Tool("docling", "peer", ("docx", "xlsx"), _load_docling, needs="docling",
+         note="docling-slim, MsWordDocumentBackend / MsExcelDocumentBackend, no torch"),
 )
 BY_NAME = {t.name: t for t in TOOLS}
 
@@ -213,4 +237,6 @@ def tool_label(name: str, fmt: str) -> str:
         ("floor", "txt"): "read + decode", ("bare", "pdf"): "pdfplumber extract_tables()",
         ("bare", "docx"): "python-docx row.cells", ("camelot", "pdf"): "camelot-py lattice",
     }
-    return labels.get((name, fmt), name)
+    from bench.peers_xlsx import LABELS
+
+    return {**labels, **LABELS}.get((name, fmt), name)

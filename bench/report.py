@@ -6,7 +6,9 @@ from typing import Any
 
 GIB_MB = 1024.0
 LINEAR_TOLERANCE = 1.25  # time per document at the larger level <= 1.25x the smaller one's
-FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "txt": "TXT", "pdf_real": "PDF (real reports)"}
+FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "txt": "TXT", "pdf_real": "PDF (real reports)",
+                "xlsx": "XLSX (generated)", "xlsx_real": "XLSX (real workbooks)"}
+XLSX_TARGET = 3.0  # ours end to end at least this many times bare openpyxl (normal mode)
 PDF_TARGET = 3.0  # ours end to end at least this many times bare pdfplumber's speed
 DOCX_TARGET = 2.5  # ours end to end at least this many times bare python-docx row.cells
 DOCX_DOCS_S = 200.0  # and at least this many DOCX documents per CPU second, one process
@@ -93,6 +95,7 @@ def _targets(results: dict[str, Any], ratios: dict[str, Any], scaling: dict[str,
                 "value": slowest_win,
                 "met": None if not peers else all(v is not None and v > 1 for v in peers.values()),
                 "detail": ", ".join(f"{k} {_f(v)}x" for k, v in peers.items()) or "no peer ran"})
+    out += _xlsx_targets(ratios)
     pipe = results.get("pipeline", {})
     lv = _levels(results, "pipeline")
     rss = pipe[str(lv[-1])]["peak_tree_rss_mb"] if lv else None
@@ -100,6 +103,21 @@ def _targets(results: dict[str, Any], ratios: dict[str, Any], scaling: dict[str,
                 "value": rss, "met": None if rss is None else rss < GIB_MB,
                 "detail": f"{_f(rss, 0)} MB, whole process tree (parent + workers), RSS summed"})
     out.append(_linear_target(results, scaling))
+    return out
+
+
+def _xlsx_targets(ratios: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for fmt in ("xlsx", "xlsx_real"):
+        if fmt not in ratios:
+            continue
+        bare = ratios[fmt].get("bare", {}).get("cpu")
+        ro = ratios[fmt].get("bare-ro", {}).get("cpu")
+        out.append({"target": f"{FORMAT_NAMES[fmt]}: ours end to end >= {XLSX_TARGET:g}x the "
+                              "speed of bare openpyxl (normal mode, values + merged_cells)",
+                    "value": bare, "met": None if bare is None else bare >= XLSX_TARGET,
+                    "detail": f"ours is {_f(bare)}x openpyxl's speed (CPU time); "
+                              f"{_f(ro)}x openpyxl read-only + <mergeCell> list"})
     return out
 
 
@@ -157,6 +175,7 @@ def render(results: dict[str, Any]) -> str:
         "cp1251 with CRLF). A mixed set of n documents takes report i as DOCX, PDF, TXT in turn.",
         "",
     ]
+    lines += _xlsx_corpus_md(results)
     lines += _targets_md(results)
     lines += _throughput_md(results)
     lines += _side_md(results)
@@ -177,6 +196,35 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _xlsx_corpus_md(results: dict[str, Any]) -> list[str]:
+    side = results.get("side_by_side", {})
+    if "xlsx" not in side:
+        return []
+    lines = [
+        "XLSX (`bench/gen_xlsx.py`, cached in `bench/corpus/seed*/xlsx/`): "
+        f"{side['xlsx']['files']} workbooks written with openpyxl, strings moved to a shared "
+        "string table and formulas given cached values as Excel writes them: passports (title "
+        "and key/value rows merged across, indicators by year, finance by source under a "
+        "merged band), plan/fact sheets (two header rows with merged bands, percent and date "
+        "formats, a formula) and budget sheets (years split into sources); every third has "
+        "~1000 formatted empty columns a row, as real Voronezh reports have. The real set is "
+        "`../shared/corpus/real/xlsx`. For XLSX, *pages* are worksheets. *bare* is openpyxl's "
+        "normal mode (`load_workbook(data_only=True)`, values by `iter_rows`, "
+        "`merged_cells.ranges`), the only mode in which openpyxl itself gives the merged "
+        "ranges; *bare-ro* is its read-only mode plus the `<mergeCell>` list read with lxml "
+        "(our reader before `extractors/xlsx_xml.py`).", ""]
+    absent = [p for p in ("pandas", "calamine", "markitdown", "docling")
+              if p not in side["xlsx"]["tools"]]
+    if absent:
+        lines[-2] += (f" Not installed in this run, so not measured on XLSX: {', '.join(absent)}.")
+    for u in results.get("updates", []):
+        lines += [f"Sets {', '.join(u['sets'])} re-measured on {u['started']} "
+                  f"(`python -m bench --formats ...`, {u['repeats']} runs, load average "
+                  f"{u['load_before']} before and {u['load_after']} after); the other figures "
+                  "are from the full run above.", ""]
+    return lines
+
+
 def _targets_md(results: dict[str, Any]) -> list[str]:
     lines = ["## Targets", "", "| target | result | measured |", "|---|---|---|"]
     for t in results.get("targets", []):
@@ -188,14 +236,17 @@ def _throughput_md(results: dict[str, Any]) -> list[str]:
     side = results.get("side_by_side")
     if not side:
         return []
+    xl = "xlsx" in side
     lines = ["## Throughput per format (ours, one process)", "",
              "extract + interpret + normalise, no writing; the first "
              f"{results['config']['peer_docs']} reports in each format. Pages are the pages of "
              "each report's PDF rendering (DOCX and TXT have none of their own).", "",
              "*× bare*: the bare library's CPU time ÷ ours (pdfplumber extract_tables(), "
-             "python-docx row.cells; above 1: ours is faster); *÷ floor*: ours ÷ the floor's "
-             "(pdftotext, zipfile + lxml text, read + decode; how many times the floor ours "
-             "takes).", "",
+             "python-docx row.cells" + (", openpyxl normal mode + merged_cells" if xl else "")
+             + "; above 1: ours is faster); *÷ floor*: ours ÷ the floor's "
+             "(pdftotext, zipfile + lxml text, read + decode" + (
+                 ", zipfile + lxml parse of the sheets" if xl else "")
+             + "; how many times the floor ours takes).", "",
              "| format | docs | pages | CPU s | docs/s (CPU) | pages/s (CPU) | wall s "
              "| docs/s (wall) | pages/s (wall) | × bare | ÷ floor |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]

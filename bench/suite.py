@@ -45,20 +45,27 @@ def _pages(path: Path) -> int:
         doc.close()
 
 
-def side_by_side(corpus: Any, n: int, repeats: int,
-                 real_dir: Path = REAL_PDF_DIR) -> dict[str, Any]:
-    """Every available tool on the first ``n`` reports of each format, and the PDF tools on the
-    real PDFs (set ``pdf_real``, when the folder is there); medians of runs."""
+def side_by_side(corpus: Any, n: int, repeats: int, real_dir: Path = REAL_PDF_DIR,
+                 formats: tuple[str, ...] = ("pdf", "docx", "txt", "xlsx")) -> dict[str, Any]:
+    """Every available tool on the first ``n`` reports of each format, the PDF tools on the
+    real PDFs (set ``pdf_real``, when the folder is there), the XLSX tools on the generated
+    workbooks and the real ones (``bench.gen_xlsx``); medians of runs."""
     out: dict[str, Any] = {}
     sets: list[tuple[str, str, list[Path], int]] = []
     for fmt in ("pdf", "docx", "txt"):
+        if fmt not in formats:
+            continue
         files = [corpus.path(i, fmt) for i in range(n)]
         sets.append((fmt, fmt, files, sum(corpus.pages[i] for i in range(n))))
-    real = real_pdfs(real_dir)
+    real = real_pdfs(real_dir) if "pdf" in formats else []
     if real:
         sets.append(("pdf_real", "pdf", real, sum(map(_pages, real))))
-    else:
+    elif "pdf" in formats:
         log.warning("no real PDFs under %s: the pdf_real set is left out", real_dir)
+    if "xlsx" in formats:
+        from bench.gen_xlsx import xlsx_sets
+
+        sets += xlsx_sets(n, corpus.base.parent, int(corpus.base.name.removeprefix("seed")))
     for name, fmt, files, pages in sets:
         tools = [t for t in TOOLS if fmt in t.formats and t.available()]
         runs: dict[str, list[dict[str, Any]]] = {t.name: [] for t in tools}

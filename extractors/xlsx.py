@@ -1,153 +1,28 @@
 """XLSX extractor: every worksheet becomes a heading paragraph (its name) and one Table of its
 used range, merged ranges resolved into spans with the text once at the top-left cell.
 
-openpyxl runs in read-only (streaming) mode: the normal mode materialises every styled empty
-cell, which for real reports with ~1000 formatted empty columns costs ~500 MB and twice the
-time. Read-only mode does not expose merged ranges, so they are read from each sheet's
-``<mergeCell>`` elements with a streaming, entity-free lxml parse.
+Cells, shared strings, number formats and merged ranges are read straight from the sheet XML
+(``extractors.xlsx_xml``: one guarded opening of the archive, one streaming, entity-free lxml
+pass per sheet), with the values openpyxl's read-only mode gave; openpyxl's normal mode would
+materialise every styled empty cell, which for real reports with ~1000 formatted empty
+columns costs ~500 MB.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import math
-import posixpath
-import re
-import zipfile
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from xml.etree import ElementTree
 
-import openpyxl
-from lxml import etree
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
-
-from extractors.errors import CorruptFile, EmptyFile, ResourceLimit
+from extractors.errors import EmptyFile
 from extractors.model import Cell, Document, Paragraph, Table
-from extractors.safezip import check_zip, read_xml
+from extractors.xlsx_text import cell_text, number_text
+from extractors.xlsx_xml import SheetReader, Span, Workbook
 from schemas.enums import Format
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_VALUES = 2_000_000
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_QUOTED = re.compile(r'"[^"]*"|\\.')
-_OPENPYXL_ERRORS = (
-    InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
-    AttributeError, OSError, EOFError, etree.LxmlError, ElementTree.ParseError,
-)
-
-Span = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
-
-
-def _sheet_members(path: Path) -> list[tuple[str, str]]:
-    """(sheet name, zip member) in workbook order, from workbook.xml and its relationships."""
-    wb = read_xml(path, "xl/workbook.xml")
-    rels = read_xml(path, "xl/_rels/workbook.xml.rels")
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
-    out = []
-    for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
-        target = targets.get(sheet.get(f"{{{NS_REL}}}id"), "")
-        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join("xl", target)
-        )
-        out.append((sheet.get("name", ""), member))
-    return out
-
-
-def _merged_spans(path: Path, member: str) -> list[Span]:
-    """Merged ranges of one sheet, streamed so a huge sheet never becomes a tree."""
-    spans: list[Span] = []
-    tags = (f"{{{NS_MAIN}}}row", f"{{{NS_MAIN}}}mergeCell")
-    try:
-        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-            for _, el in etree.iterparse(
-                fh, events=("end",), tag=tags, resolve_entities=False, no_network=True,
-                load_dtd=False, huge_tree=False,
-            ):
-                if el.tag == tags[1] and el.get("ref"):
-                    min_col, min_row, max_col, max_row = range_boundaries(el.get("ref"))
-                    if (min_col, min_row) != (max_col, max_row):
-                        spans.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
-                el.clear(keep_tail=True)
-                while el.getprevious() is not None:
-                    del el.getparent()[0]
-    except KeyError:
-        raise CorruptFile(str(path), f"worksheet part {member} is missing") from None
-    except (etree.XMLSyntaxError, ValueError, TypeError) as exc:
-        raise CorruptFile(str(path), f"malformed worksheet {member}: {exc}") from None
-    return spans
-
-
-def number_text(value: float | int) -> str:
-    """A number as plain text: integral values without ``.0``, others with up to 15
-    significant digits (so float noise like ``0.30000000000000004`` reads ``0.3``), never in
-    exponent notation."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if math.isnan(value) or math.isinf(value):
-        return str(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    text = f"{value:.15g}"
-    if "e" in text:
-        text = format(Decimal(text), "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def _is_percent_format(number_format: str | None) -> bool:
-    return bool(number_format) and "%" in _QUOTED.sub("", number_format or "")
-
-
-def cell_text(value: Any, number_format: str | None = None) -> str:
-    """Text of one cell value as a reader sees it: dates ``dd.mm.yyyy``, percent-formatted
-    numbers scaled (``0.85`` with ``0%`` -> ``85%``), other numbers via ``number_text``."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        text = value.strftime("%d.%m.%Y")
-        if value.time() != dt.time(0, 0):
-            text += value.strftime(" %H:%M")
-        return text
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if _is_percent_format(number_format):
-            return number_text(round(value * 100, 10)) + "%"
-        return number_text(value)
-    if isinstance(value, bool):
-        return number_text(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _sheet_rows(ws: Any, path: Path, budget: list[int]) -> list[list[str]]:
-    """Cell texts row by row, each row cut after its last non-empty cell."""
-    ws.reset_dimensions()  # trust the cells, not a possibly wrong <dimension> element
-    rows: list[list[str]] = []
-    for row in ws.iter_rows():
-        texts = [cell_text(c.value, getattr(c, "number_format", None)) for c in row]
-        while texts and not texts[-1]:
-            texts.pop()
-        budget[0] -= len(texts)
-        if budget[0] < 0:
-            raise ResourceLimit(
-                str(path), f"workbook has more than {DEFAULT_MAX_VALUES} cells with values"
-            )
-        rows.append(texts)
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
+__all__ = ["DEFAULT_MAX_VALUES", "cell_text", "extract", "number_text", "rows_to_table"]
 
 
 def rows_to_table(rows: list[list[str]], spans: list[Span], locator: str) -> Table:
@@ -185,33 +60,23 @@ def extract(path: Path) -> Document:
 
     Raises:
         CorruptFile: broken container, missing parts or malformed XML.
+        UnsafeXML: a part declares a DTD or entities.
         ResourceLimit: a decompression bomb, or more than ``DEFAULT_MAX_VALUES`` values.
         EmptyFile: no sheet has any value.
     """
-    check_zip(path)  # also refuses any part declaring a DTD (openpyxl's expat would expand it)
-    members = _sheet_members(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except _OPENPYXL_ERRORS as exc:
-        raise CorruptFile(str(path), f"openpyxl cannot open the workbook: {exc}") from None
+    book = Workbook(path)
+    reader = SheetReader(book, DEFAULT_MAX_VALUES)
     blocks: list[Paragraph | Table] = []
-    budget = [DEFAULT_MAX_VALUES]
-    try:
-        for name, member in members:
-            ws = wb[name] if name in wb.sheetnames else None
-            if ws is None or not hasattr(ws, "iter_rows"):  # chartsheet: no cells
-                continue
-            blocks.append(Paragraph(text=name, locator=f"sheet {name}", heading_level=1))
-            try:
-                rows = _sheet_rows(ws, path, budget)
-            except _OPENPYXL_ERRORS as exc:
-                raise CorruptFile(str(path), f"cannot read sheet {name!r}: {exc}") from None
-            if rows:
-                n = sum(isinstance(b, Table) for b in blocks) + 1
-                locator = f"table {n} (sheet {name})"
-                blocks.append(rows_to_table(rows, _merged_spans(path, member), locator))
-    finally:
-        wb.close()
-    if not any(isinstance(b, Table) for b in blocks):
+    n_tables = 0
+    for sheet in book.sheets:
+        if sheet.member is None:  # chartsheet: no cells
+            continue
+        blocks.append(Paragraph(text=sheet.name, locator=f"sheet {sheet.name}", heading_level=1))
+        rows, spans = reader.read(sheet)
+        if rows:
+            n_tables += 1
+            locator = f"table {n_tables} (sheet {sheet.name})"
+            blocks.append(rows_to_table(rows, spans, locator))
+    if not n_tables:
         raise EmptyFile(str(path), "the workbook has no cell values on any sheet")
     return Document(source=str(path), format=Format.XLSX, blocks=tuple(blocks))
