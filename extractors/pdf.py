@@ -210,8 +210,8 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
     if has_text and content.ruled:
-        for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS):
-            if len(cells) < 2:
+        for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS, chars):
+            if len(cells) < 2 or pdf_stream.holds_columns(cells, chars):
                 continue
             frag, rest = pdf_stitch.fragment(cells, chars, page_no)
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts

@@ -130,7 +130,8 @@ def _head(lines: Sequence[Line], run: _Run, stop: int) -> int:
     while (first - 1 > stop and run.first - first < MAX_HEAD
            and _near(lines, first - 1, first) and replace(run).clear(lines[first - 1])):
         first -= 1
-    if first < run.first and first - 1 > stop and _near(lines, first - 1, first):
+    if (first < run.first and first - 1 > stop and _near(lines, first - 1, first)
+            and not replace(run).clear(lines[first - 1])):
         return run.first  # the lines above go on from text that crosses the columns
     for k in range(first, run.first):
         run.clear(lines[k])

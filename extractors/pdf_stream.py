@@ -35,6 +35,7 @@ MAX_WRAPPED = 40  # wrapped lines before the first or after the last anchor that
 MIN_COL_GAP = 4.0  # points of whitespace a column separator needs
 FULL_ROW = 0.6  # share of the columns a header or data row fills (two such rows at least)
 COVER_SHARE = 0.1  # share of the anchor lines that may touch a separator (spanning rows)
+WIDE = 0.75  # share of an anchor line's width a line of running text spans, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +77,19 @@ def text_lines(groups: list[list[dict[str, Any]]]) -> list[Line]:
 
 
 def _runs(lines: list[Line]) -> list[tuple[int, int]]:
-    """``(first, last)`` line indexes of the runs that hold enough close anchor lines."""
+    """``(first, last)`` line indexes of the runs that hold enough close anchor lines; a run
+    parted from its neighbour by running text needs twice as many (justified text has lines
+    of wide gaps too)."""
     runs: list[tuple[int, int]] = []
     anchors = [i for i, ln in enumerate(lines) if ln.segments() >= MIN_SEGMENTS]
     group: list[int] = []
+    after_text = False  # the group follows running text that parted it from the one before
     for i in [*anchors, None]:
-        if group and (i is None or not _close(lines, group[-1], i)):
-            if len(group) >= MIN_ANCHORS:
+        text = group and i is not None and _text_between(lines, group[-1], i)
+        if group and (i is None or text or not _close(lines, group[-1], i)):
+            if len(group) >= (MIN_ANCHORS * 2 if after_text or text else MIN_ANCHORS):
                 runs.append((group[0], group[-1]))
-            group = []
+            group, after_text = [], bool(text)
         if i is not None:
             group.append(i)
     out: list[tuple[int, int]] = []
@@ -99,7 +104,7 @@ def _head(lines: list[Line], first: int, stop: int) -> int:
     header's lines that hold fewer cells) go before its first anchor, right of its margin."""
     start, left = first, lines[first].x0
     while (start - 1 > stop and first - start < MAX_WRAPPED and _close(lines, start - 1, start)
-           and lines[start - 1].x0 > left + 1):
+           and lines[start - 1].x0 > left + 1 and not _wide(lines[start - 1], lines[first])):
         start -= 1
     return start
 
@@ -109,11 +114,25 @@ def _close(lines: list[Line], a: int, b: int) -> bool:
     return all(lines[k + 1].top - lines[k].top <= MAX_PITCH * lines[k].size for k in range(a, b))
 
 
+def _wide(line: Line, anchor: Line) -> bool:
+    """``line`` is one run of words as wide as most of ``anchor``: running text (a note, a
+    title), not a cell's wrapped line."""
+    return line.segments() == 1 and line.x1 - line.x0 >= WIDE * (anchor.x1 - anchor.x0)
+
+
+def _text_between(lines: list[Line], a: int, b: int) -> bool:
+    """Two wide lines in a row between anchors ``a`` and ``b``: a paragraph of running text
+    (notes under one table, the title of the next) parts them into two tables."""
+    wide = [_wide(lines[k], lines[a]) for k in range(a + 1, b)]
+    return any(x and y for x, y in pairwise(wide))
+
+
 def _tail(lines: list[Line], last: int, stop: int) -> int:
     """The last line of the run: wrapped lines of the last row follow it closely."""
     end, left = last, lines[last].x0
     while (end + 1 < min(stop, last + 1 + MAX_WRAPPED) and _close(lines, end, end + 1)
-           and lines[end + 1].segments() < MIN_SEGMENTS and lines[end + 1].x0 > left + 1):
+           and lines[end + 1].segments() < MIN_SEGMENTS and lines[end + 1].x0 > left + 1
+           and not _wide(lines[end + 1], lines[last])):
         end += 1
     return end
 
@@ -249,3 +268,25 @@ def tables(groups: list[list[dict[str, Any]]], chars: list[Char], page_no: int,
         table, chars = build(run, xs, chars, page_no)
         found.append(table)
     return found, chars
+
+
+MAX_FRAME_CELLS = 20  # cells of a ruled grid that may be frames around unruled tables
+
+
+def holds_columns(cells: Sequence[Box], chars: list[Char]) -> bool:
+    """Tell a ruled grid of few cells (header rules, a box drawn around column groups) that
+    frames an unruled table: one of its cells holds ``MIN_ANCHORS`` lines or more, and half
+    its lines at least, that break into cells of their own at wide gaps (a chart's frame
+    holds a line of axis labels or two). Its text is then read as unruled tables."""
+    if len(cells) > MAX_FRAME_CELLS:
+        return False
+    for x0, top, x1, bottom in cells:
+        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                  and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        if len(inside) < MIN_ANCHORS * 2:
+            continue
+        lines = text_lines(word_lines(inside))
+        split = sum(ln.segments() >= 2 for ln in lines)
+        if split >= MIN_ANCHORS and split * 2 >= len(lines):
+            return True
+    return False
