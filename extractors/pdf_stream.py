@@ -277,7 +277,10 @@ def holds_columns(cells: Sequence[Box], chars: list[Char]) -> bool:
     """Tell a ruled grid of few cells (header rules, a box drawn around column groups) that
     frames an unruled table: one of its cells holds ``MIN_ANCHORS`` lines or more, and half
     its lines at least, that break into cells of their own at wide gaps (a chart's frame
-    holds a line of axis labels or two). Its text is then read as unruled tables."""
+    holds a line of axis labels or two); a grid of one column counts as one cell. Its text is
+    then read as unruled tables."""
+    if len({(round(c[0]), round(c[2])) for c in cells}) == 1:  # one column: rules between rows
+        cells = [(cells[0][0], min(c[1] for c in cells), cells[0][2], max(c[3] for c in cells))]
     if len(cells) > MAX_FRAME_CELLS:
         return False
     for x0, top, x1, bottom in cells:

@@ -112,3 +112,22 @@ def test_a_table_nested_in_a_cell_is_read_as_a_table(tmp_path: Path):
     assert INNER in grids
     outer = next(g for g in grids if g != INNER)
     assert outer[1][1] == "The benefit is raised by a share that depends on the age:"
+
+
+def _rules_between_rows(path: Path) -> Path:
+    """An unruled table in a box, a rule between each two rows and none between columns."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 9)
+    rows = [["Region", "Plan", "Fact", "Share"], *_rows(6, 4)]
+    bottom = _table(c, rows, [60, 300, 400, 500], 780, pitch=16)
+    c.rect(55, bottom + 12, 455, 780 + 12 - bottom - 12)
+    for k in range(1, len(rows)):
+        c.line(55, 780 + 12 - 16 * k, 510, 780 + 12 - 16 * k)
+    c.save()
+    return path
+
+
+def test_rules_between_rows_only_frame_an_unruled_table(tmp_path: Path):
+    doc = pdf.extract(_rules_between_rows(tmp_path / "rows.pdf"))
+    assert [t.grid() for t in doc.tables] == [[["Region", "Plan", "Fact", "Share"],
+                                               *_rows(6, 4)]]
