@@ -22,6 +22,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from extractors import (
     pdf_content,
     pdf_dedupe,
+    pdf_frames,
     pdf_pairs,
     pdf_scan,
     pdf_stitch,
@@ -211,7 +212,7 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
     items: list[_Item] = []
     if has_text and content.ruled:
         for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS, chars):
-            if len(cells) < 2 or pdf_stream.holds_columns(cells, chars):
+            if len(cells) < 2 or pdf_frames.frames_unruled(cells, chars):
                 continue
             frag, rest = pdf_stitch.fragment(cells, chars, page_no)
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts

@@ -269,27 +269,3 @@ def tables(groups: list[list[dict[str, Any]]], chars: list[Char], page_no: int,
         found.append(table)
     return found, chars
 
-
-MAX_FRAME_CELLS = 20  # cells of a ruled grid that may be frames around unruled tables
-
-
-def holds_columns(cells: Sequence[Box], chars: list[Char]) -> bool:
-    """Tell a ruled grid of few cells (header rules, a box drawn around column groups) that
-    frames an unruled table: one of its cells holds ``MIN_ANCHORS`` lines or more, and half
-    its lines at least, that break into cells of their own at wide gaps (a chart's frame
-    holds a line of axis labels or two); a grid of one column counts as one cell. Its text is
-    then read as unruled tables."""
-    if len({(round(c[0]), round(c[2])) for c in cells}) == 1:  # one column: rules between rows
-        cells = [(cells[0][0], min(c[1] for c in cells), cells[0][2], max(c[3] for c in cells))]
-    if len(cells) > MAX_FRAME_CELLS:
-        return False
-    for x0, top, x1, bottom in cells:
-        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                  and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        if len(inside) < MIN_ANCHORS * 2:
-            continue
-        lines = text_lines(word_lines(inside))
-        split = sum(ln.segments() >= 2 for ln in lines)
-        if split >= MIN_ANCHORS and split * 2 >= len(lines):
-            return True
-    return False

@@ -131,3 +131,21 @@ def test_rules_between_rows_only_frame_an_unruled_table(tmp_path: Path):
     doc = pdf.extract(_rules_between_rows(tmp_path / "rows.pdf"))
     assert [t.grid() for t in doc.tables] == [[["Region", "Plan", "Fact", "Share"],
                                                *_rows(6, 4)]]
+
+
+def _boxed_column(path: Path) -> Path:
+    """An unruled table with a box around its total column, a rule under the header."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 9)
+    rows = [["Offense", "Total", "White", "Black"], *_rows(8, 4)]
+    bottom = _table(c, rows, [60, 300, 400, 500], 780)
+    c.rect(255, bottom + 6, 55, 780 + 12 - bottom - 6)
+    c.line(255, 780 - 3, 310, 780 - 3)
+    c.save()
+    return path
+
+
+def test_a_box_around_one_column_marks_an_unruled_table(tmp_path: Path):
+    doc = pdf.extract(_boxed_column(tmp_path / "column.pdf"))
+    assert [t.grid() for t in doc.tables] == [[["Offense", "Total", "White", "Black"],
+                                               *_rows(8, 4)]]
