@@ -87,3 +87,14 @@ def upright(content: PageContent, width: float, height: float) -> PageContent:
     chars = [_char(c, way, width, height) for c in content.chars]
     edges = [_moved(e, way, width, height) for e in content.edges]
     return replace(content, chars=chars, edges=edges)
+
+
+def turned_upright(chars: list[Char]) -> list[Char] | None:
+    """A cell's ``chars`` turned to read upright when most of them run up or down the page
+    (vertical header text), so that words follow in reading order; None when they do not."""
+    way = _way(chars)
+    if not way:
+        return None
+    width = max(c["x1"] for c in chars)
+    height = max(c["bottom"] for c in chars)
+    return [_char(c, way, width, height) for c in chars]

@@ -68,3 +68,35 @@ def test_upright_page_is_left_as_it_is(tmp_path: Path):
     doc = pdf.extract(_turned_pdf(tmp_path / "upright.pdf", 0, 0, True))
     assert doc.tables[0].grid() == ROWS
     assert [p.text for p in doc.paragraphs] == ["7"]
+
+
+@pytest.mark.parametrize("turn", [90, -90])
+def test_vertical_header_text_reads_in_word_order(tmp_path: Path, turn: int):
+    """A ruled table whose header cells hold text turned a quarter (up or down the page)."""
+    path = tmp_path / "vertical.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 9)
+    xs, top, head, pitch = [60.0, 160.0, 220.0, 280.0], 780.0, 120.0, 16.0
+    headers = ["Number of registered voters", "Poll book totals", "Votes cast in person"]
+    for x, text in zip(xs, headers, strict=False):
+        c.saveState()
+        if turn == 90:
+            c.translate(x + 30, top - head + 6)
+        else:
+            c.translate(x + 24, top - 6)
+        c.rotate(turn)
+        c.drawString(0, 0, text)
+        c.restoreState()
+    body = [["963", "439", "55"], ["923", "393", "40"], ["1026", "349", "30"]]
+    for r, row in enumerate(body):
+        for x, text in zip(xs, row, strict=False):
+            c.drawString(x + 4, top - head - (r + 1) * pitch + 5, text)
+    bottom = top - head - len(body) * pitch
+    for y in (top, top - head, *(top - head - (r + 1) * pitch for r in range(len(body)))):
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, top, x, bottom)
+    c.drawString(60, 200, "Turnout by precinct, upright text under the table.")
+    c.save()
+    doc = pdf.extract(path)
+    assert doc.tables[0].grid() == [headers, *body]
