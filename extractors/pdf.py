@@ -25,6 +25,7 @@ from extractors import (
     pdf_frames,
     pdf_pairs,
     pdf_scan,
+    pdf_sides,
     pdf_stitch,
     pdf_stream,
     pdf_turn,
@@ -214,6 +215,7 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
         for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS, chars):
             if len(cells) < 2 or pdf_frames.frames_unruled(cells, chars):
                 continue
+            cells = [*cells, *pdf_sides.left_column(cells, chars)]
             frag, rest = pdf_stitch.fragment(cells, chars, page_no)
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts
                 items.append(_Item(top=bbox[1], frag=frag))

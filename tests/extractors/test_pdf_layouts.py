@@ -149,3 +149,27 @@ def test_a_box_around_one_column_marks_an_unruled_table(tmp_path: Path):
     doc = pdf.extract(_boxed_column(tmp_path / "column.pdf"))
     assert [t.grid() for t in doc.tables] == [[["Offense", "Total", "White", "Black"],
                                                *_rows(8, 4)]]
+
+
+def _open_left(path: Path) -> Path:
+    """A ruled table whose rules start right of its label column (no outer border)."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 9)
+    rows = [["", "Plan", "Fact", "Share"], *_rows(6, 4)]
+    xs, top, pitch = [150.0, 250.0, 350.0, 450.0], 780.0, 16.0
+    for r, row in enumerate(rows):
+        c.drawString(60, top - (r + 1) * pitch + 5, row[0])
+        for x, text in zip(xs, row[1:], strict=False):
+            c.drawString(x + 4, top - (r + 1) * pitch + 5, text)
+    for r in range(len(rows) + 1):
+        c.line(xs[0], top - r * pitch, xs[-1], top - r * pitch)
+    for x in xs:
+        c.line(x, top, x, top - len(rows) * pitch)
+    c.save()
+    return path
+
+
+def test_labels_left_of_a_ruled_grid_are_its_first_column(tmp_path: Path):
+    doc = pdf.extract(_open_left(tmp_path / "open.pdf"))
+    assert [t.grid() for t in doc.tables] == [[["", "Plan", "Fact", "Share"], *_rows(6, 4)]]
+    assert not doc.paragraphs
