@@ -13,7 +13,9 @@ Usage: ``.venv/bin/python -m bench [--quick] [--repeats N] [--peer-docs N] [--le
    process, on each mixed set (``--repeats-large`` runs at the largest level);
 4. whole pipeline (``python -m pipeline extract --workers 2``) on each mixed set, with the peak
    RSS of its process tree; in 3 and 4 the levels take turns, repeat by repeat;
-5. profile (``bench.profile``, pyinstrument) on the smaller mixed set.
+5. profile (``bench.profile``, pyinstrument) on the smaller mixed set;
+6. PDF tables on camelot's test suite (``bench.pdf_tables``): ours, and camelot without hints
+   when it is installed; skipped when the suite's scoring tool is absent.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.gen_corpus import DEFAULT_SEED, ROOT, ensure_corpus, mixed_format
+from bench.pdf_tables import DEFAULT_TOOL, run_pdf_tables
 from bench.peers import TOOLS
 from bench.profile import run_profile
 from bench.report import derive, render
@@ -49,7 +52,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="runs at the largest level (default 2; levels take turns)")
     ap.add_argument("--workers", type=int, default=2, help="pipeline workers (default 2)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--skip", default="", help="comma list of: peers,stages,pipeline,profile")
+    ap.add_argument("--skip", default="",
+                    help="comma list of: peers,stages,pipeline,profile,pdf_tables")
+    ap.add_argument("--peer-tables", type=Path, default=DEFAULT_TOOL,
+                    help="the camelot suite's scoring tool "
+                         "(default ../shared/tools/peer_tables.py)")
     ap.add_argument("--out", type=Path, default=HERE, help="folder of RESULTS.md/results.json")
     ap.add_argument("--render", action="store_true", help="only re-render RESULTS.md")
     ap.add_argument("--formats", default="",
@@ -104,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     if "profile" not in skip:
         n = min(args.levels)
         results["profile"] = run_profile([corpus.path(i, mixed_format(i)) for i in range(n)])
+    if "pdf_tables" not in skip:
+        results["pdf_tables"] = run_pdf_tables(args.peer_tables)
     results["machine"]["load_after"] = _load()
     results["total_s"] = time.perf_counter() - t_all
     derive(results)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import pdf_tables
+
 GIB_MB = 1024.0
 LINEAR_TOLERANCE = 1.25  # time per document at the larger level <= 1.25x the smaller one's
 FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "txt": "TXT", "pdf_real": "PDF (real reports)",
@@ -183,6 +185,7 @@ def render(results: dict[str, Any]) -> str:
     lines += _pipeline_md(results)
     lines += _scaling_md(results)
     lines += _profile_md(results)
+    lines += pdf_tables.render_md(results.get("pdf_tables"))
     lines += ["## How to run", "",
               "```sh",
               "make bench                              # default: levels 100 and 1,000",

@@ -19,7 +19,18 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 
-from extractors import pdf_content, pdf_dedupe, pdf_scan, pdf_stitch, pdf_stream, text_quality
+from extractors import (
+    pdf_content,
+    pdf_dedupe,
+    pdf_frames,
+    pdf_pairs,
+    pdf_scan,
+    pdf_sides,
+    pdf_stitch,
+    pdf_stream,
+    pdf_turn,
+    text_quality,
+)
 from extractors.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractionError, ResourceLimit
 from extractors.model import Block, Document, Paragraph
 from schemas.enums import Format
@@ -196,13 +207,15 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
     if bad:
         notes.append(f"page {page_no} was read only in part: {bad} of {total} streams damaged")
     content = pdf_content.read(page, None if bad else doc, page_no - 1)
+    content = pdf_turn.upright(content, float(page.width), float(page.height))
     chars = pdf_dedupe.dedupe(content.chars)
     has_text = any(c["text"].strip() for c in chars)
     items: list[_Item] = []
     if has_text and content.ruled:
-        for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS):
-            if len(cells) < 2:
+        for cells, bbox in pdf_content.table_cells(content, TABLE_SETTINGS, chars):
+            if len(cells) < 2 or pdf_frames.frames_unruled(cells, chars):
                 continue
+            cells = [*cells, *pdf_sides.left_column(cells, chars)]
             frag, rest = pdf_stitch.fragment(cells, chars, page_no)
             if any(c.text for c in frag.table.cells):  # all-empty grids are frames or charts
                 items.append(_Item(top=bbox[1], frag=frag))
@@ -214,6 +227,12 @@ def _read_page(page: Any, page_no: int, carry: tuple[float, ...] | None = None,
         items.extend(_Item(top=t.top, frag=t.fragment) for t in stream)
     if stream:  # their words are gone from the text
         groups = pdf_stream.word_lines(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
+    if has_text:
+        pairs, chars = pdf_pairs.tables(groups, chars, page_no)
+        if pairs:
+            items.extend(_Item(top=t.top, frag=t.fragment) for t in pairs)
+            stream.extend(pairs)
+            groups = pdf_stream.word_lines(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
     items.extend(_paragraphs(_lines(groups)))
     items.sort(key=lambda it: it.top)
     ends = [t for t in stream if items and items[-1].frag is t.fragment]  # may go on overleaf

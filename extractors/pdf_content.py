@@ -113,7 +113,35 @@ def read(plumber_page: Any, doc: pdfium.PdfDocument | None, index: int) -> PageC
                        bool(p.lines or p.rects))
 
 
-def table_cells(content: PageContent, settings: dict[str, Any]) -> list[tuple[Any, Any]]:
-    """``(cells, bbox)`` of each ruled table the page's edges draw (pdfplumber's finder)."""
+def table_cells(content: PageContent, settings: dict[str, Any],
+                chars: list[dict[str, Any]] | None = None) -> list[tuple[Any, Any]]:
+    """``(cells, bbox)`` of each ruled table the page's edges draw (pdfplumber's finder),
+    a table nested in a cell of another first (it takes its own text, the outer cell keeps
+    the rest): a grid inside another one's box, of two columns at least, text in most of
+    its cells (``chars`` the page's; None: no grid goes first)."""
     finder = FastTableFinder(_Edges(content.edges), settings)
-    return [(t.cells, t.bbox) for t in finder.tables]
+    found = [(t.cells, t.bbox) for t in finder.tables]
+    if chars is None or len(found) < 2:
+        return found
+    return sorted(found, key=lambda t: not (
+        any(_within(t[1], o[1]) for o in found if o is not t) and _filled_grid(t[0], chars)))
+
+
+def _within(inner: Any, outer: Any) -> bool:
+    """``inner`` box lies inside ``outer`` (and is smaller)."""
+    return (inner[0] >= outer[0] and inner[1] >= outer[1] and inner[2] <= outer[2]
+            and inner[3] <= outer[3] and tuple(inner) != tuple(outer))
+
+
+def _filled_grid(cells: list[Any], chars: list[dict[str, Any]]) -> bool:
+    """Two columns at least, and text in most cells (a chart's plot grid has little)."""
+    if len({round(c[0]) for c in cells}) < 2:
+        return False
+    left, top_ = min(c[0] for c in cells), min(c[1] for c in cells)
+    right, low = max(c[2] for c in cells), max(c[3] for c in cells)
+    centres = [(x, y) for x, y in (((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)
+                                   for c in chars if c["text"].strip())
+               if left <= x <= right and top_ <= y <= low]
+    filled = sum(any(x0 <= x <= x1 and top <= y <= bottom for x, y in centres)
+                 for x0, top, x1, bottom in cells)
+    return filled * 2 > len(cells)

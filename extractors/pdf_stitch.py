@@ -20,7 +20,7 @@ from typing import Any
 
 from pdfplumber.utils import extract_text
 
-from extractors import pdf_text
+from extractors import pdf_text, pdf_turn
 from extractors.model import Cell, Table
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,9 @@ def _cell_text(chars: list[Char]) -> str:
     if not chars:
         return ""
     tol = DEFAULT_TEXT_TOLERANCE
+    turned = None if all(c["upright"] for c in chars) else pdf_turn.turned_upright(chars)
+    if turned is not None:  # vertical text: its words in reading order
+        chars = turned
     if all(c["upright"] for c in chars):  # pdfplumber's reading, without its per-call setup
         text = pdf_text.upright_text(chars, tol)
     else:

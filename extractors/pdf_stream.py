@@ -35,10 +35,11 @@ MAX_WRAPPED = 40  # wrapped lines before the first or after the last anchor that
 MIN_COL_GAP = 4.0  # points of whitespace a column separator needs
 FULL_ROW = 0.6  # share of the columns a header or data row fills (two such rows at least)
 COVER_SHARE = 0.1  # share of the anchor lines that may touch a separator (spanning rows)
+WIDE = 0.75  # share of an anchor line's width a line of running text spans, at least
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class Line:
     words: tuple[dict[str, Any], ...]
     top: float
     bottom: float
@@ -67,24 +68,28 @@ def word_lines(chars: list[Char], x_tolerance: float = TOLERANCE, y_tolerance: f
     return sorted(groups, key=lambda g: min(w["top"] for w in g))
 
 
-def _lines(groups: list[list[dict[str, Any]]]) -> list[_Line]:
+def text_lines(groups: list[list[dict[str, Any]]]) -> list[Line]:
     out = []
     for ws in groups:
         size = max(float(c["size"]) for w in ws for c in w["chars"])
-        out.append(_Line(tuple(ws), min(w["top"] for w in ws), max(w["bottom"] for w in ws), size))
+        out.append(Line(tuple(ws), min(w["top"] for w in ws), max(w["bottom"] for w in ws), size))
     return out
 
 
-def _runs(lines: list[_Line]) -> list[tuple[int, int]]:
-    """``(first, last)`` line indexes of the runs that hold enough close anchor lines."""
+def _runs(lines: list[Line]) -> list[tuple[int, int]]:
+    """``(first, last)`` line indexes of the runs that hold enough close anchor lines; a run
+    parted from its neighbour by running text needs twice as many (justified text has lines
+    of wide gaps too)."""
     runs: list[tuple[int, int]] = []
     anchors = [i for i, ln in enumerate(lines) if ln.segments() >= MIN_SEGMENTS]
     group: list[int] = []
+    after_text = False  # the group follows running text that parted it from the one before
     for i in [*anchors, None]:
-        if group and (i is None or not _close(lines, group[-1], i)):
-            if len(group) >= MIN_ANCHORS:
+        text = group and i is not None and _text_between(lines, group[-1], i)
+        if group and (i is None or text or not _close(lines, group[-1], i)):
+            if len(group) >= (MIN_ANCHORS * 2 if after_text or text else MIN_ANCHORS):
                 runs.append((group[0], group[-1]))
-            group = []
+            group, after_text = [], bool(text)
         if i is not None:
             group.append(i)
     out: list[tuple[int, int]] = []
@@ -94,31 +99,45 @@ def _runs(lines: list[_Line]) -> list[tuple[int, int]]:
     return out
 
 
-def _head(lines: list[_Line], first: int, stop: int) -> int:
+def _head(lines: list[Line], first: int, stop: int) -> int:
     """The first line of the run: wrapped lines of a row begun on the page before (or a
     header's lines that hold fewer cells) go before its first anchor, right of its margin."""
     start, left = first, lines[first].x0
     while (start - 1 > stop and first - start < MAX_WRAPPED and _close(lines, start - 1, start)
-           and lines[start - 1].x0 > left + 1):
+           and lines[start - 1].x0 > left + 1 and not _wide(lines[start - 1], lines[first])):
         start -= 1
     return start
 
 
-def _close(lines: list[_Line], a: int, b: int) -> bool:
+def _close(lines: list[Line], a: int, b: int) -> bool:
     """Lines ``a..b`` follow one another at table pitch."""
     return all(lines[k + 1].top - lines[k].top <= MAX_PITCH * lines[k].size for k in range(a, b))
 
 
-def _tail(lines: list[_Line], last: int, stop: int) -> int:
+def _wide(line: Line, anchor: Line) -> bool:
+    """``line`` is one run of words as wide as most of ``anchor``: running text (a note, a
+    title), not a cell's wrapped line."""
+    return line.segments() == 1 and line.x1 - line.x0 >= WIDE * (anchor.x1 - anchor.x0)
+
+
+def _text_between(lines: list[Line], a: int, b: int) -> bool:
+    """Two wide lines in a row between anchors ``a`` and ``b``: a paragraph of running text
+    (notes under one table, the title of the next) parts them into two tables."""
+    wide = [_wide(lines[k], lines[a]) for k in range(a + 1, b)]
+    return any(x and y for x, y in pairwise(wide))
+
+
+def _tail(lines: list[Line], last: int, stop: int) -> int:
     """The last line of the run: wrapped lines of the last row follow it closely."""
     end, left = last, lines[last].x0
     while (end + 1 < min(stop, last + 1 + MAX_WRAPPED) and _close(lines, end, end + 1)
-           and lines[end + 1].segments() < MIN_SEGMENTS and lines[end + 1].x0 > left + 1):
+           and lines[end + 1].segments() < MIN_SEGMENTS and lines[end + 1].x0 > left + 1
+           and not _wide(lines[end + 1], lines[last])):
         end += 1
     return end
 
 
-def _separators(lines: Sequence[_Line]) -> list[float]:
+def _separators(lines: Sequence[Line]) -> list[float]:
     """x positions between columns: the middle of each wide stretch that few lines touch."""
     lo = int(min(ln.x0 for ln in lines))
     hi = int(max(ln.x1 for ln in lines)) + 1
@@ -157,7 +176,7 @@ def _widest(cover: list[int], start: int, end: int) -> tuple[int, int]:
     return best
 
 
-def _boxes(lines: Sequence[_Line], xs: list[float]) -> list[Box]:
+def _boxes(lines: Sequence[Line], xs: list[float]) -> list[Box]:
     """Cell boxes: a row per line, a column per separator; a crossing line spans columns."""
     boxes: list[Box] = []
     for k, ln in enumerate(lines):
@@ -186,7 +205,7 @@ class StreamTable:
     xs: tuple[float, ...]
 
 
-def _starts(run: Sequence[_Line], xs: Sequence[float]) -> tuple[float, ...]:
+def _starts(run: Sequence[Line], xs: Sequence[float]) -> tuple[float, ...]:
     """Where each column's text starts: stable from page to page, unlike the whitespace."""
     starts = []
     for a, b in pairwise(xs):
@@ -195,12 +214,12 @@ def _starts(run: Sequence[_Line], xs: Sequence[float]) -> tuple[float, ...]:
     return tuple(starts)
 
 
-def _fits(line: _Line, xs: Sequence[float]) -> bool:
+def _fits(line: Line, xs: Sequence[float]) -> bool:
     """Every word of ``line`` lies within one column."""
     return not any(w["x0"] < x < w["x1"] for w in line.words for x in xs[1:-1])
 
 
-def _carried(lines: list[_Line], xs: Sequence[float]) -> int:
+def _carried(lines: list[Line], xs: Sequence[float]) -> int:
     """Lines at the top of a page that go on with the table the page before ended with:
     close together, each word inside a column, and one at least with cells in two columns."""
     end = -1
@@ -210,12 +229,12 @@ def _carried(lines: list[_Line], xs: Sequence[float]) -> int:
     return end if any(len(_columns_of(ln, xs)) >= 2 for ln in lines[:end + 1]) else -1
 
 
-def _columns_of(line: _Line, xs: Sequence[float]) -> set[int]:
+def _columns_of(line: Line, xs: Sequence[float]) -> set[int]:
     """The columns ``line`` has words in."""
     return {sum(x <= w["x0"] for x in xs[1:-1]) for w in line.words}
 
 
-def _build(run: Sequence[_Line], xs: list[float], chars: list[Char], page_no: int
+def build(run: Sequence[Line], xs: list[float], chars: list[Char], page_no: int
            ) -> tuple[StreamTable, list[Char]]:
     frag, rest = pdf_stitch.fragment(_boxes(run, xs), chars, page_no)
     frag = replace(frag, col_edges=_starts(run, xs))  # stitching compares where text starts
@@ -228,14 +247,14 @@ def tables(groups: list[list[dict[str, Any]]], chars: list[Char], page_no: int,
     over. ``carry`` are the cell edges of an unruled table that ended the page before: the
     lines that go on with it at the top of this page become a fragment with its columns,
     however few rows they hold."""
-    lines = _lines(groups)
+    lines = text_lines(groups)
     found: list[StreamTable] = []
     first = 0
     if carry is not None and lines and (end := _carried(lines, carry)) >= 0:
         run = lines[:end + 1]
         xs = [min(carry[0], *(ln.x0 - 1 for ln in run)), *carry[1:-1],
               max(carry[-1], *(ln.x1 + 1 for ln in run))]
-        table, chars = _build(run, xs, chars, page_no)
+        table, chars = build(run, xs, chars, page_no)
         found.append(table)
         first = end + 1
     for a, b in _runs(lines[first:]):
@@ -246,6 +265,7 @@ def tables(groups: list[list[dict[str, Any]]], chars: list[Char], page_no: int,
         xs = [min(ln.x0 for ln in run) - 1, *seps, max(ln.x1 for ln in run) + 1]
         if sum(len(_columns_of(ln, xs)) >= FULL_ROW * len(seps) + 1 for ln in run) < 2:
             continue  # a header and a row at least fill most columns (chart axes do not)
-        table, chars = _build(run, xs, chars, page_no)
+        table, chars = build(run, xs, chars, page_no)
         found.append(table)
     return found, chars
+
