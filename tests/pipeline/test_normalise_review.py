@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from pipeline.batch.load.write import write_rows
+from pipeline.batch.review import book
 from pipeline.batch.review.book import read_review_rows, write_review_book
 from pipeline.batch.review.decisions import (
     FORMULA_START,
@@ -119,6 +121,43 @@ def test_workbook_is_made_for_excel(tmp_path: Path):
     assert ws["G3"].value == "таблица 2, лист «Лист1», строка 31"  # the locator in Russian
     assert [c.value for c in wb["Каталог"]["A"]] == ["А", "Б"]
     assert ws.data_validations.dataValidation[0].formula1 == "'Каталог'!$A$1:$A$2"
+
+
+def test_workbook_streams_its_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Bounded memory: the workbook is write-only, takes its rows from an iterator one at a
+    time, and keeps nothing of a row once it is written (not even its height)."""
+    made: list[Workbook] = []
+
+    def workbook(**kwargs: bool) -> Workbook:
+        made.append(Workbook(**kwargs))
+        return made[-1]
+
+    written: list[int] = []
+
+    def append_row(ws: object, row: int, *args: object) -> None:
+        written.append(row)
+        real_append(ws, row, *args)  # type: ignore[arg-type]
+
+    real_append = book.append_row
+    monkeypatch.setattr(book, "Workbook", workbook)
+    monkeypatch.setattr(book, "append_row", append_row)
+    kept: list[int] = []
+
+    def rows() -> Iterator[dict[str, object]]:
+        for i in range(50):
+            yield {"raw_name": f"Доля {i} " + "длинного названия " * 8, "count": 1,
+                   "reason": "below_threshold"}
+            assert written[-1] == i + 2  # the row was written before the next one is taken
+            kept.append(len(made[0].worksheets[0].row_dimensions))
+
+    path = write_review_book(rows(), tmp_path / "r.xlsx")
+    assert made[0].write_only
+    assert max(kept) <= 1  # the row heights written are forgotten
+    ws = load_workbook(path).active
+    assert ws.max_row == 51
+    assert ws.auto_filter.ref.endswith("51")
+    assert ws.row_dimensions[51].height == 3 * LINE_HEIGHT
+    assert ws.freeze_panes == "B2"
 
 
 def _fill(path: Path, values: dict[str, str]) -> None:

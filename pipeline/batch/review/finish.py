@@ -71,7 +71,7 @@ def read_row_review(out: Storage) -> RowDecisions:
     csv_path = out.local / ROW_DECISIONS_FILE
     stored = load_row_decisions(csv_path)
     try:
-        filled = read_row_sheet(out.local / REVIEW_FILE) if (
+        filled = read_row_sheet(out.local / REVIEW_FILE, filled_only=True) if (
             out.local / REVIEW_FILE).is_file() else []
     except ReviewBookError as exc:
         log.warning("review: %s; the row decisions in it are not read", exc)
