@@ -52,6 +52,7 @@ from pipeline.batch.load.write import (
     file_schema,
     partition_of_part,
     read_stored_part,
+    release_memory,
 )
 from pipeline.load import SERIES_FILE, part_rels
 from schemas import SCHEMA_VERSION, SERIES, SERIES_VERSION
@@ -226,7 +227,10 @@ def series_tables(out: Out, docs: pa.Table, ind_parts: list[str],
                                 key_of)
             if built:
                 yield pa.Table.from_pylist(built, schema=schema)
+            del part, infos, built
+            release_memory()
         del table, names
+        release_memory()
 
 
 def write_series(out: Out, force: bool = False) -> SeriesResult:

@@ -247,6 +247,12 @@ def read_stored_part(out: Out, rel: str, name: str, columns: list[str] | None = 
     return _cast(read_parquet(storage, rel, columns), name, columns)
 
 
+def release_memory() -> None:
+    """Give the memory Arrow's pool keeps for reuse back to the system (after a part is
+    done with: the allocator otherwise holds the high-water mark of every part read)."""
+    pa.default_memory_pool().release_unused()
+
+
 def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Table:
     """One part of table ``name`` with the current schema and its metadata.
 

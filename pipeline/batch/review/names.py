@@ -22,7 +22,6 @@ decisions leaves the workbook as it is.
 from __future__ import annotations
 
 import functools
-import heapq
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -37,7 +36,7 @@ from pipeline import __version__
 from pipeline.batch.load.write import read_part
 from pipeline.batch.review.book import write_review_book
 from pipeline.batch.review.decisions import ReviewState
-from pipeline.batch.review.name_groups import CHUNK_ROWS, chunks, marked_names, sorted_order
+from pipeline.batch.review.name_groups import NameTable, typed_keys
 from pipeline.batch.review.row_decisions import RowDecisions
 from pipeline.batch.review.row_sheet import RowState, add_row_sheet
 from pipeline.batch.review.rows import row_review_rows
@@ -121,65 +120,34 @@ def review_rows(out: Path, state: ReviewState | None = None,
     return list(review_groups(out, state, threshold).rows)
 
 
-def _classify(groups: pa.Table, state: ReviewState, floor: float, decided: pa.Array
-              ) -> tuple[pa.Array, OutsideCatalog]:
-    """Which names are outside the catalog (nothing to choose, not decided, nothing typed)
-    and their count (read a chunk of the columns concerned at a time)."""
-    flags: list[bool] = []
-    sample: list[tuple[int, str]] = []
-    names = rows = 0
-    cols = groups.select(["key", "indicator_raw", "match_candidates", "count"])
-    for start in range(0, cols.num_rows, CHUNK_ROWS):
-        part = cols.slice(start, CHUNK_ROWS).to_pylist()
-        for r, is_decided in zip(part, decided.slice(start, CHUNK_ROWS).to_pylist(),
-                                 strict=True):
-            typed = state.filled.get(r["key"])
-            outside = (not is_decided and not (typed and (typed.decision or typed.note))
-                       and not any(c["score"] >= floor for c in r["match_candidates"] or []))
-            flags.append(outside)
-            if outside:
-                names, rows = names + 1, rows + r["count"]
-                sample = heapq.nsmallest(OUTSIDE_SAMPLE, [*sample, (-r["count"],
-                                                                    r["indicator_raw"])])
-    return pa.array(flags, pa.bool_()), OutsideCatalog(
-        names, rows, tuple((n, -c) for c, n in sample))
-
-
 def review_groups(out: Path, state: ReviewState | None = None,
                   threshold: float = DEFAULT_THRESHOLD) -> NameRows:
     """The workbook's rows — one per distinct name the workers marked for review, most
     frequent first, then the decided names; candidates under ``candidate_floor(threshold)``
     are left out, and so are the names left with none (``outside`` counts them). The names
-    are gathered in Arrow (``pipeline.batch.review.name_groups``); a row becomes a dict only
+    are gathered on disk (``pipeline.batch.review.name_groups``); a row becomes a dict only
     as it is taken."""
     state = state or ReviewState()
     floor = candidate_floor(threshold)
     decided_raw = pa.array(sorted({d.raw_name for d in state.decisions.values()}), pa.string())
-    groups = marked_names(out, decided_raw)
-    decided_keys = pa.array(list(state.decisions), pa.string())
-    present: set[str] = set()
-    if groups is None:
-        kept, order, n_decided, outside = None, pa.array([], pa.int64()), 0, OutsideCatalog()
-    else:
-        decided = pc.is_in(groups["key"], value_set=decided_keys)
-        present = set(groups["key"].filter(decided).to_pylist())
-        flags, outside = _classify(groups, state, floor, decided)
-        keep = pc.invert(flags)
-        kept, decided = groups.filter(keep), decided.filter(keep)
-        score = pc.fill_null(pc.cast(kept["match_score"], pa.float64()), 0.0)
-        order = sorted_order(kept, decided, score)
-        n_decided = pc.sum(pc.cast(decided, pa.int64())).as_py() or 0
-    extras = [key for key in state.decisions if key not in present]  # no longer in the output
-    n_rows = 0 if kept is None else kept.num_rows
-    return NameRows(_rows(out, state, floor, kept, order, extras), n_rows - n_decided,
-                    n_decided + len(extras), outside)
+    table = NameTable(out, decided_raw, list(state.decisions), typed_keys(state.filled), floor)
+    try:
+        counts = table.counts(OUTSIDE_SAMPLE)
+    except BaseException:
+        table.close()
+        raise
+    extras = [key for key in state.decisions if key not in counts.decided_keys]
+    return NameRows(_rows(out, state, floor, table, extras), counts.to_check,
+                    counts.decided + len(extras),
+                    OutsideCatalog(counts.outside_names, counts.outside_rows,
+                                   counts.outside_sample))
 
 
-def _rows(out: Path, state: ReviewState, floor: float, kept: pa.Table | None,
-          order: pa.Array, extras: list[str]) -> Iterator[dict[str, object]]:
+def _rows(out: Path, state: ReviewState, floor: float, table: NameTable, extras: list[str]
+          ) -> Iterator[dict[str, object]]:
     """The rows in order, a chunk at a time, with the decisions and what was typed; then the
     decided names no longer in the output."""
-    for chunk in ([] if kept is None else chunks(kept, order)):
+    for chunk in table.rows():
         sources = _source_paths(out, {str(r["doc_id"]) for r in chunk})
         for r in chunk:
             row = _first_row(r, floor)
