@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 COLUMNS = ["doc_id", "indicator_raw", "indicator_canonical", "match_score", "review_reason",
            "match_candidates", "locator", "page"]
 CHUNK_ROWS = 2_000  # rows turned into Python objects at once
-DUCKDB_MEMORY = "64MB"  # DuckDB's limit; it spills to its temporary folder past it
+DUCKDB_MEMORY = "32MB"  # DuckDB's limit; it spills to its temporary folder past it
 OUTSIDE = "NOT is_decided AND NOT is_typed AND NOT has_candidate"
 BUILD = f"""
 CREATE TABLE names AS
@@ -145,12 +145,18 @@ class NameTable:
         try:
             if self.empty:
                 return
-            reader = self._db.execute(
-                f"SELECT {', '.join(COLUMNS)}, key, \"count\" FROM names WHERE NOT ({OUTSIDE}) "
-                "ORDER BY is_decided, \"count\" DESC, coalesce(match_score, 0), ord"
-            ).to_arrow_reader(CHUNK_ROWS)
-            for batch in reader:
-                yield batch.to_pylist()
+            db = self._db
+            db.execute(f"CREATE TABLE ordered AS SELECT ord, row_number() OVER (ORDER BY "
+                       f"is_decided, \"count\" DESC, coalesce(match_score, 0), ord) AS pos "
+                       f"FROM names WHERE NOT ({OUTSIDE})")
+            n_rows = int((db.execute("SELECT count(*) FROM ordered").fetchone() or (0,))[0])
+            for start in range(0, n_rows, CHUNK_ROWS):  # only the sort keys are sorted
+                chunk = db.execute(
+                    f"SELECT {', '.join(f'n.{c}' for c in COLUMNS)}, n.key, n.\"count\" "
+                    "FROM names n JOIN ordered o ON n.ord = o.ord "
+                    "WHERE o.pos > $a AND o.pos <= $b ORDER BY o.pos",
+                    {"a": start, "b": start + CHUNK_ROWS}).to_arrow_table()
+                yield chunk.to_pylist()
         finally:
             self.close()
 
