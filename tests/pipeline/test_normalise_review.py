@@ -9,11 +9,12 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from pipeline.batch.load.write import write_rows
-from pipeline.batch.review import book
+from pipeline.batch.review import book, name_groups
 from pipeline.batch.review.book import read_review_rows, write_review_book
 from pipeline.batch.review.decisions import (
     FORMULA_START,
@@ -24,7 +25,8 @@ from pipeline.batch.review.decisions import (
     load_decisions,
     with_decisions,
 )
-from pipeline.batch.review.names import OutsideCatalog, write_indicator_review
+from pipeline.batch.review.name_groups import NameTable
+from pipeline.batch.review.names import OutsideCatalog, review_rows, write_indicator_review
 from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match, parse_overrides
 from pipeline.normalise.names import Names, NamesSpec, candidates_of
@@ -83,6 +85,23 @@ def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
     assert low["locator"] in {"таблица 1, строка 4", "таблица 1, строка 2"}
     assert (tie["reason"], tie["matched"], tie["candidate_2"], tie["candidate_3"]) == (
         REASON_TEXT["ambiguous"], "A", "B", "")
+
+
+def test_names_are_read_back_a_chunk_at_a_time_in_order(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    """The names' table gives its rows in chunks (one row each here): the same rows in the
+    same order as in one chunk, most frequent first, the first met on a tie."""
+    names = ["b", "a", "c", "a", "d", "c", "a"]
+    write_rows(tmp_path, "indicators", _rows([LOW] * 4, names[:4]))
+    write_rows(tmp_path, "indicators", _rows([TIE] * 3, names[4:]))
+    write_rows(tmp_path, "documents", [{"doc_id": "d", "source_path": "a.docx"}])
+    whole = review_rows(tmp_path)
+    monkeypatch.setattr(name_groups, "CHUNK_ROWS", 1)
+    chunks = list(NameTable(tmp_path, pa.array([], pa.string()), [], [], 50.0).rows())
+    assert [len(c) for c in chunks] == [1, 1, 1, 1]
+    assert [r["raw_name"] for r in review_rows(tmp_path)] == [r["raw_name"] for r in whole]
+    assert [(r["raw_name"], r["count"]) for r in whole] == [("a", 3), ("c", 2), ("b", 1),
+                                                             ("d", 1)]
 
 
 def test_names_without_a_candidate_are_outside_the_catalog(tmp_path: Path):

@@ -12,7 +12,9 @@ report (``OutsideCatalog``: the number of names and rows, the most frequent name
 
 The workers mark such rows as they match them (``indicators.review_reason`` with the
 ``match_candidates``), so the review reads those columns of the output part by part — nothing
-is matched again and memory grows with the names to review, not with the output. Decided names
+is matched again. The distinct names are gathered on disk and ordered by DuckDB
+(``pipeline.batch.review.name_groups``) and the workbook is written streaming, so memory grows
+neither with the output nor with the names to review. Decided names
 are no longer marked once their rows are matched again, so they are listed too (reason
 «решено», with their decision), and every decision or note typed in the workbook is written
 back into the new one. A run that changed neither the output (its ``data_version``) nor the
