@@ -1,11 +1,12 @@
 """The distinct names of the review workbook, gathered on disk: the output's rows marked for
-review are read part by part (``COLUMNS`` only), keyed by ``override_key``, reduced to one row
-per key in the part and spilled to a temporary Parquet file; DuckDB (a database file beside
-them, under a memory limit) keeps each key's first row (by part, then row) with its count,
-classifies it and gives the rows in the workbook's order a chunk at a time
+review are read a slice of a part at a time (``COLUMNS`` only), keyed by ``override_key``,
+reduced to one row per key and spilled to a temporary Parquet file; DuckDB (a database file
+beside them, under a memory limit) keeps each key's first row (by part, then row) with its
+count, classifies it and gives the rows in the workbook's order a chunk at a time
 (``pipeline.batch.review.names``).
 
-What the process holds is one part and one chunk of rows, whatever the number of names.
+What the process holds is one slice of a part and one chunk of rows, whatever the number of
+names.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.batch.load.write import read_part, release_memory
+from pipeline.batch.load.write import iter_part, release_memory
 from pipeline.grammar.lemma import override_key
 from pipeline.load import part_files
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 COLUMNS = ["doc_id", "indicator_raw", "indicator_canonical", "match_score", "review_reason",
            "match_candidates", "locator", "page"]
 CHUNK_ROWS = 2_000  # rows turned into Python objects at once
+SPILL_ROWS = 4_000  # rows of a part read at once
 DUCKDB_MEMORY = "32MB"  # DuckDB's limit; it spills to its temporary folder past it
 OUTSIDE = "NOT is_decided AND NOT is_typed AND NOT has_candidate"
 BUILD = f"""
@@ -66,18 +68,18 @@ def _spill(out: Path, decided_raw: pa.Array, folder: Path) -> list[str]:
     Parquet file in ``folder``; their paths."""
     files: list[str] = []
     base = 0
-    for i, path in enumerate(part_files(out, "indicators")):
-        table = read_part(path, "indicators", COLUMNS)
-        keep = pc.is_valid(table["review_reason"])
-        if len(decided_raw):
-            keep = pc.or_(keep, pc.fill_null(pc.is_in(table["indicator_raw"],
-                                                      value_set=decided_raw), False))
-        part = _keyed(table.filter(keep), base)
-        base += table.num_rows
-        if part.num_rows:
-            files.append(str(folder / f"names-{i}.parquet"))
-            pq.write_table(part, files[-1])
-        del table, part
+    for path in part_files(out, "indicators"):
+        for table in iter_part(path, "indicators", COLUMNS, SPILL_ROWS):
+            keep = pc.is_valid(table["review_reason"])
+            if len(decided_raw):
+                keep = pc.or_(keep, pc.fill_null(pc.is_in(table["indicator_raw"],
+                                                          value_set=decided_raw), False))
+            part = _keyed(table.filter(keep), base)
+            base += table.num_rows
+            if part.num_rows:
+                files.append(str(folder / f"names-{len(files)}.parquet"))
+                pq.write_table(part, files[-1])
+            del table, part
         release_memory()
     return files
 
