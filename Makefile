@@ -50,8 +50,9 @@ bench: $(DEV_STAMP) ## benchmarks against peer tools, results in bench/RESULTS.m
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) -m bench
 
-bench-batch: $(DEV_STAMP) ## incremental re-run, 2-worker scaling, memory on 1,000 files
-	$(PY) -m bench.bench_batch --json bench/batch_results.json --md bench/BATCH_RESULTS.md
+bench-batch: $(DEV_STAMP) ## incremental re-run, 2-worker scaling, memory on 1,000 files, end-of-run memory at 200 and 20,000
+	$(PY) -m bench.bench_batch --json bench/batch_results.json --md bench/BATCH_RESULTS.md \
+		--memory-files 20000 --memory-small 200
 
 clean: ## remove outputs and caches (keeps the environment)
 	rm -rf data/out .pytest_cache .ruff_cache .mypy_cache

@@ -1,6 +1,7 @@
 """Batch benchmark: incremental re-runs, worker scaling and memory on 1,000 small files.
 
-Usage: ``.venv/bin/python -m bench.bench_batch [--files 1000] [--small 200] [--json PATH]``
+Usage: ``.venv/bin/python -m bench.bench_batch [--files 1000] [--small 200] [--json PATH]
+[--memory-files 20000] [--memory-small 200] [--memory-only] [--corpora DIR]``
 
 Generates a deterministic corpus (TXT notes and DOCX execution reports, see
 ``tests/pipeline/batch_corpus.py``), then runs ``python -m pipeline extract`` as a child
@@ -9,7 +10,10 @@ process and measures:
 * the second run with nothing changed against the first (target: < 5 %),
 * throughput with 2 workers against 1 (target: >= 1.7x on a 2-core machine),
 * peak resident memory of the run and its workers for ``--small`` and ``--files`` files
-  (target: no growth with the file count; ratio <= 1.25).
+  (target: no growth with the file count; ratio <= 1.25),
+* the end-of-run memory: the main process's peak RSS of a whole run at ``--memory-small``
+  and ``--memory-files`` files (target: ratio <= 1.2; ``bench/batch_memory.py``; 0 files
+  skips it, ``--memory-only`` runs it alone and updates its section of the ``--md`` page).
 
 Run times are the ``seconds`` of ``run_report.json`` (the run itself, without interpreter
 start-up); wall times include start-up and are printed too. Throughput is files per second of
@@ -44,6 +48,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.batch_memory import (  # noqa: E402
+    memory_bench,
+    memory_section,
+    render_memory,
+    update_section,
+)
 from tests.pipeline.batch_corpus import write_corpus  # noqa: E402
 
 log = logging.getLogger("bench_batch")
@@ -178,6 +188,8 @@ def render(result: dict[str, Any]) -> str:
     lines += [f"{k}: {v}" for k, v in result["ratios"].items()]
     lines.append(f"cpus: {result['cpus']}, load average before: {result['load_before']}")
     lines += [f"[{'ok' if ok else 'MISSED'}] {k}" for k, ok in result["checks"].items()]
+    if "memory" in result:
+        lines += ["end-of-run memory (main process):", render_memory(result["memory"])]
     return "\n".join(lines)
 
 
@@ -203,17 +215,54 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: 5)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--md", type=Path, help="also write the results here as Markdown")
+    parser.add_argument("--memory-files", type=int, default=20_000,
+                        help="end-of-run memory: the larger run (default 20000; 0 skips)")
+    parser.add_argument("--memory-small", type=int, default=200,
+                        help="end-of-run memory: the smaller run (default 200)")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only the end-of-run memory; --md gets its section updated")
+    parser.add_argument("--corpora", type=Path,
+                        help="folder of the memory runs' corpora c<N>, kept and reused "
+                             "(default: in the work folder)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
         root = args.dir or Path(tmp)
+        memory = None
+        if args.memory_files:
+            memory = memory_bench(root, args.corpora or root, ROOT, args.memory_files,
+                                  args.memory_small)
+        if args.memory_only:
+            return _memory_only(memory, args)
         result = bench(root, args.files, args.small, args.repeat)
+    if memory is not None:
+        result["memory"] = memory
+        result["checks"][memory["check"]] = memory["ok"]
     sys.stdout.write(render(result) + "\n")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
     if args.md:
         args.md.write_text(markdown(result, args), encoding="utf-8")
+        if memory is not None:
+            update_section(args.md, memory_section(memory, _command(args)))
     return 0 if all(result["checks"].values()) else 1
+
+
+def _command(args: argparse.Namespace) -> str:
+    return (f"python -m bench.bench_batch --memory-files {args.memory_files} --memory-small "
+            f"{args.memory_small}{' --memory-only' if args.memory_only else ''}")
+
+
+def _memory_only(memory: dict[str, Any] | None, args: argparse.Namespace) -> int:
+    if memory is None:
+        log.error("--memory-only with --memory-files 0: nothing to measure")
+        return 2
+    sys.stdout.write(render_memory(memory) + "\n")
+    if args.json:
+        args.json.write_text(json.dumps(memory, indent=1), encoding="utf-8")
+    if args.md:
+        update_section(args.md, memory_section(memory, _command(args)))
+    return 0 if memory["ok"] else 1
 
 
 if __name__ == "__main__":

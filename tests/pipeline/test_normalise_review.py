@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from pipeline.batch.load.write import write_rows
+from pipeline.batch.review import book, name_groups
 from pipeline.batch.review.book import read_review_rows, write_review_book
 from pipeline.batch.review.decisions import (
     FORMULA_START,
@@ -22,7 +25,8 @@ from pipeline.batch.review.decisions import (
     load_decisions,
     with_decisions,
 )
-from pipeline.batch.review.names import OutsideCatalog, write_indicator_review
+from pipeline.batch.review.name_groups import NameTable
+from pipeline.batch.review.names import OutsideCatalog, review_rows, write_indicator_review
 from pipeline.normalise.catalog import default_catalog
 from pipeline.normalise.match import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Match, parse_overrides
 from pipeline.normalise.names import Names, NamesSpec, candidates_of
@@ -83,6 +87,23 @@ def test_review_is_read_from_the_rows_the_workers_marked(tmp_path: Path):
         REASON_TEXT["ambiguous"], "A", "B", "")
 
 
+def test_names_are_read_back_a_chunk_at_a_time_in_order(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    """The names' table gives its rows in chunks (one row each here): the same rows in the
+    same order as in one chunk, most frequent first, the first met on a tie."""
+    names = ["b", "a", "c", "a", "d", "c", "a"]
+    write_rows(tmp_path, "indicators", _rows([LOW] * 4, names[:4]))
+    write_rows(tmp_path, "indicators", _rows([TIE] * 3, names[4:]))
+    write_rows(tmp_path, "documents", [{"doc_id": "d", "source_path": "a.docx"}])
+    whole = review_rows(tmp_path)
+    monkeypatch.setattr(name_groups, "CHUNK_ROWS", 1)
+    chunks = list(NameTable(tmp_path, pa.array([], pa.string()), [], [], 50.0).rows())
+    assert [len(c) for c in chunks] == [1, 1, 1, 1]
+    assert [r["raw_name"] for r in review_rows(tmp_path)] == [r["raw_name"] for r in whole]
+    assert [(r["raw_name"], r["count"]) for r in whole] == [("a", 3), ("c", 2), ("b", 1),
+                                                             ("d", 1)]
+
+
 def test_names_without_a_candidate_are_outside_the_catalog(tmp_path: Path):
     names = ["low", "nothing", "Nothing ", "tie", "other"]
     write_rows(tmp_path, "indicators", _rows([LOW, NONE, NONE, TIE, NONE], names))
@@ -119,6 +140,43 @@ def test_workbook_is_made_for_excel(tmp_path: Path):
     assert ws["G3"].value == "таблица 2, лист «Лист1», строка 31"  # the locator in Russian
     assert [c.value for c in wb["Каталог"]["A"]] == ["А", "Б"]
     assert ws.data_validations.dataValidation[0].formula1 == "'Каталог'!$A$1:$A$2"
+
+
+def test_workbook_streams_its_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Bounded memory: the workbook is write-only, takes its rows from an iterator one at a
+    time, and keeps nothing of a row once it is written (not even its height)."""
+    made: list[Workbook] = []
+
+    def workbook(**kwargs: bool) -> Workbook:
+        made.append(Workbook(**kwargs))
+        return made[-1]
+
+    written: list[int] = []
+
+    def append_row(ws: object, row: int, *args: object) -> None:
+        written.append(row)
+        real_append(ws, row, *args)  # type: ignore[arg-type]
+
+    real_append = book.append_row
+    monkeypatch.setattr(book, "Workbook", workbook)
+    monkeypatch.setattr(book, "append_row", append_row)
+    kept: list[int] = []
+
+    def rows() -> Iterator[dict[str, object]]:
+        for i in range(50):
+            yield {"raw_name": f"Доля {i} " + "длинного названия " * 8, "count": 1,
+                   "reason": "below_threshold"}
+            assert written[-1] == i + 2  # the row was written before the next one is taken
+            kept.append(len(made[0].worksheets[0].row_dimensions))
+
+    path = write_review_book(rows(), tmp_path / "r.xlsx")
+    assert made[0].write_only
+    assert max(kept) <= 1  # the row heights written are forgotten
+    ws = load_workbook(path).active
+    assert ws.max_row == 51
+    assert ws.auto_filter.ref.endswith("51")
+    assert ws.row_dimensions[51].height == 3 * LINE_HEIGHT
+    assert ws.freeze_panes == "B2"
 
 
 def _fill(path: Path, values: dict[str, str]) -> None:

@@ -145,24 +145,29 @@ def latest_report_years(docs: Iterable[DocInfo]) -> dict[str | None, int]:
     return latest
 
 
-def group_readings(readings: Iterable[Reading], docs: Mapping[str, DocInfo]
-                   ) -> dict[Key, list[Pair]]:
-    """The readings with their document, by the series' key; readings of unknown documents
-    are left out."""
+KeyOf = Callable[[str | None, str | None], str]  # (raw, canonical) -> indicator key
+
+
+def group_readings(readings: Iterable[Reading], docs: Mapping[str, DocInfo],
+                   key_of: KeyOf = indicator_key) -> dict[Key, list[Pair]]:
+    """The readings with their document, by the series' key (the indicator's by ``key_of``,
+    ``indicator_key`` or the same computed ahead); readings of unknown documents are left
+    out."""
     groups: dict[Key, list[Pair]] = defaultdict(list)
     for r in readings:
         d = docs.get(r.doc_id)
         if d is None:
             continue
-        key = (d.place, indicator_key(r.indicator_raw, r.indicator_canonical), r.unit, r.year)
+        key = (d.place, key_of(r.indicator_raw, r.indicator_canonical), r.unit, r.year)
         groups[key].append((r, d))
     return groups
 
 
 def series_rows(readings: Iterable[Reading], docs: Mapping[str, DocInfo],
-                latest: Mapping[str | None, int]) -> list[dict[str, Any]]:
+                latest: Mapping[str | None, int], key_of: KeyOf = indicator_key
+                ) -> list[dict[str, Any]]:
     """The series rows of ``readings`` (rows of any years), sorted by their key."""
-    groups = group_readings(readings, docs)
+    groups = group_readings(readings, docs, key_of)
     return [series_row(key, groups[key], latest.get(key[0]))
             for key in sorted(groups, key=_sort_key)]
 

@@ -7,13 +7,13 @@ DuckDB read it with no options (there is no partition key to infer). It is writt
 hidden temporary file beside it and renamed into place (an object store gets one PUT), so a
 reader sees the old file or the new one, never a half.
 
-Memory: the documents' few columns (one row per file), then one year at a time: the
-indicators are partitioned by year and a series row is of one year, so the rows of one
-``year_part`` folder (with only the columns the series needs) and their series rows are all
-that is held; each year is written as a row group as it is built. A year of more than
-``BUCKET_ROWS`` rows is read in several passes, each over the municipalities of one hash
-bucket (a series row is of one municipality), so about ``BUCKET_ROWS`` rows are held
-whatever the size of the output.
+Memory: the documents' few columns in an Arrow table (one row per file, no Python object),
+then one year at a time: the indicators are partitioned by year and a series row is of one
+year, so the year's readings (only the columns the series needs) are held in Arrow with their
+sort key (the indicator key of each distinct name computed once, not kept past the year).
+They become Python objects ``BUCKET_ROWS`` at a time, in runs of the series' sort order cut
+where the key changes, so each pass's rows follow the last one's: the file holds the same rows
+in the same order whatever the number of passes, and each pass is written as a row group.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ import logging
 import os
 import tempfile
 import uuid
-import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -39,17 +39,20 @@ from pipeline import __version__
 from pipeline.batch.load.series import (
     DOC_COLUMNS,
     READING_COLUMNS,
+    TARGET_TYPES,
     DocInfo,
     Reading,
-    latest_report_years,
+    name_key,
     series_rows,
 )
 from pipeline.batch.load.storage import TMP_SUFFIX, Storage, inside, open_storage, read_parquet
 from pipeline.batch.load.write import (
     NULL_PARTITION,
     Out,
+    file_schema,
     partition_of_part,
     read_stored_part,
+    release_memory,
 )
 from pipeline.load import SERIES_FILE, part_rels
 from schemas import SCHEMA_VERSION, SERIES, SERIES_VERSION
@@ -58,7 +61,7 @@ log = logging.getLogger(__name__)
 
 SERIES_DIR = "series"
 STAMP_KEY = b"series_stamp"
-BUCKET_ROWS = 50_000  # indicator rows held at once, about (a municipality is never split)
+BUCKET_ROWS = 5_000  # readings made Python objects at once, about (one key is never split)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +107,35 @@ def _stored_stamp(out: Storage) -> str | None:
     return (meta or {}).get(STAMP_KEY, b"").decode() or None
 
 
-def read_docs(out: Out, doc_parts: list[str]) -> dict[str, DocInfo]:
-    """Every document's series fields, by doc_id (one part at a time, a few columns)."""
-    docs: dict[str, DocInfo] = {}
-    for rel in doc_parts:
-        for row in read_stored_part(out, rel, "documents", DOC_COLUMNS).to_pylist():
-            docs.setdefault(row["doc_id"], DocInfo.of(row))
-    return docs
+def doc_table(out: Out, doc_parts: list[str]) -> pa.Table:
+    """Every document's series fields (``DOC_COLUMNS``, the first row of a doc_id) and its
+    ``place`` (``DocInfo.place``), in one Arrow table: a few compact columns per document,
+    no Python object."""
+    tables = [read_stored_part(out, rel, "documents", DOC_COLUMNS) for rel in doc_parts]
+    schema = pa.schema([file_schema("documents").field(c) for c in DOC_COLUMNS])
+    table = pa.concat_tables(tables) if tables else schema.empty_table()
+    table = table.append_column("ord", pa.array(range(table.num_rows), pa.int64()))
+    first = table.group_by("doc_id", use_threads=False).aggregate([("ord", "min")])["ord_min"]
+    table = table.take(first.take(pc.sort_indices(first))).drop_columns(["ord"])
+    oktmo = table["oktmo"]
+    oktmo = pc.if_else(pc.equal(oktmo, ""), pa.scalar(None, pa.string()), oktmo)
+    return table.append_column("place", pc.coalesce(oktmo, table["municipality"]))
+
+
+def doc_infos(docs: pa.Table, doc_ids: pa.Array | None = None) -> dict[str, DocInfo]:
+    """The ``DocInfo`` of the documents ``doc_ids`` (every one for None), by doc_id."""
+    if doc_ids is not None:
+        docs = docs.filter(pc.is_in(docs["doc_id"], value_set=doc_ids))
+    return {row["doc_id"]: DocInfo.of(row) for row in docs.select(DOC_COLUMNS).to_pylist()}
+
+
+def latest_years(docs: pa.Table) -> dict[str | None, int]:
+    """``latest_report_years`` of ``docs`` computed in Arrow (a dict per municipality)."""
+    reports = pc.and_(pc.invert(pc.fill_null(pc.is_in(docs["doc_type"], value_set=pa.array(
+        sorted(TARGET_TYPES), pa.string())), False)), pc.is_valid(docs["report_year"]))
+    agg = docs.filter(reports).group_by("place", use_threads=False).aggregate(
+        [("report_year", "max")])
+    return dict(zip(agg["place"].to_pylist(), agg["report_year_max"].to_pylist(), strict=True))
 
 
 def year_parts(ind_parts: list[str]) -> dict[str, list[str]]:
@@ -128,45 +153,84 @@ def _readings(table: pa.Table) -> Iterator[Reading]:
     """The readings of a table of ``READING_COLUMNS``, column by column (no row dicts)."""
     columns = [table.column(c).to_pylist() for c in READING_COLUMNS]
     for values in zip(*columns, strict=True):
-        fields = dict(zip(READING_COLUMNS, values, strict=True))
-        if fields["year"] is not None:
-            yield Reading(**fields)
+        yield Reading(**dict(zip(READING_COLUMNS, values, strict=True)))
 
 
-def buckets(docs: Mapping[str, DocInfo], n_rows: int, bucket_rows: int
-            ) -> list[pa.Array | None]:
-    """The doc_ids of each pass over a year holding ``n_rows`` rows: one pass (None: every
-    document) up to ``bucket_rows``, else the municipalities split by a stable hash so a
-    pass holds about ``bucket_rows`` rows (all the rows of a municipality in one pass)."""
-    n = max(1, -(-n_rows // bucket_rows))
-    if n == 1:
-        return [None]
-    ids: list[list[str]] = [[] for _ in range(n)]
-    for doc_id, d in docs.items():
-        ids[zlib.crc32((d.place or "").encode()) % n].append(doc_id)
-    return [pa.array(b, pa.string()) for b in ids]
+def _keyed_year(out: Out, rels: list[str], docs: pa.Table
+                ) -> tuple[pa.Table, dict[str, str]]:
+    """The year's readings of known documents (``READING_COLUMNS``, in the parts' order) with
+    their sort key (``place``, ``ikey``, ``unit_key``: ``series._sort_key``), and the name
+    keys of its names (computed once each, not cached beyond the year)."""
+    table = pa.concat_tables([read_stored_part(out, rel, "indicators", READING_COLUMNS)
+                              for rel in rels])
+    pos = pc.index_in(table["doc_id"], value_set=docs["doc_id"])
+    keep = pc.and_(pc.is_valid(table["year"]), pc.is_valid(pos))
+    table, pos = table.filter(keep), pos.filter(keep)
+    names: dict[str, str] = {}
+    ikeys: list[str] = []
+    for raw, canonical in zip(table["indicator_raw"].to_pylist(),
+                              table["indicator_canonical"].to_pylist(), strict=True):
+        if canonical:
+            ikeys.append(canonical)
+            continue
+        raw = raw or ""
+        if raw not in names:
+            names[raw] = name_key.__wrapped__(raw)
+        ikeys.append(names[raw])
+    table = table.append_column("place", pc.fill_null(docs["place"].take(pos), ""))
+    table = table.append_column("ikey", pa.array(ikeys, pa.string()))
+    return table.append_column("unit_key", pc.fill_null(table["unit"], "")), names
 
 
-def series_tables(out: Out, docs: Mapping[str, DocInfo], ind_parts: list[str],
+def _ranges(table: pa.Table, bucket_rows: int) -> Iterator[pa.Array]:
+    """The row indices of ``table`` in passes of about ``bucket_rows`` rows, each a run of
+    the series' sort order cut only where the sort key changes (rows of one key, and of
+    keys sorting alike, are in one pass), in the table's order within a pass."""
+    order = pc.sort_indices(table, sort_keys=[("place", "ascending"), ("ikey", "ascending"),
+                                              ("unit_key", "ascending")])
+    if table.num_rows <= bucket_rows:
+        yield pa.array(range(table.num_rows), pa.int64())
+        return
+    keys = table.select(["place", "ikey", "unit_key"]).take(order)
+    changed = np.zeros(table.num_rows, dtype=bool)
+    for column in keys.columns:
+        values = column.combine_chunks()
+        changed[1:] |= pc.not_equal(values[1:], values[:-1]).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(changed)
+    start = 0
+    while start < table.num_rows:
+        cut = np.searchsorted(starts, start + bucket_rows)
+        end = int(starts[cut]) if cut < len(starts) else table.num_rows
+        rows = order.slice(start, end - start)
+        yield rows.take(pc.sort_indices(rows))
+        start = end
+
+
+def series_tables(out: Out, docs: pa.Table, ind_parts: list[str],
                   bucket_rows: int = BUCKET_ROWS) -> Iterator[pa.Table]:
-    """The series rows one year at a time (a year of many rows in several passes, by
-    municipality), as tables of the series schema."""
-    latest = latest_report_years(docs.values())
+    """The series rows one year at a time, a year of many rows in passes of about
+    ``bucket_rows`` readings (``_ranges``), as tables of the series schema in the series'
+    order (the passes follow it: the same rows and order as one pass)."""
+    latest = latest_years(docs)
     schema = series_schema()
     for rels in year_parts(ind_parts).values():
-        n_rows = sum(read_stored_part(out, rel, "indicators", ["doc_id"]).num_rows
-                     for rel in rels)
-        for ids in buckets(docs, n_rows, bucket_rows):
-            readings: list[Reading] = []
-            for rel in rels:
-                table = read_stored_part(out, rel, "indicators", READING_COLUMNS)
-                if ids is not None:
-                    table = table.filter(pc.is_in(table["doc_id"], value_set=ids))
-                readings.extend(_readings(table))
-            rows = series_rows(readings, docs, latest)
-            del readings
-            if rows:
-                yield pa.Table.from_pylist(rows, schema=schema)
+        table, names = _keyed_year(out, rels, docs)
+
+        def key_of(raw: str | None, canonical: str | None, names: dict[str, str] = names
+                   ) -> str:
+            return canonical or names[raw or ""]
+
+        for rows in _ranges(table, bucket_rows):
+            part = table.take(rows)
+            infos = doc_infos(docs, pc.unique(part["doc_id"]))
+            built = series_rows(_readings(part.select(READING_COLUMNS)), infos, latest,
+                                key_of)
+            if built:
+                yield pa.Table.from_pylist(built, schema=schema)
+            del part, infos, built
+            release_memory()
+        del table, names
+        release_memory()
 
 
 def write_series(out: Out, force: bool = False) -> SeriesResult:
@@ -179,7 +243,7 @@ def write_series(out: Out, force: bool = False) -> SeriesResult:
         rows = _stored_rows(storage)
         log.info("series: unchanged (%d row(s))", rows)
         return SeriesResult(rows, rebuilt=False)
-    docs = read_docs(storage, doc_parts)
+    docs = doc_table(storage, doc_parts)
     if storage.local is not None:
         target = inside(storage.local, SERIES_FILE)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -193,7 +257,7 @@ def write_series(out: Out, force: bool = False) -> SeriesResult:
     return SeriesResult(rows, rebuilt=True)
 
 
-def _write_file(storage: Storage, docs: Mapping[str, DocInfo], ind_parts: list[str],
+def _write_file(storage: Storage, docs: pa.Table, ind_parts: list[str],
                 stamp: str, folder: Path, target: Path) -> int:
     """Write the series to a hidden temporary file in ``folder``, renamed to ``target``."""
     tmp = folder / f".series.{uuid.uuid4().hex}{TMP_SUFFIX}"

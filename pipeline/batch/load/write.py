@@ -21,7 +21,7 @@ import logging
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +247,12 @@ def read_stored_part(out: Out, rel: str, name: str, columns: list[str] | None = 
     return _cast(read_parquet(storage, rel, columns), name, columns)
 
 
+def release_memory() -> None:
+    """Give the memory Arrow's pool keeps for reuse back to the system (after a part is
+    done with: the allocator otherwise holds the high-water mark of every part read)."""
+    pa.default_memory_pool().release_unused()
+
+
 def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Table:
     """One part of table ``name`` with the current schema and its metadata.
 
@@ -254,6 +260,14 @@ def read_part(path: Path, name: str, columns: list[str] | None = None) -> pa.Tab
     which costs a run with nothing to do more than all its own work.
     """
     return _cast(pq.ParquetFile(path).read(columns=columns), name, columns)
+
+
+def iter_part(path: Path, name: str, columns: list[str], batch_rows: int
+              ) -> Iterator[pa.Table]:
+    """``read_part`` ``batch_rows`` rows at a time (a part's rows are never all decoded at
+    once)."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows, columns=columns):
+        yield _cast(pa.Table.from_batches([batch]), name, columns)
 
 
 def _cast(table: pa.Table, name: str, columns: list[str] | None) -> pa.Table:

@@ -12,7 +12,9 @@ report (``OutsideCatalog``: the number of names and rows, the most frequent name
 
 The workers mark such rows as they match them (``indicators.review_reason`` with the
 ``match_candidates``), so the review reads those columns of the output part by part — nothing
-is matched again and memory grows with the names to review, not with the output. Decided names
+is matched again. The distinct names are gathered on disk and ordered by DuckDB
+(``pipeline.batch.review.name_groups``) and the workbook is written streaming, so memory grows
+neither with the output nor with the names to review. Decided names
 are no longer marked once their rows are matched again, so they are listed too (reason
 «решено», with their decision), and every decision or note typed in the workbook is written
 back into the new one. A run that changed neither the output (its ``data_version``) nor the
@@ -24,7 +26,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +38,10 @@ from pipeline import __version__
 from pipeline.batch.load.write import read_part
 from pipeline.batch.review.book import write_review_book
 from pipeline.batch.review.decisions import ReviewState
+from pipeline.batch.review.name_groups import NameTable, typed_keys
 from pipeline.batch.review.row_decisions import RowDecisions
 from pipeline.batch.review.row_sheet import RowState, add_row_sheet
 from pipeline.batch.review.rows import row_review_rows
-from pipeline.grammar.lemma import override_key
 from pipeline.load import part_files
 from pipeline.normalise.match import DEFAULT_THRESHOLD
 from pipeline.normalise.review import (
@@ -53,13 +55,12 @@ log = logging.getLogger(__name__)
 
 STAMP_FILE = REVIEW_FILE.with_suffix(".stamp.json")
 OUTSIDE_SAMPLE = 20  # names outside the catalog shown in the run report, the most frequent
-COLUMNS = ["doc_id", "indicator_raw", "indicator_canonical", "match_score", "review_reason",
-           "match_candidates", "locator", "page"]
 
 
 def _first_row(r: dict[str, Any], floor: float) -> dict[str, Any]:
     row: dict[str, Any] = {"raw_name": r["indicator_raw"], "canonical": "", "note": "",
-                           "reason": r["review_reason"], "count": 1, "score": r["match_score"],
+                           "reason": r["review_reason"], "count": r["count"],
+                           "score": r["match_score"],
                            "matched": r["indicator_canonical"] or "", "doc_id": r["doc_id"],
                            "locator": r["locator"], "page": r["page"]}
     shown = [c for c in (r["match_candidates"] or []) if c["score"] >= floor]
@@ -104,65 +105,66 @@ class OutsideCatalog:
                    tuple((str(s["name"]), int(s["rows"])) for s in section["sample"]))
 
 
-def _outside(row: dict[str, Any]) -> bool:
-    """A row with nothing to choose: no candidate shown, not decided, nothing typed in."""
-    return (row["reason"] != ReviewReason.DECIDED and not row.get("candidate_1")
-            and not row.get("canonical") and not row.get("note"))
+@dataclass(frozen=True, slots=True)
+class NameRows:
+    """The workbook's names: ``rows`` taken lazily (once), with the counts known before."""
+
+    rows: Iterator[dict[str, object]]
+    to_check: int
+    decided: int
+    outside: OutsideCatalog
 
 
 def review_rows(out: Path, state: ReviewState | None = None,
                 threshold: float = DEFAULT_THRESHOLD) -> list[dict[str, object]]:
     """One row per distinct name the workers marked for review that has a candidate, most
     frequent first, then the decided names (``review_groups``)."""
-    return review_groups(out, state, threshold)[0]
+    return list(review_groups(out, state, threshold).rows)
 
 
 def review_groups(out: Path, state: ReviewState | None = None,
-                  threshold: float = DEFAULT_THRESHOLD
-                  ) -> tuple[list[dict[str, object]], OutsideCatalog]:
+                  threshold: float = DEFAULT_THRESHOLD) -> NameRows:
     """The workbook's rows — one per distinct name the workers marked for review, most
     frequent first, then the decided names; candidates under ``candidate_floor(threshold)``
-    are left out, and so are the names left with none (the second value counts them)."""
+    are left out, and so are the names left with none (``outside`` counts them). The names
+    are gathered on disk (``pipeline.batch.review.name_groups``); a row becomes a dict only
+    as it is taken."""
     state = state or ReviewState()
     floor = candidate_floor(threshold)
     decided_raw = pa.array(sorted({d.raw_name for d in state.decisions.values()}), pa.string())
-    by_key: dict[str, dict[str, Any]] = {}
-    for path in part_files(out, "indicators"):
-        table = read_part(path, "indicators", COLUMNS)
-        keep = pc.is_valid(table["review_reason"])
-        if len(decided_raw):
-            keep = pc.or_(keep, pc.fill_null(pc.is_in(table["indicator_raw"],
-                                                      value_set=decided_raw), False))
-        for r in table.filter(keep).to_pylist():
-            name = r["indicator_raw"]
-            if not name or not name.strip():
-                continue
-            key = override_key(name)
-            seen = by_key.get(key)
-            if seen is not None:
-                seen["count"] += 1
-            else:
-                by_key[key] = _first_row(r, floor)
-    sources = _source_paths(out, {str(r["doc_id"]) for r in by_key.values() if "doc_id" in r})
-    for key, d in state.decisions.items():  # decided: shown with the decision, after the rest
-        row = by_key.setdefault(key, {"raw_name": d.raw_name, "count": 0})
-        row.update(reason=ReviewReason.DECIDED.value, canonical=d.canonical or "-",
-                   note=d.note)
-    for key, filled in state.filled.items():  # what the analyst typed is never lost
-        if key in by_key and key not in state.decisions:
-            by_key[key].update(canonical=filled.decision, note=filled.note)
-    outside = sorted(((str(r["raw_name"]), int(r["count"])) for r in by_key.values()
-                      if _outside(r)), key=lambda t: (-t[1], t[0]))
-    rows: list[dict[str, object]] = []
-    for row in by_key.values():
-        if _outside(row):
-            continue
-        row["file"] = sources.get(str(row.pop("doc_id", "")), "")
-        rows.append(row)
-    rows.sort(key=lambda r: (r["reason"] == ReviewReason.DECIDED, -int(str(r["count"])),
-                             float(str(r.get("score") or 0))))
-    return rows, OutsideCatalog(len(outside), sum(n for _, n in outside),
-                                tuple(outside[:OUTSIDE_SAMPLE]))
+    table = NameTable(out, decided_raw, list(state.decisions), typed_keys(state.filled), floor)
+    try:
+        counts = table.counts(OUTSIDE_SAMPLE)
+    except BaseException:
+        table.close()
+        raise
+    extras = [key for key in state.decisions if key not in counts.decided_keys]
+    return NameRows(_rows(out, state, floor, table, extras), counts.to_check,
+                    counts.decided + len(extras),
+                    OutsideCatalog(counts.outside_names, counts.outside_rows,
+                                   counts.outside_sample))
+
+
+def _rows(out: Path, state: ReviewState, floor: float, table: NameTable, extras: list[str]
+          ) -> Iterator[dict[str, object]]:
+    """The rows in order, a chunk at a time, with the decisions and what was typed; then the
+    decided names no longer in the output."""
+    for chunk in table.rows():
+        sources = _source_paths(out, {str(r["doc_id"]) for r in chunk})
+        for r in chunk:
+            row = _first_row(r, floor)
+            d, filled = state.decisions.get(str(r["key"])), state.filled.get(str(r["key"]))
+            if d is not None:
+                row.update(reason=ReviewReason.DECIDED.value, canonical=d.canonical or "-",
+                           note=d.note)
+            elif filled is not None:
+                row.update(canonical=filled.decision, note=filled.note)
+            row["file"] = sources.get(str(row.pop("doc_id", "")), "")
+            yield row
+    for key in extras:
+        d = state.decisions[key]
+        yield {"raw_name": d.raw_name, "count": 0, "reason": ReviewReason.DECIDED.value,
+               "canonical": d.canonical or "-", "note": d.note, "file": ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +200,14 @@ def write_indicator_review(out: Path, data_version: str | None = None,
                                      OutsideCatalog.of(last["outside"]))
         except (OSError, ValueError, KeyError, TypeError):
             pass  # unreadable stamp: write the review again
-    rows, outside = review_groups(out, state)
+    names = review_groups(out, state)
     sheet = row_review_rows(out, row_state, functools.partial(_source_paths, out))
-    write_review_book(rows, path, catalog_names, functools.partial(add_row_sheet, rows=sheet))
-    decided = sum(1 for r in rows if r["reason"] == ReviewReason.DECIDED)
+    write_review_book(names.rows, path, catalog_names,
+                      functools.partial(add_row_sheet, rows=sheet))
     rows_decided = sum(1 for r in sheet if r["state"] == RowState.DECIDED)
-    summary = ReviewSummary(path, len(rows) - decided, decided, len(sheet) - rows_decided,
-                            rows_decided, outside)
+    summary = ReviewSummary(path, names.to_check, names.decided, len(sheet) - rows_decided,
+                            rows_decided, names.outside)
+    outside = names.outside
     stamp.update(to_check=summary.to_check, decided=summary.decided,
                  rows_to_check=summary.rows_to_check, rows_decided=summary.rows_decided,
                  outside=outside.section())

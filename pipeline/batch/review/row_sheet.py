@@ -13,7 +13,7 @@ decision is about).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,12 +24,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pipeline.batch.review.book import (
     DECIDED_FILL,
     DECISION_FILL,
-    WRAP,
     ReviewBookError,
     add_choice_list,
+    append_row,
     cell_str,
-    put_cell,
-    set_row_height,
     write_header,
 )
 from pipeline.batch.review.row_decisions import Verdict
@@ -67,31 +65,31 @@ ROW_TITLES = {c.title: c.key for c in ROW_COLUMNS}
 KEY_FIELDS = ("doc_id", "table", "locator", "year", "name")  # what the row key is made of
 
 
-def add_row_sheet(wb: Workbook, rows: Sequence[Mapping[str, object]]) -> None:
-    """Add the sheet of ``rows`` (keys of ``ROW_COLUMNS``) to ``wb``; a ``state`` of
-    «решено» shades the decision green."""
+def add_row_sheet(wb: Workbook, rows: Iterable[Mapping[str, object]]) -> int:
+    """Add the sheet of ``rows`` (keys of ``ROW_COLUMNS``) to ``wb``, each row written as it
+    is taken (a write-only workbook streams them); a ``state`` of «решено» shades the decision
+    green. The number of rows."""
     ws = wb.create_sheet(ROW_SHEET)
-    write_header(ws, ROW_COLUMNS)
+    write_header(ws, ROW_COLUMNS, "A2")
     decision_col = next(j for j, c in enumerate(ROW_COLUMNS, 1) if c.key == "decision")
-    for i, row in enumerate(rows, 2):
-        for j, col in enumerate(ROW_COLUMNS, 1):
-            value = row.get(col.key) if col.key != "place" else locator_ru(
-                str(row.get("locator") or ""))
-            put_cell(ws, i, j, value)
-            ws.cell(i, j).alignment = WRAP
-        set_row_height(ws, i, ROW_COLUMNS)
+    n_rows = 0
+    for n_rows, row in enumerate(rows, 1):
+        values = [row.get(col.key) if col.key != "place" else locator_ru(
+            str(row.get("locator") or "")) for col in ROW_COLUMNS]
         decided = row.get("state") == RowState.DECIDED
-        ws.cell(i, decision_col).fill = DECIDED_FILL if decided else DECISION_FILL
-    ws.freeze_panes = "A2"
-    last = max(len(rows) + 1, 2)
+        append_row(ws, n_rows + 1, values, ROW_COLUMNS, decision_col,
+                   DECIDED_FILL if decided else DECISION_FILL)
+    last = max(n_rows + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ROW_COLUMNS))}{last}"
     add_choice_list(ws, decision_col, f'"{Verdict.KEEP},{Verdict.DROP}"', last,
                     "Неизвестное решение", "Решение — «оставить» или «удалить».")
+    return n_rows
 
 
-def read_row_sheet(path: Path) -> list[dict[str, str]]:
+def read_row_sheet(path: Path, filled_only: bool = False) -> list[dict[str, str]]:
     """Every row of the sheet «Проверка строк» of the workbook at ``path`` as texts by column
-    key; none when the workbook has no such sheet (one written before it existed).
+    key (``filled_only``: only those with a decision or a note, the sheet read a row at a
+    time); none when the workbook has no such sheet (one written before it existed).
 
     Raises:
         ReviewBookError: the file is not a readable workbook, or the sheet lacks a column
@@ -111,7 +109,8 @@ def read_row_sheet(path: Path) -> list[dict[str, str]]:
         if missing:
             raise ReviewBookError(str(path), f"the sheet «{ROW_SHEET}» lacks the column(s) "
                                   + ", ".join(f"«{t}»" for t in missing))
-        return [{k: cell_str(v).strip() for k, v in zip(keys, values, strict=False) if k}
-                for values in rows]
+        texts = ({k: cell_str(v).strip() for k, v in zip(keys, values, strict=False) if k}
+                 for values in rows)
+        return [r for r in texts if not filled_only or r.get("decision") or r.get("note")]
     finally:
         wb.close()
