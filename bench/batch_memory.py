@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -43,20 +44,16 @@ class MainPeak:
     wall_s: float
 
 
-def main_peak(folder: Path, out: Path, root: Path, workers: int = 2) -> MainPeak:
-    """A fresh ``pipeline extract`` of ``folder`` into ``out``, sampling its main process."""
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pipeline", "extract", str(folder), "--out", str(out),
-           "--workers", str(workers), "--progress", "none", "-q"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL)
+def wait_sampling(proc: subprocess.Popen[bytes], rss: Callable[[psutil.Process], int]
+                  ) -> tuple[int, int]:
+    """Wait for ``proc``, sampling ``rss(process)`` every ``SAMPLE_S``: (exit code, peak)."""
     ps = psutil.Process(proc.pid)
     peak = [0]
 
     def sample() -> None:
         while proc.poll() is None:
             try:
-                peak[0] = max(peak[0], ps.memory_info().rss)
+                peak[0] = max(peak[0], rss(ps))
             except psutil.Error:
                 return
             time.sleep(SAMPLE_S)
@@ -65,9 +62,20 @@ def main_peak(folder: Path, out: Path, root: Path, workers: int = 2) -> MainPeak
     sampler.start()
     code = proc.wait()
     sampler.join()
+    return code, peak[0]
+
+
+def main_peak(folder: Path, out: Path, root: Path, workers: int = 2) -> MainPeak:
+    """A fresh ``pipeline extract`` of ``folder`` into ``out``, sampling its main process."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(folder), "--out", str(out),
+           "--workers", str(workers), "--progress", "none", "-q"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL)
+    code, peak = wait_sampling(proc, lambda ps: int(ps.memory_info().rss))
     if code not in (0, 1):  # 1: the run finished, some files failed
         raise RuntimeError(f"{folder}: pipeline exited with {code}")
-    m = MainPeak(_count(folder), round(peak[0] / 2**20, 1), round(time.perf_counter() - t0, 1))
+    m = MainPeak(_count(folder), round(peak / 2**20, 1), round(time.perf_counter() - t0, 1))
     log.info("end-of-run memory: %d files, main process peak %.0f MiB, wall %.0f s",
              m.files, m.peak_mib, m.wall_s)
     return m

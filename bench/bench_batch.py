@@ -36,7 +36,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -53,13 +52,13 @@ from bench.batch_memory import (  # noqa: E402
     memory_section,
     render_memory,
     update_section,
+    wait_sampling,
 )
 from tests.pipeline.batch_corpus import write_corpus  # noqa: E402
 
 log = logging.getLogger("bench_batch")
 
 NOOP_MAX, SPEEDUP_MIN, MEMORY_GROWTH_MAX = 0.05, 1.7, 1.25
-SAMPLE_S = 0.05
 BUSY_LOAD = 1.0  # load average above which other work competes for a 2-core machine
 
 
@@ -98,30 +97,16 @@ def extract(label: str, folder: Path, out: Path, workers: int) -> Measure:
     t0 = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
-    ps = psutil.Process(proc.pid)
-    peak = [0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            try:
-                peak[0] = max(peak[0], _tree_rss(ps))
-            except psutil.Error:
-                return
-            time.sleep(SAMPLE_S)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    code = proc.wait()
+    code, peak = wait_sampling(proc, _tree_rss)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # includes the reaped workers
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    sampler.join()
     if code not in (0, 1):  # 1: the run finished, some files failed
         raise RuntimeError(f"{label}: pipeline exited with {code}")
     report: dict[str, Any] = json.loads((out / "run_report.json").read_text(encoding="utf-8"))
     m = Measure(label, report["files_seen"], workers, report["processed"]["files"],
                 report["seconds"], report["timings"].get("process", 0.0), round(wall, 3),
-                round(cpu, 2), round(peak[0] / 2**20, 1), round(os.getloadavg()[0], 2))
+                round(cpu, 2), round(peak / 2**20, 1), round(os.getloadavg()[0], 2))
     log.info("%s: %d processed in %.2f s (processing %.2f s, wall %.2f s), %.1f files/s, "
              "peak RSS %.0f MiB, load %.1f", label, m.processed, m.seconds, m.process_s,
              m.wall, m.files_per_s, m.peak_rss_mb, m.load)
