@@ -190,18 +190,18 @@ def _load_xlsx(name: str) -> Callable[[str], Run]:
 
 
 def _load_docling(fmt: str) -> Run:
-    if fmt == "xlsx":
-        from bench.peers_xlsx import load_docling
-        return load_docling()
-    # docling-slim without torch: DocumentConverter imports torch, so the DOCX backend is driven
-    # directly (its PDF pipeline needs layout models, so PDF is not measured)
+    # docling-slim without torch: DocumentConverter imports torch, so the format's backend is
+    # driven directly (its PDF pipeline needs layout models, so PDF is not measured)
+    from docling.backend.msexcel_backend import MsExcelDocumentBackend
     from docling.backend.msword_backend import MsWordDocumentBackend
     from docling.datamodel.base_models import InputFormat
     from docling.datamodel.document import InputDocument
 
+    backend_class: Any = MsExcelDocumentBackend if fmt == "xlsx" else MsWordDocumentBackend
+    input_format = InputFormat.XLSX if fmt == "xlsx" else InputFormat.DOCX
+
     def run(path: Path) -> int:
-        src = InputDocument(path_or_stream=path, format=InputFormat.DOCX,
-                            backend=MsWordDocumentBackend)
+        src = InputDocument(path_or_stream=path, format=input_format, backend=backend_class)
         backend: Any = src._backend
         doc = backend.convert()
         for t in doc.tables:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 Run = Callable[[Path], int]
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -103,22 +102,6 @@ def load_calamine() -> Run:
             getattr(sheet, "merged_cell_ranges", None)
             n += bool(rows)
         return n
-    return run
-
-
-def load_docling() -> Run:
-    from docling.backend.msexcel_backend import MsExcelDocumentBackend
-    from docling.datamodel.base_models import InputFormat
-    from docling.datamodel.document import InputDocument
-
-    def run(path: Path) -> int:
-        src = InputDocument(path_or_stream=path, format=InputFormat.XLSX,
-                            backend=MsExcelDocumentBackend)
-        backend: Any = src._backend
-        doc = backend.convert()
-        for t in doc.tables:
-            t.data.grid  # noqa: B018 - the cell grid is the result
-        return len(doc.tables)
     return run
 
 
