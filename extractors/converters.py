@@ -134,11 +134,10 @@ def kill_group_and_wait(pgid: int, timeout_s: float = GROUP_GONE_S) -> bool:
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the converter's whole process group, reap its leader and wait for the rest."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate()
+    """SIGKILL the converter's whole process group, wait until none of it runs (the leader,
+    a zombie until reaped, no longer counts) and reap the leader."""
     kill_group_and_wait(proc.pid)
+    proc.communicate()
 
 
 def _signal_of(rc: int) -> int | None:
