@@ -85,7 +85,8 @@ def money_from_matrix(table: TableView, h: Header) -> list[FinanceRow]:
     stated = f"{captions} {h.text}"
     if not ROUBLES.search(stated) and money_scale(stated) == 1.0:
         return []
-    scale = money_scale(h.text) if money_scale(h.text) != 1.0 else money_scale(captions)
+    in_header = money_scale(h.text)
+    scale = in_header if in_header != 1.0 else money_scale(captions)
     columns = _columns(h)
     name_col = _name_column(h, min(c.index for c in columns))
     out: list[FinanceRow] = []
